@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { query, command, noArgs } from './define.js';
+
+export type CallState = 'setup' | 'greeting' | 'listening' | 'thinking' | 'speaking' | 'transferring' | 'ending' | 'ended';
+export type CallOutcome = 'completed' | 'transferred' | 'caller_hangup' | 'agent_hangup' | 'error' | 'no_input_timeout';
+export type TransportKind = 'audiosocket' | 'externalmedia';
+
+/** Where a resolved value came from, for display and debugging. */
+export type ValueSource = 'channel_var' | 'context' | 'provider' | 'llm' | 'default';
+
+export interface CallSummary {
+  id: string;
+  channelId: string;
+  uniqueId?: string;
+  callerName?: string;
+  callerNumber?: string;
+  context: string;
+  provider: string;
+  transport: TransportKind;
+  state: CallState;
+  startedAt: string;
+  endedAt?: string;
+  outcome?: CallOutcome;
+  transferTarget?: string;
+  lastTurnLatencyMs?: number;
+  turns: number;
+}
+
+export interface TurnLatency {
+  callId: string;
+  turn: number;
+  provider: string;
+  /** Epoch ms of caller end-of-speech; the other marks are ms after it (null when the stage does not exist). */
+  endOfSpeechAt: number;
+  sttFinalMs: number | null;
+  llmFirstTokenMs: number | null;
+  ttsFirstByteMs: number | null;
+  firstAudioMs: number | null;
+  bargeInReactionMs: number | null;
+}
+
+export interface TranscriptLine {
+  callId: string;
+  seq: number;
+  role: 'caller' | 'agent' | 'system';
+  text: string;
+  at: string;
+}
+
+export interface ToolCallRecord {
+  callId: string;
+  name: string;
+  args: unknown;
+  result: unknown;
+  at: string;
+  ok: boolean;
+}
+
+export interface CallDetail extends CallSummary {
+  greeting: string;
+  prompt: string;
+  sources: Record<'provider' | 'context' | 'greeting' | 'prompt' | 'persona', ValueSource>;
+  transcript: TranscriptLine[];
+  turnLatencies: TurnLatency[];
+  toolCalls: ToolCallRecord[];
+  recordingId?: string;
+  error?: string;
+}
+
+export const callListFilter = z
+  .object({
+    from: z.string().optional(),
+    to: z.string().optional(),
+    caller: z.string().max(64).optional(),
+    context: z.string().max(64).optional(),
+    provider: z.string().max(64).optional(),
+    outcome: z.enum(['completed', 'transferred', 'caller_hangup', 'agent_hangup', 'error', 'no_input_timeout']).optional(),
+    text: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    offset: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type CallListFilter = z.infer<typeof callListFilter>;
+
+export interface LatencyPoint {
+  at: number;
+  provider: string;
+  totalMs: number;
+  sttFinalMs: number | null;
+  llmFirstTokenMs: number | null;
+  ttsFirstByteMs: number | null;
+  firstAudioMs: number | null;
+}
+
+export const callMethods = {
+  'calls.active': query<CallSummary[]>()(noArgs),
+  'calls.list': query<CallSummary[]>()(callListFilter),
+  'calls.get': query<CallDetail | null>()(z.object({ id: z.string().min(1).max(128) }).strict()),
+  'calls.hangup': command<{ ok: true }>()(z.object({ id: z.string().min(1).max(128) }).strict()),
+  'calls.transfer': command<{ ok: true }>()(
+    z.object({ id: z.string().min(1).max(128), destination: z.string().min(1).max(64) }).strict(),
+  ),
+  'latency.points': query<LatencyPoint[]>()(
+    z.object({ sinceMs: z.number().int().min(0), provider: z.string().max(64).optional() }).strict(),
+  ),
+};

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { query, command, noArgs } from './define.js';
+
+/** A context as the editor sees it (values as written in the YAML, before ${ENV} expansion). */
+export interface ContextView {
+  name: string;
+  greeting?: string;
+  prompt?: string;
+  provider?: string;
+  tools: string[];
+  /** Number/extension that reaches this context from a phone (softphone destinations). */
+  destination?: string;
+}
+
+export interface ConfigView {
+  path: string;
+  loadedAt: string;
+  defaultProvider: string;
+  audioTransport: 'audiosocket' | 'externalmedia';
+  appName: string;
+  contexts: ContextView[];
+  /** Names of configured providers and pipelines, for select boxes. */
+  providers: { name: string; kind: 'provider' | 'pipeline'; type: string }[];
+  tools: string[];
+  transferDestinations: { name: string; type: string; target: string }[];
+}
+
+export interface ConfigIssue {
+  /** YAML path such as `contexts.sales.provider` */
+  path: string;
+  message: string;
+}
+
+export type ValidationResult = { ok: true } | { ok: false; issues: ConfigIssue[] };
+
+export const contextName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ and - only');
+
+export const contextInput = z
+  .object({
+    greeting: z.string().max(4000).optional(),
+    prompt: z.string().max(100_000).optional(),
+    provider: z.string().max(64).optional(),
+    tools: z.array(z.string().max(64)).max(32).default([]),
+    destination: z.string().max(64).optional(),
+  })
+  .strict();
+export type ContextInput = z.input<typeof contextInput>;
+
+export const configMethods = {
+  'config.get': query<ConfigView>()(noArgs),
+  'config.validateContext': query<ValidationResult>()(
+    z.object({ name: contextName, context: contextInput }).strict(),
+  ),
+  'config.saveContext': command<ValidationResult>()(
+    z.object({ name: contextName, renameFrom: contextName.optional(), context: contextInput }).strict(),
+  ),
+  'config.deleteContext': command<ValidationResult>()(z.object({ name: contextName }).strict()),
+  'config.reload': command<ValidationResult>()(noArgs),
+};

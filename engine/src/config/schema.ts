@@ -1,0 +1,208 @@
+/**
+ * The shape of config/ai-agent.yaml, after ${ENV} expansion. Every error
+ * names the YAML path (see format-issues.ts).
+ */
+import { z } from 'zod';
+import { providerSchema, pipelineSchema } from './provider-schemas.js';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const nonEmpty = z.string().min(1);
+
+export const contextSchema = z
+  .object({
+    greeting: z.string().optional(),
+    prompt: z.string().optional(),
+    provider: z.string().optional(),
+    tools: z.array(z.string()).default([]),
+    /** Number/extension that reaches this context (softphone destinations, dialplan docs). */
+    destination: z.string().optional(),
+  })
+  .strict();
+export type ContextConfig = z.infer<typeof contextSchema>;
+
+const portRange = z
+  .string()
+  .regex(/^\d{1,5}[-:]\d{1,5}$/, 'use "start-end", e.g. "18080-18099"')
+  .transform((s, ctx) => {
+    const [a, b] = s.split(/[-:]/).map(Number) as [number, number];
+    if (a < 1 || b > 65535 || a > b) {
+      ctx.addIssue({ code: 'custom', message: `"${s}" is not a valid port range (start ≤ end, 1–65535)` });
+      return z.NEVER;
+    }
+    return { start: a, end: b };
+  });
+
+export const transferDestinationSchema = z
+  .object({
+    type: z.enum(['extension', 'queue', 'ring_group']),
+    target: nonEmpty,
+    context: z.string().default('from-internal'),
+    priority: z.coerce.number().int().min(1).default(1),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    default_provider: nonEmpty,
+    asterisk: z
+      .object({
+        host: nonEmpty,
+        port: port.default(8088),
+        scheme: z.enum(['http', 'https']).default('http'),
+        username: nonEmpty,
+        password: z.string().default(''),
+        app_name: nonEmpty.default('asterisk-ai-voice-agent'),
+      })
+      .strict(),
+    audio_transport: z.enum(['audiosocket', 'externalmedia']).default('audiosocket'),
+    audiosocket: z
+      .object({
+        host: z.string().default('0.0.0.0'),
+        advertise_host: z.string().default('127.0.0.1'),
+        port: port.default(8090),
+        format: z.enum(['slin', 'slin16']).default('slin'),
+        underrun: z.enum(['silence', 'nothing']).default('silence'),
+      })
+      .strict()
+      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence' }),
+    external_media: z
+      .object({
+        rtp_host: z.string().default('0.0.0.0'),
+        advertise_host: z.string().default('127.0.0.1'),
+        port_range: portRange.default({ start: 18080, end: 18099 }),
+        codec: z.enum(['ulaw']).default('ulaw'),
+        jitter_buffer_ms: z.number().int().min(0).max(60).default(40),
+      })
+      .strict()
+      .default({ rtp_host: '0.0.0.0', advertise_host: '127.0.0.1', port_range: { start: 18080, end: 18099 }, codec: 'ulaw', jitter_buffer_ms: 40 }),
+    downstream_mode: z.enum(['stream', 'file']).default('stream'),
+    media_dir: z.string().default('/mnt/asterisk_media/ai-generated'),
+    playout: z
+      .object({ prebuffer_ms: z.number().int().min(0).max(60).default(40) })
+      .strict()
+      .default({ prebuffer_ms: 40 }),
+    llm: z
+      .object({
+        prompt: z.string().default('You are a helpful voice assistant. Keep answers short.'),
+        initial_greeting: z.string().default('Hello, how can I help you today?'),
+        persona: z.string().optional(),
+      })
+      .strict()
+      .default({ prompt: 'You are a helpful voice assistant. Keep answers short.', initial_greeting: 'Hello, how can I help you today?' }),
+    contexts: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), contextSchema).default({}),
+    providers: z.record(z.string(), providerSchema).default({}),
+    pipelines: z.record(z.string(), pipelineSchema).default({}),
+    vad: z
+      .object({
+        webrtc_aggressiveness: z.number().int().min(0).max(3).default(2),
+        energy_threshold: z.number().min(0).max(32767).default(400),
+        min_speech_ms: z.number().int().min(0).max(2000).default(120),
+        end_silence_ms: z.number().int().min(100).max(5000).default(600),
+      })
+      .strict()
+      .default({ webrtc_aggressiveness: 2, energy_threshold: 400, min_speech_ms: 120, end_silence_ms: 600 }),
+    barge_in: z
+      .object({
+        enabled: z.boolean().default(true),
+        min_ms: z.number().int().min(0).max(2000).default(200),
+        cooldown_ms: z.number().int().min(0).max(10000).default(500),
+        energy_threshold: z.number().min(0).max(32767).optional(),
+      })
+      .strict()
+      .default({ enabled: true, min_ms: 200, cooldown_ms: 500 }),
+    no_input: z
+      .object({
+        timeout_s: z.number().min(1).max(600).default(15),
+        checkin_prompt: z.string().default('Are you still there?'),
+        grace_s: z.number().min(1).max(600).default(8),
+        final_message: z.string().default('I have not heard anything, so I will end the call now. Goodbye.'),
+      })
+      .strict()
+      .default({ timeout_s: 15, checkin_prompt: 'Are you still there?', grace_s: 8, final_message: 'I have not heard anything, so I will end the call now. Goodbye.' }),
+    on_provider_failure: z
+      .object({
+        action: z.enum(['announce_hangup', 'continue']).default('announce_hangup'),
+        message: z.string().default('Sorry, I am having trouble right now. Please call again later.'),
+        context: z.string().default('from-internal'),
+        extension: z.string().default('s'),
+        priority: z.number().int().min(1).default(1),
+      })
+      .strict()
+      .default({ action: 'announce_hangup', message: 'Sorry, I am having trouble right now. Please call again later.', context: 'from-internal', extension: 's', priority: 1 }),
+    tools: z
+      .object({
+        transfer: z
+          .object({ destinations: z.record(z.string(), transferDestinationSchema).default({}) })
+          .strict()
+          .default({ destinations: {} }),
+        hangup: z
+          .object({ farewell: z.string().default('Thank you for calling. Goodbye.') })
+          .strict()
+          .default({ farewell: 'Thank you for calling. Goodbye.' }),
+      })
+      .strict()
+      .default({ transfer: { destinations: {} }, hangup: { farewell: 'Thank you for calling. Goodbye.' } }),
+    health: z
+      .object({ host: z.string().default('127.0.0.1'), port: port.default(15000) })
+      .strict()
+      .default({ host: '127.0.0.1', port: 15000 }),
+    api: z
+      .object({ token: z.string().default('') })
+      .strict()
+      .default({ token: '' }),
+    data_dir: z.string().optional(),
+    recordings: z
+      .object({
+        enabled: z.boolean().default(false),
+        host: z.string().default('127.0.0.1'),
+        port: port.default(8088),
+        username: z.string().default(''),
+        password: z.string().default(''),
+        tls: z.boolean().default(false),
+        trust_fingerprint: z.string().optional(),
+        interval_minutes: z.number().int().min(1).max(1440).default(10),
+        concurrency: z.number().int().min(1).max(32).default(4),
+        retention_days: z.number().int().min(0).max(3650).default(0),
+        transcriber: z.enum(['local', 'deepgram', 'openai', 'none']).default('local'),
+        sentiment: z.enum(['lexicon', 'llm']).default('lexicon'),
+      })
+      .strict()
+      .default({ enabled: false, host: '127.0.0.1', port: 8088, username: '', password: '', tls: false, interval_minutes: 10, concurrency: 4, retention_days: 0, transcriber: 'local', sentiment: 'lexicon' }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const names = [...Object.keys(cfg.providers), ...Object.keys(cfg.pipelines)];
+    const have = names.join(', ') || 'none configured';
+    const known = new Set(names);
+    if (!known.has(cfg.default_provider)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default_provider'],
+        message: `"${cfg.default_provider}" is not a provider or pipeline (have: ${have})`,
+      });
+    }
+    for (const [name, c] of Object.entries(cfg.contexts)) {
+      if (c.provider !== undefined && !known.has(c.provider)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contexts', name, 'provider'],
+          message: `"${c.provider}" is not a provider or pipeline (have: ${have})`,
+        });
+      }
+      const tools = ['transfer', 'hangup'];
+      c.tools.forEach((t, i) => {
+        if (!tools.includes(t)) {
+          ctx.addIssue({ code: 'custom', path: ['contexts', name, 'tools', i], message: `"${t}" is not a tool (have: ${tools.join(', ')})` });
+        }
+      });
+    }
+    for (const name of Object.keys(cfg.pipelines)) {
+      if (cfg.providers[name]) {
+        ctx.addIssue({ code: 'custom', path: ['pipelines', name], message: `"${name}" is both a provider and a pipeline; names must be unique` });
+      }
+    }
+  });
+
+export type AgentConfig = z.infer<typeof configSchema>;
+export type TransferDestination = z.infer<typeof transferDestinationSchema>;

@@ -1,0 +1,72 @@
+// Lint with boundary rules: engine/ is plain Node (no electron, React or DOM);
+// renderer/ imports no Node built-ins and only *types* from engine/src/api/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['engine/**/*.{ts,mjs,js}', 'bench/**/*.ts', 'electron/**/*.{ts,mjs}', 'test/**/*.ts', '*.js', '*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['engine/**/*.{ts,mjs,js}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'engine/ is plain Node: it must never import electron.' },
+            { name: 'react', message: 'engine/ must never import React.' },
+            { name: 'react-dom', message: 'engine/ must never import React.' },
+          ],
+          patterns: [
+            { group: ['electron/*', 'react/*', 'react-dom/*', '**/renderer/**', '**/electron/**'], message: 'engine/ must not depend on electron/ or renderer/.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'HTMLElement'],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a browser sandbox: no Node built-ins.' })),
+          patterns: [
+            {
+              group: ['**/engine/**', '!**/engine/src/api', '!**/engine/src/api/**'],
+              message: 'renderer/ may import only the control-API contract (engine/src/api/).',
+            },
+            {
+              group: ['**/engine/src/api', '**/engine/src/api/**'],
+              allowTypeImports: true,
+              message: 'renderer/ imports only *types* from the contract: use `import type`.',
+            },
+            { group: ['electron', 'electron/*'], message: 'renderer/ talks to the main process only through the preload API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+);
