@@ -1,0 +1,21 @@
+/**
+ * Provider and pipeline types the engine can build, by config `type`.
+ * The registry (registry.ts) looks types up here. Cloud providers and
+ * pipelines register themselves in this table.
+ */
+import type { Provider } from './provider.js';
+import type { ProviderConfig, PipelineConfig } from '../config/provider-schemas.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface ProviderDeps {
+  log: Logger;
+}
+
+export type ProviderFactory = (name: string, config: ProviderConfig, deps: ProviderDeps) => Provider;
+export type PipelineFactory = (name: string, config: PipelineConfig, deps: ProviderDeps) => Provider;
+
+/** Keyed by ProviderConfig['type'] (echo is registered by the call engine). */
+export const providerFactories: Partial<Record<ProviderConfig['type'], ProviderFactory>> = {};
+
+/** Builds a pipeline provider from `pipelines.<name>`; unset until the pipeline module lands. */
+export const pipelineFactory: { create?: PipelineFactory } = {};
