@@ -56,14 +56,14 @@ export function upsertContext(text: string, name: string, ctx: ContextInput, ren
   const seq = doc.createNode(tools);
   seq.flow = true;
   map.set('tools', seq);
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 export function deleteContext(text: string, name: string): string {
   const doc = parseDocument(text);
   const contexts = doc.get('contexts', true);
   if (isMap(contexts)) contexts.delete(name);
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** Contexts as written (before ${ENV} expansion), for the editor. */

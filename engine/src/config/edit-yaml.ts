@@ -8,5 +8,5 @@ export function setScalars(text: string, edits: { path: (string | number)[]; val
     if (isScalar(existing)) (existing as Scalar).value = value;
     else doc.setIn(path, value);
   }
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

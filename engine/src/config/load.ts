@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseDocument, LineCounter, isMap } from 'yaml';
-import { configSchema, type AgentConfig } from './schema.js';
+import { configSchema, referenceIssues, type AgentConfig } from './schema.js';
 import { expandEnv, parseDotEnv, type EnvLookup } from './expand-env.js';
 import { formatIssues } from './format-issues.js';
 import type { ConfigIssue } from '../api/config.js';
@@ -71,7 +71,15 @@ export function parseConfigText(text: string, file: string, lookup: EnvLookup): 
   }
   const { value, unresolved } = expandEnv(doc.toJS(), lookup);
   const parsed = configSchema.safeParse(value);
-  if (!parsed.success) throw new ConfigError(file, formatIssues(parsed.error, value));
+  if (!parsed.success) {
+    const issues = formatIssues(parsed.error, value);
+    // Zod skips refinements when the shape is wrong: add the cross-reference errors too.
+    for (const r of referenceIssues(value)) {
+      const path = r.path.join('.');
+      if (!issues.some((i) => i.path === path)) issues.push({ path, message: r.message });
+    }
+    throw new ConfigError(file, issues);
+  }
   return { config: parsed.data, path: file, loadedAt: new Date(), unresolved };
 }
 

@@ -172,37 +172,43 @@ export const configSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const names = [...Object.keys(cfg.providers), ...Object.keys(cfg.pipelines)];
-    const have = names.join(', ') || 'none configured';
-    const known = new Set(names);
-    if (!known.has(cfg.default_provider)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['default_provider'],
-        message: `"${cfg.default_provider}" is not a provider or pipeline (have: ${have})`,
-      });
-    }
-    for (const [name, c] of Object.entries(cfg.contexts)) {
-      if (c.provider !== undefined && !known.has(c.provider)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contexts', name, 'provider'],
-          message: `"${c.provider}" is not a provider or pipeline (have: ${have})`,
-        });
-      }
-      const tools = ['transfer', 'hangup'];
-      c.tools.forEach((t, i) => {
-        if (!tools.includes(t)) {
-          ctx.addIssue({ code: 'custom', path: ['contexts', name, 'tools', i], message: `"${t}" is not a tool (have: ${tools.join(', ')})` });
-        }
-      });
-    }
-    for (const name of Object.keys(cfg.pipelines)) {
-      if (cfg.providers[name]) {
-        ctx.addIssue({ code: 'custom', path: ['pipelines', name], message: `"${name}" is both a provider and a pipeline; names must be unique` });
-      }
-    }
+    for (const issue of referenceIssues(cfg)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
+
+/**
+ * Cross-references (provider names, tools) checked on the raw tree too, so
+ * they are reported together with shape errors elsewhere in the file.
+ */
+export function referenceIssues(raw: unknown): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  if (!raw || typeof raw !== 'object') return out;
+  const cfg = raw as Record<string, unknown>;
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const providers = obj(cfg.providers);
+  const pipelines = obj(cfg.pipelines);
+  const names = [...Object.keys(providers), ...Object.keys(pipelines)];
+  const have = names.join(', ') || 'none configured';
+  const known = new Set(names);
+  if (typeof cfg.default_provider === 'string' && cfg.default_provider && !known.has(cfg.default_provider)) {
+    out.push({ path: ['default_provider'], message: `"${cfg.default_provider}" is not a provider or pipeline (have: ${have})` });
+  }
+  const tools = ['transfer', 'hangup'];
+  for (const [name, c] of Object.entries(obj(cfg.contexts))) {
+    const ctx = obj(c);
+    if (typeof ctx.provider === 'string' && !known.has(ctx.provider)) {
+      out.push({ path: ['contexts', name, 'provider'], message: `"${ctx.provider}" is not a provider or pipeline (have: ${have})` });
+    }
+    if (Array.isArray(ctx.tools)) {
+      ctx.tools.forEach((t, i) => {
+        if (typeof t === 'string' && !tools.includes(t)) out.push({ path: ['contexts', name, 'tools', i], message: `"${t}" is not a tool (have: ${tools.join(', ')})` });
+      });
+    }
+  }
+  for (const name of Object.keys(pipelines)) {
+    if (name in providers) out.push({ path: ['pipelines', name], message: `"${name}" is both a provider and a pipeline; names must be unique` });
+  }
+  return out;
+}
 
 export type AgentConfig = z.infer<typeof configSchema>;
 export type TransferDestination = z.infer<typeof transferDestinationSchema>;
