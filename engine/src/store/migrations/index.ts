@@ -4,5 +4,6 @@
  */
 import type { Migration } from '../database.js';
 import { migration001 } from './001-initial.js';
+import { migration020 } from './020-softphone.js';
 
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration020];
