@@ -17,7 +17,7 @@ beforeEach(async () => {
   copyFileSync('config/ai-agent.yaml', join(dir, 'ai-agent.yaml'));
   secrets = new MemorySecretStore();
   logged = '';
-  const log = createLogger({ level: 'debug', destination: { write: (s: string) => void (logged += s) } as NodeJS.WritableStream });
+  const log = createLogger({ level: 'debug', destination: { write: (s: string) => { logged += s; } } });
   engine = createEngine({ configPath: join(dir, 'ai-agent.yaml'), dataDir: dir, secrets, http: false, watchConfig: false, services: [createSoftphoneService], log });
   await engine.start();
 });
