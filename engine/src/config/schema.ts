@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { providerSchema, pipelineSchema } from './provider-schemas.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** A listening port; 0 picks a free one (tests). */
+const listenPort = z.coerce.number().int().min(0).max(65535);
 const nonEmpty = z.string().min(1);
 
 export const contextSchema = z
@@ -60,7 +62,7 @@ export const configSchema = z
       .object({
         host: z.string().default('0.0.0.0'),
         advertise_host: z.string().default('127.0.0.1'),
-        port: port.default(8090),
+        port: listenPort.default(8090),
         format: z.enum(['slin', 'slin16']).default('slin'),
         underrun: z.enum(['silence', 'nothing']).default('silence'),
       })
@@ -144,7 +146,7 @@ export const configSchema = z
       .strict()
       .default({ transfer: { destinations: {} }, hangup: { farewell: 'Thank you for calling. Goodbye.' } }),
     health: z
-      .object({ host: z.string().default('127.0.0.1'), port: port.default(15000) })
+      .object({ host: z.string().default('127.0.0.1'), port: listenPort.default(15000) })
       .strict()
       .default({ host: '127.0.0.1', port: 15000 }),
     api: z
