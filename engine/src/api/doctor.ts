@@ -54,6 +54,8 @@ export interface HostKeyPrompt {
   fingerprint: string;
   known: boolean;
   changed: boolean;
+  /** The pinned fingerprint when `changed` (the presented one is `fingerprint`). */
+  pinned?: string;
 }
 
 export const doctorMethods = {
@@ -65,4 +67,8 @@ export const doctorMethods = {
   ),
   'doctor.rollback': command<{ restored: string[] }>()(z.object({ target: sshTarget }).strict()),
   'doctor.cancel': command<{ ok: true }>()(noArgs),
+  /** Forgets a pinned host key (after a legitimate PBX reinstall); the next run asks again. */
+  'doctor.forgetHostKey': command<{ forgotten: boolean }>()(
+    z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535).default(22) }).strict(),
+  ),
 };

@@ -35,6 +35,7 @@ export const API_METHOD_NAMES = [
   'doctor.apply',
   'doctor.rollback',
   'doctor.cancel',
+  'doctor.forgetHostKey',
   'softphone.account',
   'softphone.saveAccount',
   'softphone.credentials',
