@@ -1,0 +1,111 @@
+/**
+ * Small signal helpers (pure): tone generation, RMS, Goertzel tone detection.
+ * Used by the echo provider's greeting tone and by tests (distinct tones per
+ * caller, "did my own tone come back?").
+ */
+
+/** A view of 16-bit little-endian PCM as samples (copies only when the buffer is unaligned). */
+export function pcm16Samples(buf: Buffer): Int16Array {
+  const n = buf.length >> 1;
+  if (buf.byteOffset % 2 === 0) return new Int16Array(buf.buffer, buf.byteOffset, n);
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) out[i] = buf.readInt16LE(i * 2);
+  return out;
+}
+
+export function samplesToPcm16(s: Int16Array): Buffer {
+  return Buffer.from(s.buffer, s.byteOffset, s.byteLength);
+}
+
+export interface SineOptions {
+  freqHz: number;
+  sampleRate: number;
+  ms: number;
+  /** Peak amplitude in sample units (default 8000). */
+  amplitude?: number;
+  /** Start phase in radians (default 0). */
+  phase?: number;
+}
+
+/** A sine tone as 16-bit PCM. */
+export function sine(o: SineOptions): Buffer {
+  return createSineGenerator(o.freqHz, o.sampleRate, o.amplitude ?? 8000, o.phase ?? 0).next(Math.round((o.sampleRate * o.ms) / 1000));
+}
+
+/** A phase-continuous tone source: successive next() calls join without a discontinuity. */
+export function createSineGenerator(freqHz: number, sampleRate: number, amplitude = 8000, phase = 0): { next(samples: number): Buffer } {
+  const step = (2 * Math.PI * freqHz) / sampleRate;
+  let ph = phase;
+  return {
+    next(samples: number): Buffer {
+      const out = Buffer.allocUnsafe(samples * 2);
+      for (let i = 0; i < samples; i++) {
+        out.writeInt16LE(Math.round(amplitude * Math.sin(ph)), i * 2);
+        ph += step;
+        if (ph > 2 * Math.PI) ph -= 2 * Math.PI;
+      }
+      return out;
+    },
+  };
+}
+
+export function silencePcm16(ms: number, sampleRate: number): Buffer {
+  return Buffer.alloc(Math.round((sampleRate * ms) / 1000) * 2);
+}
+
+/** Root-mean-square level of 16-bit PCM, in sample units (0–32768). */
+export function rms(pcm: Buffer | Int16Array): number {
+  const s = pcm instanceof Int16Array ? pcm : pcm16Samples(pcm);
+  if (s.length === 0) return 0;
+  let acc = 0;
+  for (let i = 0; i < s.length; i++) acc += s[i]! * s[i]!;
+  return Math.sqrt(acc / s.length);
+}
+
+/** RMS level in dBFS (0 dB = full-scale square wave; -Infinity for digital silence). */
+export function rmsDbfs(pcm: Buffer | Int16Array): number {
+  const r = rms(pcm);
+  return r === 0 ? -Infinity : 20 * Math.log10(r / 32768);
+}
+
+/**
+ * Goertzel: the amplitude (sample units, comparable to a sine's peak) of the
+ * component at `freqHz` in 16-bit PCM. A pure tone of peak A at that frequency gives ≈ A.
+ */
+export function goertzel(pcm: Buffer | Int16Array, sampleRate: number, freqHz: number): number {
+  const s = pcm instanceof Int16Array ? pcm : pcm16Samples(pcm);
+  const n = s.length;
+  if (n === 0) return 0;
+  const w = (2 * Math.PI * freqHz) / sampleRate;
+  const coeff = 2 * Math.cos(w);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const s0 = s[i]! + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return (2 * Math.sqrt(Math.max(0, power))) / n;
+}
+
+/** The candidate frequency with the strongest Goertzel amplitude, with that amplitude. */
+export function strongestTone(pcm: Buffer | Int16Array, sampleRate: number, candidatesHz: readonly number[]): { freqHz: number; amplitude: number } {
+  let best = { freqHz: candidatesHz[0] ?? 0, amplitude: -1 };
+  for (const f of candidatesHz) {
+    const a = goertzel(pcm, sampleRate, f);
+    if (a > best.amplitude) best = { freqHz: f, amplitude: a };
+  }
+  return best;
+}
+
+/** Largest absolute difference between neighbouring samples (a click detector). */
+export function maxSampleStep(pcm: Buffer | Int16Array): number {
+  const s = pcm instanceof Int16Array ? pcm : pcm16Samples(pcm);
+  let m = 0;
+  for (let i = 1; i < s.length; i++) {
+    const d = Math.abs(s[i]! - s[i - 1]!);
+    if (d > m) m = d;
+  }
+  return m;
+}
