@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { MethodSpec } from './define.js';
+import type { ApiEvent } from './events.js';
 import { healthMethods } from './health.js';
 import { callMethods } from './calls.js';
 import { configMethods } from './config.js';
@@ -34,8 +35,8 @@ export type ApiHandlers = { [M in MethodName]: ApiHandler<M> };
 
 /** Client-side shape shared by the IPC and WebSocket clients. */
 export interface ApiClient {
-  invoke<M extends MethodName>(method: M, ...args: ArgsOf<M> extends undefined ? [] | [ArgsOf<M>] : [ArgsOf<M>]): Promise<ResultOf<M>>;
-  subscribe(listener: (event: import('./events.js').ApiEvent) => void): () => void;
+  invoke<M extends MethodName>(method: M, ...args: undefined extends ArgsOf<M> ? [] | [ArgsOf<M>] : [ArgsOf<M>]): Promise<ResultOf<M>>;
+  subscribe(listener: (event: ApiEvent) => void): () => void;
   /** Turns an API media path (e.g. a recording's audioPath) into a URL the page can load. */
   mediaUrl(path: string): string;
 }

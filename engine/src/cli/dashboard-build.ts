@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as Vite from 'vite';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 export const DASHBOARD_DIR = join(ROOT, 'out', 'renderer');
@@ -23,7 +24,7 @@ export async function ensureDashboard(say: (msg: string) => void = () => {}): Pr
   if (stale) {
     say('building the dashboard (vite)…');
     // Vite is a dev dependency: loaded only when a build is needed.
-    const vite = (await import('vite')) as typeof import('vite');
+    const vite: typeof Vite = await import('vite');
     await vite.build({ configFile: join(SOURCES, 'vite.config.ts'), logLevel: 'warn' });
   }
   return DASHBOARD_DIR;

@@ -1,5 +1,5 @@
 /** Comment-preserving scalar edits of the config text (pure: text in, text out). */
-import { parseDocument, Scalar, isScalar } from 'yaml';
+import { parseDocument, isScalar, type Scalar } from 'yaml';
 
 export function setScalars(text: string, edits: { path: (string | number)[]; value: string | number | boolean }[]): string {
   const doc = parseDocument(text);
