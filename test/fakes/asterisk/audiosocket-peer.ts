@@ -1,0 +1,127 @@
+/**
+ * Asterisk's side of an AudioSocket connection (chan_audiosocket), as the
+ * captures in ../shared/fixtures/asterisk-22/audiosocket/ show it: connects
+ * during the ARI request, sends the 0x01 UUID frame ~5 ms later, audio as
+ * 0x10 (slin) or 0x12 (slin16) frames of 20 ms, DTMF as 0x03 (one ASCII
+ * byte), and on hangup only a TCP FIN (never 0x00/0xff).
+ */
+import { connect, type Socket } from 'node:net';
+import { pcmFromBytes, pcmToBytes, upsample2, downsample2 } from './audio.js';
+
+export const AS_HANGUP = 0x00;
+export const AS_UUID = 0x01;
+export const AS_DTMF = 0x03;
+export const AS_SLIN = 0x10;
+export const AS_SLIN16 = 0x12;
+export const AS_ERROR = 0xff;
+
+export function uuidToBytes(uuid: string): Buffer {
+  const hex = uuid.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`not a UUID: ${uuid}`);
+  return Buffer.from(hex, 'hex');
+}
+
+export function frame(type: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+  const head = Buffer.alloc(3);
+  head[0] = type;
+  head.writeUInt16BE(payload.length, 1);
+  return Buffer.concat([head, payload]);
+}
+
+export interface AudioSocketPeerEvents {
+  /** 8 kHz PCM received from the engine. */
+  onAudio(pcm: Int16Array): void;
+  /** The engine sent 0x00 (hangup) or closed the socket. */
+  onRemoteHangup(reason: 'hangup_frame' | 'closed' | 'error_frame'): void;
+}
+
+export class AudioSocketPeer {
+  readonly socket: Socket;
+  readonly sampleRate: 8000 | 16000;
+  framesSent = 0;
+  framesReceived = 0;
+  bytesReceived = 0;
+  errorFrames = 0;
+  /** Types of frames received, in order of first appearance. */
+  readonly receivedTypes = new Set<number>();
+  private buf: Buffer = Buffer.alloc(0);
+  private closedByUs = false;
+  closed = false;
+
+  private constructor(socket: Socket, sampleRate: 8000 | 16000, private readonly events: AudioSocketPeerEvents) {
+    this.socket = socket;
+    this.sampleRate = sampleRate;
+    socket.setNoDelay(true);
+    socket.on('data', (d) => this.onData(d));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      if (!this.closedByUs) this.events.onRemoteHangup('closed');
+    });
+  }
+
+  /** Connects like chan_audiosocket; rejects when nothing listens (the ARI request then fails with 500). */
+  static open(host: string, port: number, uuid: string, format: 'slin' | 'slin16', events: AudioSocketPeerEvents): Promise<AudioSocketPeer> {
+    return new Promise((resolve, reject) => {
+      const s = connect({ host, port });
+      const fail = (err: Error) => reject(err);
+      s.once('error', fail);
+      s.once('connect', () => {
+        s.off('error', fail);
+        const peer = new AudioSocketPeer(s, format === 'slin16' ? 16000 : 8000, events);
+        setTimeout(() => {
+          if (!peer.closed) s.write(frame(AS_UUID, uuidToBytes(uuid)));
+        }, 5);
+        resolve(peer);
+      });
+    });
+  }
+
+  /** One 20 ms frame of 8 kHz PCM (160 samples), converted to the leg's format. */
+  sendAudio(pcm8k: Int16Array): void {
+    if (this.closed) return;
+    const pcm = this.sampleRate === 16000 ? upsample2(pcm8k) : pcm8k;
+    this.socket.write(frame(this.sampleRate === 16000 ? AS_SLIN16 : AS_SLIN, pcmToBytes(pcm)));
+    this.framesSent++;
+  }
+
+  sendDtmf(digit: string): void {
+    if (!this.closed) this.socket.write(frame(AS_DTMF, Buffer.from(digit, 'ascii')));
+  }
+
+  /** Raw bytes (tests of the engine's parser: split/coalesced frames, oversize, bad first frame). */
+  writeRaw(bytes: Buffer): void {
+    if (!this.closed) this.socket.write(bytes);
+  }
+
+  /** Hangup as Asterisk does it: TCP FIN, no AudioSocket message. */
+  close(): void {
+    if (this.closed) return;
+    this.closedByUs = true;
+    this.socket.end();
+    this.socket.destroySoon?.();
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    while (this.buf.length >= 3) {
+      const type = this.buf[0]!;
+      const len = this.buf.readUInt16BE(1);
+      if (this.buf.length < 3 + len) break;
+      const payload = this.buf.subarray(3, 3 + len);
+      this.buf = this.buf.subarray(3 + len);
+      this.receivedTypes.add(type);
+      this.framesReceived++;
+      if (type === AS_SLIN || type === AS_SLIN16) {
+        this.bytesReceived += len;
+        const pcm = pcmFromBytes(Buffer.from(payload));
+        this.events.onAudio(type === AS_SLIN16 ? downsample2(pcm) : pcm);
+      } else if (type === AS_HANGUP) {
+        this.events.onRemoteHangup('hangup_frame');
+      } else if (type === AS_ERROR) {
+        this.errorFrames++;
+        this.events.onRemoteHangup('error_frame');
+      }
+    }
+  }
+}

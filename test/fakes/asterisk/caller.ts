@@ -1,0 +1,102 @@
+/**
+ * The dialplan side of a test call: a caller channel that lands in
+ * `Stasis(<app>)` with its channel variables, streams audio once bridged,
+ * can send DTMF and hang up, and records everything it received.
+ */
+import type { FakeAsterisk } from './fake-asterisk.js';
+import type { FakeChannel } from './model.js';
+import { concatPcm } from './audio.js';
+
+export interface InjectCallOptions {
+  app?: string;
+  callerName?: string;
+  callerNumber?: string;
+  /** Channel variables set by the dialplan before Stasis (AI_PROVIDER, AI_CONTEXT, AI_GREETING, …). */
+  vars?: Record<string, string>;
+  /** 8 kHz PCM the caller "speaks" once it is bridged with a media leg. */
+  audio?: Int16Array;
+  /** After the audio: keep sending silence frames (transmit_silence=yes, default) or nothing. */
+  afterAudio?: 'silence' | 'nothing';
+  /** Channel name technology (PJSIP/<ext>-<n> by default). */
+  name?: string;
+  /** Dialplan context the caller came from. */
+  context?: string;
+}
+
+let callerSeq = 0;
+
+export class CallerHandle {
+  private constructor(
+    private readonly fake: FakeAsterisk,
+    readonly channel: FakeChannel,
+  ) {}
+
+  static inject(fake: FakeAsterisk, opts: InjectCallOptions): CallerHandle {
+    const n = (callerSeq++).toString(16).padStart(8, '0');
+    const ch = fake.createChannel({
+      name: opts.name ?? `PJSIP/${opts.callerNumber ?? '1000'}-${n}`,
+      role: 'caller',
+      state: 'Ring',
+      caller: { name: opts.callerName ?? '', number: opts.callerNumber ?? '' },
+      dialplan: { context: opts.context ?? 'from-ai-agent', exten: 's', priority: 1, app_name: '', app_data: '' },
+      source: { pcm: opts.audio ?? new Int16Array(0), pos: 0, after: opts.afterAudio ?? 'silence' },
+      received: [],
+      heard: [],
+      dtmfReceived: [],
+    });
+    for (const [k, v] of Object.entries(opts.vars ?? {})) fake.setVar(ch, k, v);
+    ch.dialplan = { ...ch.dialplan, priority: 2 };
+    fake.enterStasis(ch, opts.app ?? 'asterisk-ai-voice-agent', []);
+    return new CallerHandle(fake, ch);
+  }
+
+  get id(): string {
+    return this.channel.id;
+  }
+
+  /** Everything that reached the caller so far (8 kHz PCM, media legs and finished file playbacks). */
+  received(): Int16Array {
+    return concatPcm(this.channel.received ?? []);
+  }
+
+  /** ARI playbacks on this channel that finished, with their final state. */
+  get heard(): { media: string; state: string }[] {
+    return this.channel.heard ?? [];
+  }
+
+  get gone(): boolean {
+    return this.channel.destroyed;
+  }
+
+  get continuedTo(): FakeChannel['continuedTo'] {
+    return this.channel.continuedTo;
+  }
+
+  get answered(): boolean {
+    return this.channel.answered;
+  }
+
+  /** Appends audio to what the caller says (a later utterance). */
+  say(pcm: Int16Array): void {
+    const src = this.channel.source!;
+    const rest = src.pcm.subarray(src.pos);
+    src.pcm = concatPcm([rest, pcm]);
+    src.pos = 0;
+  }
+
+  /** Caller presses keys: ChannelDtmfReceived on the channel, and 0x03 frames on a bridged AudioSocket leg. */
+  async dtmf(digits: string, betweenMs = 120): Promise<void> {
+    for (const d of digits) {
+      if (this.channel.destroyed) return;
+      this.fake.emit('ChannelDtmfReceived', { digit: d, duration_ms: 100, channel: this.fake.chJson(this.channel) });
+      const b = this.channel.bridgeId ? this.fake.bridges.get(this.channel.bridgeId) : undefined;
+      for (const id of b?.channels ?? []) this.fake.channels.get(id)?.audiosocket?.sendDtmf(d);
+      await new Promise((r) => setTimeout(r, betweenMs));
+    }
+  }
+
+  /** The caller hangs up (remote hangup, cause 16). */
+  hangup(): void {
+    this.fake.hangupChannel(this.channel, { cause: 16 });
+  }
+}

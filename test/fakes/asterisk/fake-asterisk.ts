@@ -1,0 +1,375 @@
+/**
+ * A protocol-level stand-in for Asterisk 22 on real sockets: ARI REST under
+ * /ari (Basic auth or api_key), the /ari/events WebSocket, api-docs for
+ * ari-client, AudioSocket and RTP media legs, and a dialplan-like API to
+ * inject callers and read what they heard. Behaviour follows the captures
+ * in ../shared/fixtures/asterisk-22 (see its README "Behaviour" section).
+ */
+import type { Duplex } from 'node:stream';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ASTERISK_ID, ariTime, channelJson, bridgeJson, playbackJson, type FakeChannel, type FakeBridge, type FakePlayback } from './model.js';
+import { AriHttpError, writeReply, type Reply } from './http-util.js';
+import { compile, match, type CompiledRoute } from './route-table.js';
+import { buildRoutes } from './routes.js';
+import { serveApiDocs } from './api-docs.js';
+import { MediaClock } from './media-clock.js';
+import { CallerHandle, type InjectCallOptions } from './caller.js';
+import { resolveSound } from './sounds.js';
+
+export interface FakeAsteriskOptions {
+  users?: Record<string, { password: string; readOnly?: boolean }>;
+  /** ari.conf `channelvars`: variables included in every channel snapshot. */
+  channelvars?: string[];
+  /** StasisStart of a media leg relative to the HTTP response (captures saw both). */
+  legStasisOrder?: 'before-response' | 'after-response' | 'random';
+  /** Extra delay before a media leg's StasisStart (the 422 race). */
+  legStasisDelayMs?: number;
+  /** Directory `sound:<name>` files are looked up in (e.g. <dir>/ai-generated/x.wav). */
+  soundsDir?: string;
+  /** Playback speed factor for file durations (tests: >1 plays faster). */
+  playbackSpeed?: number;
+  /** Where RTP legs bind (default 127.0.0.1). */
+  rtpBindHost?: string;
+}
+
+interface EventClient {
+  ws: WebSocket;
+  app: string;
+  subscribeAll: boolean;
+}
+
+export class FakeAsterisk {
+  readonly channels = new Map<string, FakeChannel>();
+  readonly bridges = new Map<string, FakeBridge>();
+  readonly playbacks = new Map<string, FakePlayback>();
+  readonly requests: { method: string; path: string; query: Record<string, string>; status: number }[] = [];
+  readonly opts: Required<Omit<FakeAsteriskOptions, 'soundsDir'>> & { soundsDir?: string };
+  readonly clock = new MediaClock(this);
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<EventClient>();
+  private readonly routes: CompiledRoute[];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private seq = 0;
+  private readonly epoch = Math.floor(Date.now() / 1000);
+  private refuseEvents = false;
+  port = 0;
+
+  constructor(opts: FakeAsteriskOptions = {}) {
+    this.opts = {
+      users: opts.users ?? { aiagent: { password: 'aiagentpass' }, readonly: { password: 'readonlypass', readOnly: true } },
+      channelvars: opts.channelvars ?? ['AI_PROVIDER', 'AI_CONTEXT'],
+      legStasisOrder: opts.legStasisOrder ?? 'random',
+      legStasisDelayMs: opts.legStasisDelayMs ?? 0,
+      soundsDir: opts.soundsDir,
+      playbackSpeed: opts.playbackSpeed ?? 1,
+      rtpBindHost: opts.rtpBindHost ?? '127.0.0.1',
+    };
+    this.routes = compile(buildRoutes(this));
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    const addr = this.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : 0;
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.clock.stop();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const p of this.playbacks.values()) clearTimeout(p.timer);
+    for (const ch of this.channels.values()) {
+      ch.audiosocket?.close();
+      ch.rtp?.close();
+    }
+    for (const c of this.clients) c.ws.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- ids, timers, events -------------------------------------------------
+
+  nextChannelId(): string {
+    return `${this.epoch}.${this.seq++}`;
+  }
+
+  later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  emit(type: string, fields: Record<string, unknown>): void {
+    const base = { type, timestamp: ariTime(), ...fields, asterisk_id: ASTERISK_ID };
+    for (const c of this.clients) {
+      if (c.ws.readyState !== c.ws.OPEN) continue;
+      c.ws.send(JSON.stringify({ ...base, application: c.app }, null, 2));
+    }
+  }
+
+  chJson(ch: FakeChannel): Record<string, unknown> {
+    return channelJson(ch, this.opts.channelvars);
+  }
+
+  /** Number of connected event sockets (for reconnect tests). */
+  get eventClients(): number {
+    return [...this.clients].filter((c) => c.ws.readyState === c.ws.OPEN).length;
+  }
+
+  /** Drops every events WebSocket (ARI connection loss); `refuseMs` keeps refusing reconnects for a while. */
+  dropEventSockets(refuseMs = 0): void {
+    if (refuseMs > 0) {
+      this.refuseEvents = true;
+      this.later(refuseMs, () => (this.refuseEvents = false));
+    }
+    for (const c of this.clients) c.ws.terminate();
+  }
+
+  // ---- channel life cycle --------------------------------------------------
+
+  createChannel(init: Partial<FakeChannel> & Pick<FakeChannel, 'name' | 'role'>): FakeChannel {
+    const ch: FakeChannel = {
+      id: init.id ?? this.nextChannelId(),
+      state: 'Down',
+      caller: { name: '', number: '' },
+      connected: { name: '', number: '' },
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
+      createdAt: Date.now(),
+      vars: new Map(),
+      destroyed: false,
+      answered: false,
+      ...init,
+    };
+    this.channels.set(ch.id, ch);
+    this.emit('ChannelCreated', { channel: this.chJson(ch) });
+    return ch;
+  }
+
+  setVar(ch: FakeChannel, name: string, value: string): void {
+    ch.vars.set(name, value);
+    this.emit('ChannelVarset', { variable: name, value, channel: this.chJson(ch) });
+  }
+
+  enterStasis(ch: FakeChannel, app: string, args: string[]): void {
+    if (ch.destroyed) return;
+    ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+    this.setVar(ch, 'STASISSTATUS', '');
+    ch.stasisApp = app;
+    this.emit('StasisStart', { args, channel: this.chJson(ch) });
+  }
+
+  leaveStasis(ch: FakeChannel): void {
+    if (!ch.stasisApp) return;
+    if (ch.bridgeId) this.removeFromBridge(ch);
+    ch.stasisApp = undefined;
+    this.emit('StasisEnd', { channel: this.chJson(ch) });
+    this.setVar(ch, 'STASISSTATUS', 'SUCCESS');
+  }
+
+  setState(ch: FakeChannel, state: FakeChannel['state']): void {
+    if (ch.state === state) return;
+    ch.state = state;
+    this.emit('ChannelStateChange', { channel: this.chJson(ch) });
+  }
+
+  /** Hangs a channel up. `soft` true for ARI/own hangups (cause 32 soft, as captured), false for a remote one. */
+  hangupChannel(ch: FakeChannel, opts: { cause?: number; ari?: boolean } = {}): void {
+    if (ch.destroyed) return;
+    ch.destroyed = true;
+    ch.hangupCause = opts.cause ?? 16;
+    ch.audiosocket?.close();
+    ch.rtp?.close();
+    for (const p of this.playbacks.values()) if (p.channelId === ch.id) this.finishPlayback(p, 'done');
+    this.emit('ChannelHangupRequest', { cause: opts.ari ? 32 : ch.hangupCause, soft: true, channel: this.chJson(ch) });
+    if (ch.bridgeId) this.removeFromBridge(ch);
+    if (ch.stasisApp) this.leaveStasis(ch);
+    this.emit('ChannelDestroyed', { cause: 16, cause_txt: 'Normal Clearing', channel: this.chJson(ch) });
+    this.channels.delete(ch.id);
+  }
+
+  // ---- bridges ---------------------------------------------------------------
+
+  createBridge(type: string, name: string, id: string = randomUUID()): FakeBridge {
+    const b: FakeBridge = { id, name, type, channels: [], createdAt: Date.now(), destroyed: false };
+    this.bridges.set(id, b);
+    this.emit('BridgeCreated', { bridge: bridgeJson(b) });
+    return b;
+  }
+
+  addToBridge(b: FakeBridge, ch: FakeChannel): void {
+    if (ch.bridgeId === b.id) return;
+    if (ch.bridgeId) this.removeFromBridge(ch);
+    b.channels.push(ch.id);
+    ch.bridgeId = b.id;
+    this.emit('ChannelEnteredBridge', { bridge: bridgeJson(b), channel: this.chJson(ch) });
+    this.clock.bridgeChanged();
+  }
+
+  removeFromBridge(ch: FakeChannel): void {
+    const b = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
+    ch.bridgeId = undefined;
+    if (!b) return;
+    b.channels = b.channels.filter((id) => id !== ch.id);
+    this.emit('ChannelLeftBridge', { bridge: bridgeJson(b), channel: this.chJson(ch) });
+  }
+
+  destroyBridge(b: FakeBridge): void {
+    for (const id of [...b.channels]) {
+      const ch = this.channels.get(id);
+      if (ch) this.removeFromBridge(ch);
+    }
+    b.destroyed = true;
+    this.bridges.delete(b.id);
+    this.emit('BridgeDestroyed', { bridge: bridgeJson(b) });
+  }
+
+  // ---- playbacks -------------------------------------------------------------
+
+  startPlayback(ch: FakeChannel, media: string, id: string): FakePlayback {
+    const p: FakePlayback = { id, media, targetUri: `channel:${ch.id}`, state: 'queued', channelId: ch.id };
+    this.playbacks.set(id, p);
+    const sound = resolveSound(media, this.opts.soundsDir);
+    // PlaybackStarted arrived before the 201 in the capture: emit synchronously.
+    p.state = 'playing';
+    this.emit('PlaybackStarted', { playback: playbackJson(p) });
+    if (!sound) {
+      this.later(5, () => this.finishPlayback(p, 'failed'));
+    } else {
+      p.pcm = sound.pcm;
+      p.timer = setTimeout(() => this.finishPlayback(p, 'done'), Math.max(1, sound.durationMs / this.opts.playbackSpeed));
+    }
+    return { ...p, state: 'queued' };
+  }
+
+  finishPlayback(p: FakePlayback, state: 'done' | 'failed'): void {
+    if (p.state === 'done' || p.state === 'failed') return;
+    clearTimeout(p.timer);
+    p.state = state;
+    this.playbacks.delete(p.id);
+    const ch = this.channels.get(p.channelId);
+    if (ch?.heard) ch.heard.push({ media: p.media, state });
+    if (ch?.received && p.pcm && state === 'done') ch.received.push(p.pcm);
+    this.emit('PlaybackFinished', { playback: playbackJson(p) });
+  }
+
+  // ---- dialplan-like API -----------------------------------------------------
+
+  /** A caller arrives (like `Stasis(app)` in [from-ai-agent]), with channel vars and audio to stream once bridged. */
+  injectCall(opts: InjectCallOptions = {}): CallerHandle {
+    return CallerHandle.inject(this, opts);
+  }
+
+  /** Open resources, for leak checks. */
+  inspect(): { channels: number; bridges: number; playbacks: number; mediaLegs: number; callers: number } {
+    const live = [...this.channels.values()];
+    return {
+      channels: live.length,
+      bridges: this.bridges.size,
+      playbacks: this.playbacks.size,
+      mediaLegs: live.filter((c) => c.role === 'audiosocket' || c.role === 'rtp').length,
+      callers: live.filter((c) => c.role === 'caller').length,
+    };
+  }
+
+  // ---- HTTP -------------------------------------------------------------------
+
+  private authenticate(req: IncomingMessage, url: URL): { user: string; readOnly: boolean } | undefined {
+    let user: string | undefined;
+    let pass: string | undefined;
+    const h = req.headers.authorization;
+    if (h?.startsWith('Basic ')) {
+      const dec = Buffer.from(h.slice(6), 'base64').toString('utf8');
+      const i = dec.indexOf(':');
+      user = dec.slice(0, i);
+      pass = dec.slice(i + 1);
+    } else if (url.searchParams.get('api_key')) {
+      const key = url.searchParams.get('api_key')!;
+      const i = key.indexOf(':');
+      user = key.slice(0, i);
+      pass = key.slice(i + 1);
+    }
+    const u = user !== undefined ? this.opts.users[user] : undefined;
+    if (!u || u.password !== pass) return undefined;
+    return { user: user!, readOnly: u.readOnly ?? false };
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const reply = await this.dispatch(req, url, Buffer.concat(chunks));
+    const query = Object.fromEntries(url.searchParams);
+    delete query.api_key;
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, status: reply.status });
+    writeReply(res, reply);
+  }
+
+  private async dispatch(req: IncomingMessage, url: URL, rawBody: Buffer): Promise<Reply> {
+    if (!url.pathname.startsWith('/ari/')) return { status: 404, body: { message: 'Resource not found' } };
+    const auth = this.authenticate(req, url);
+    if (!auth) {
+      return { status: 401, body: { message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Basic realm="Asterisk REST Interface"' } };
+    }
+    const path = url.pathname.slice(4);
+    if (path.startsWith('/api-docs/')) return serveApiDocs(path.slice('/api-docs/'.length), req.headers.host ?? `127.0.0.1:${this.port}`, this.routes);
+    const m = match(this.routes, req.method ?? 'GET', path);
+    if (!('route' in m)) {
+      return m.methodMismatch ? { status: 405, body: { message: 'Invalid method' } } : { status: 404, body: { message: 'Resource not found' } };
+    }
+    if (auth.readOnly && req.method !== 'GET') return { status: 403, body: { message: 'Write access denied' } };
+    let body: Record<string, unknown> = {};
+    if (rawBody.length) {
+      try {
+        body = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return { status: 400, body: { message: 'Request body is not valid JSON' } };
+      }
+    }
+    const query = Object.fromEntries(url.searchParams);
+    delete query.api_key;
+    try {
+      return await m.route.handle({ path: m.params, query, body, user: auth.user });
+    } catch (err) {
+      if (err instanceof AriHttpError) return { status: err.status, body: err.body };
+      return { status: 500, body: { message: 'An internal error prevented this request from being handled' } };
+    }
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const reject = (status: number, text: string) => {
+      socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      socket.destroy();
+    };
+    if (url.pathname !== '/ari/events') return reject(404, 'Not Found');
+    if (!this.authenticate(req, url)) return reject(401, 'Unauthorized');
+    const app = url.searchParams.get('app');
+    if (!app) return reject(400, 'Bad Request');
+    if (this.refuseEvents) return reject(503, 'Service Unavailable');
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const client: EventClient = { ws, app, subscribeAll: url.searchParams.get('subscribeAll') === 'true' };
+      this.clients.add(client);
+      ws.on('close', () => this.clients.delete(client));
+      ws.on('error', () => {});
+    });
+  }
+
+  /** Apps with a connected events socket (GET /applications). */
+  apps(): string[] {
+    return [...new Set([...this.clients].map((c) => c.app))];
+  }
+}

@@ -1,0 +1,4 @@
+export { FakeAsterisk, type FakeAsteriskOptions } from './fake-asterisk.js';
+export { CallerHandle, type InjectCallOptions } from './caller.js';
+export * from './audio.js';
+export { until } from './until.js';

@@ -1,0 +1,86 @@
+/**
+ * One drift-free 20 ms clock for all the fake's media: every tick, each
+ * caller in a bridge with a media leg sends its next 160 samples to the leg
+ * (silence after its source ends, like transmit_silence=yes; nothing before
+ * it is bridged, as Asterisk sends nothing without a bridge peer).
+ */
+import { performance } from 'node:perf_hooks';
+import type { FakeAsterisk } from './fake-asterisk.js';
+import type { FakeChannel } from './model.js';
+
+const FRAME = 160;
+const SILENCE = new Int16Array(FRAME);
+
+export class MediaClock {
+  private timer?: NodeJS.Timeout;
+  private startedAt = 0;
+  private ticks = 0;
+
+  constructor(private readonly fake: FakeAsterisk) {}
+
+  bridgeChanged(): void {
+    if (!this.timer) {
+      this.startedAt = performance.now();
+      this.ticks = 0;
+      this.schedule();
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    const due = this.startedAt + (this.ticks + 1) * 20;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, due - performance.now()));
+  }
+
+  private tick(): void {
+    this.ticks++;
+    let active = 0;
+    for (const ch of this.fake.channels.values()) {
+      if (ch.role !== 'caller' || !ch.bridgeId || !ch.source) continue;
+      const legs = this.legsOf(ch);
+      if (legs.length === 0) continue;
+      active++;
+      const frame = this.nextFrame(ch);
+      if (!frame) continue;
+      for (const leg of legs) {
+        leg.audiosocket?.sendAudio(frame);
+        leg.rtp?.sendAudio(frame);
+      }
+    }
+    const anyCaller = [...this.fake.channels.values()].some((c) => c.role === 'caller');
+    if (active === 0 && !anyCaller) {
+      this.timer = undefined;
+      return;
+    }
+    // Catch up without bursts if the event loop stalled for long.
+    if (performance.now() - (this.startedAt + this.ticks * 20) > 200) {
+      this.startedAt = performance.now() - this.ticks * 20;
+    }
+    this.schedule();
+  }
+
+  private legsOf(ch: FakeChannel): FakeChannel[] {
+    const b = this.fake.bridges.get(ch.bridgeId!);
+    if (!b) return [];
+    const out: FakeChannel[] = [];
+    for (const id of b.channels) {
+      const other = this.fake.channels.get(id);
+      if (other && other !== ch && (other.audiosocket || other.rtp)) out.push(other);
+    }
+    return out;
+  }
+
+  private nextFrame(ch: FakeChannel): Int16Array | undefined {
+    const src = ch.source!;
+    if (src.pos >= src.pcm.length) return src.after === 'silence' ? SILENCE : undefined;
+    const end = Math.min(src.pos + FRAME, src.pcm.length);
+    const f = new Int16Array(FRAME);
+    f.set(src.pcm.subarray(src.pos, end));
+    src.pos = end;
+    return f;
+  }
+}
