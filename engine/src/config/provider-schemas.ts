@@ -16,6 +16,12 @@ export const echoProviderSchema = z
     /** Tone played as the greeting, Hz. */
     tone_hz: z.number().min(50).max(4000).default(440),
     tone_ms: z.number().int().min(20).max(5000).default(400),
+    /** Silence that ends a caller utterance before it is played back, ms. */
+    end_silence_ms: z.number().int().min(100).max(5000).default(500),
+    /** Keys that run a tool, for testing a PBX link: e.g. {"0": {tool: transfer, destination: sales_queue}, "#": {tool: hangup}}. */
+    dtmf_tools: z
+      .record(z.string().regex(/^[0-9*#A-D]$/), z.object({ tool: z.enum(['transfer', 'hangup']), destination: z.string().optional() }).strict())
+      .default({}),
   })
   .strict();
 
@@ -25,6 +31,8 @@ export const openaiRealtimeSchema = z
     ...promptDefaults,
     api_key: z.string().default(''),
     base_url: z.string().optional(),
+    /** PEM file of extra CAs to trust for the wss: connection (TLS-inspecting proxies, test fakes). */
+    ca_file: z.string().optional(),
     model: z.string().default('gpt-realtime'),
     voice: z.string().default('alloy'),
     /** pcm16 at 24 kHz (resampled), or pcmu straight from a µ-law wire. */

@@ -6,6 +6,7 @@
 import type { Provider } from './provider.js';
 import type { ProviderConfig, PipelineConfig } from '../config/provider-schemas.js';
 import type { Logger } from '../observability/logger.js';
+import { createOpenAIRealtimeProvider } from './openai-realtime/provider.js';
 
 export interface ProviderDeps {
   log: Logger;
@@ -19,3 +20,5 @@ export const providerFactories: Partial<Record<ProviderConfig['type'], ProviderF
 
 /** Builds a pipeline provider from `pipelines.<name>`; unset until the pipeline module lands. */
 export const pipelineFactory: { create?: PipelineFactory } = {};
+
+providerFactories.openai_realtime = createOpenAIRealtimeProvider;
