@@ -4,6 +4,8 @@
  */
 import type { Migration } from '../database.js';
 import { migration001 } from './001-initial.js';
+import { migration010 } from './010-recordings-sync.js';
 import { migration020 } from './020-softphone.js';
+import { migration030 } from './030-doctor-backups.js';
 
-export const migrations: readonly Migration[] = [migration001, migration020];
+export const migrations: readonly Migration[] = [migration001, migration010, migration020, migration030];

@@ -1,0 +1,129 @@
+/**
+ * Checks that need the network: this workstation → PBX (ARI port, the
+ * recordings download proof) and PBX → engine (AudioSocket TCP, RTP UDP),
+ * the latter by having the PBX connect back while we listen.
+ */
+import type { CheckResult } from '../api/doctor.js';
+import { isLoopback } from './cli-parsers.js';
+import { check, FIX, type DoctorInputs } from './doctor-inputs.js';
+import type { PbxFacts, Evidence } from './pbx-facts.js';
+import { trimOutput } from './pbx-facts.js';
+import { shellQuote, type RemoteShell } from './ssh-session.js';
+import { tcpProbe, httpGet, judgeDownload, recordingFileUrl, tcpListenIfFree, udpCatcher } from './probes.js';
+
+function firewallFix(f: PbxFacts, ports: string): string {
+  const me = f.sshClientIp ?? "this workstation's address";
+  return f.freepbx
+    ? `Allow ${ports} from ${me} on the PBX: \`fwconsole firewall trust ${me}\` (or Connectivity → Firewall → Networks).`
+    : `Allow ${ports} from ${me} on the PBX, e.g. \`firewall-cmd --permanent --add-rich-rule='rule family=ipv4 source address=${me} port port=8088 protocol=tcp accept' && firewall-cmd --reload\`.`;
+}
+
+export async function workstationPortChecks(f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const targets: { port: number; label: string; needed: boolean }[] = [{ port: inp.ari.port, label: inp.ari.scheme === 'https' ? 'ARI (HTTPS)' : 'ARI (HTTP)', needed: true }];
+  const tlsPort = f.http?.tlsBound?.port;
+  if (f.http?.tlsEnabled && tlsPort && tlsPort !== inp.ari.port) targets.push({ port: tlsPort, label: 'ARI (HTTPS)', needed: inp.ari.scheme === 'https' || !!inp.recordings?.tls });
+  for (const t of targets) {
+    const r = await tcpProbe(inp.ari.host, t.port);
+    const ev: Evidence = { command: `tcp connect ${inp.ari.host}:${t.port} (from this workstation)`, output: r.ok ? 'connected' : r.error ?? 'failed' };
+    const id = `port-${t.port}`;
+    if (r.ok) out.push(check(id, `${t.label} ${inp.ari.host}:${t.port} reachable from this workstation`, 'pass', [ev]));
+    else out.push(check(id, `${t.label} ${inp.ari.host}:${t.port} from this workstation`, t.needed ? 'fail' : 'warn', [ev], `${r.error === 'ECONNREFUSED' ? 'Nothing listens there (check the HTTP bindaddr). ' : ''}${firewallFix(f, `TCP ${t.port}`)}`, r.error === 'ECONNREFUSED' ? [FIX.httpBind] : []));
+  }
+  return out;
+}
+
+interface StoredRecording {
+  name: string;
+  format?: string;
+}
+
+export async function recordingsDownloadCheck(f: PbxFacts, inp: DoctorInputs): Promise<CheckResult> {
+  const r = inp.recordings;
+  const creds = r ? { username: r.username, password: r.password } : inp.ari.username && inp.ari.password ? { username: inp.ari.username, password: inp.ari.password } : undefined;
+  const title = 'Recordings download over ARI (end to end)';
+  if (!creds) return check('recordings-download', title, 'skip', [], 'No ARI credentials configured in the app, so the download cannot be proven.');
+  const base = r ? `${r.tls ? 'https' : 'http'}://${r.host}:${r.port}` : `${inp.ari.scheme}://${inp.ari.host}:${inp.ari.port}`;
+  const ev: Evidence[] = [];
+  const fixIds = f.recording && !f.recording.realMonitor.startsWith(f.recording.realRecording || '\0') ? [FIX.recordingDir] : [];
+  try {
+    const list = await httpGet(`${base}/ari/recordings/stored`, creds);
+    ev.push({ command: `GET ${base}/ari/recordings/stored`, output: trimOutput(`HTTP ${list.status}\n${list.body.toString('utf8')}`) });
+    if (list.status !== 200) {
+      const why = list.status === 401 ? 'wrong ARI user or password' : list.status === 404 ? 'res_ari_recordings is not loaded' : `HTTP ${list.status}`;
+      return check('recordings-download', title, 'fail', ev, `Listing stored recordings failed: ${why}.`, list.status === 404 ? [FIX.loadModules] : []);
+    }
+    const items = JSON.parse(list.body.toString('utf8')) as StoredRecording[];
+    if (!Array.isArray(items) || !items.length) return check('recordings-download', title, 'warn', ev, 'The list is empty: record a test call, then run the doctor again to prove a download.');
+    const pick = items.find((i) => i.name.includes('/')) ?? items[0]!;
+    const url = recordingFileUrl(base, pick.name);
+    const file = await httpGet(url, creds);
+    const v = judgeDownload(file);
+    ev.push({ command: `GET ${url}`, output: v.ok ? `HTTP 200 ${v.contentType}, ${v.bytes} bytes` : `${v.reason}${v.body ? `\n${v.body}` : ''}` });
+    if (v.ok) return check('recordings-download', `Downloaded ${pick.name} (${v.bytes} bytes) over ARI`, 'pass', ev);
+    return check('recordings-download', title, 'fail', ev, `The listing works but the download does not (${v.reason}): the recording's real path is outside ARI's recording folder. Fix the recording folder link, then reload res_ari_recordings.`, fixIds.length ? fixIds : [FIX.recordingDir]);
+  } catch (err) {
+    ev.push({ command: `GET ${base}/ari/recordings/stored`, output: (err as Error).message });
+    return check('recordings-download', title, 'fail', ev, `No HTTP answer: ${(err as Error).message}. ${firewallFix(f, `TCP ${r?.port ?? inp.ari.port}`)}`);
+  }
+}
+
+function pbxTcpScript(host: string, port: number): string {
+  const dev = shellQuote(`exec 3<>/dev/tcp/${host}/${port}`);
+  return `if timeout 5 bash -c ${dev} 2>/dev/null; then echo open; elif command -v nc >/dev/null 2>&1 && nc -z -w 5 ${shellQuote(host)} ${port} 2>/dev/null; then echo open; else echo closed; fi`;
+}
+
+function engineFirewallFix(f: PbxFacts, proto: 'tcp' | 'udp', ports: string): string {
+  return `The PBX cannot reach this workstation on ${proto.toUpperCase()} ${ports}. Allow it in this workstation's firewall (Windows Defender Firewall, ufw, or firewalld: \`firewall-cmd --permanent --add-port=${ports}/${proto} && firewall-cmd --reload\`)${f.freepbx ? '; also check the FreePBX firewall (`fwconsole firewall`)' : ''}.`;
+}
+
+export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const pbxRemote = !isLoopback(inp.sshHost);
+  // AudioSocket TCP
+  {
+    const { advertiseHost, port } = inp.audiosocket;
+    const sev = inp.transport === 'audiosocket' ? 'fail' : 'warn';
+    const id = 'pbx-to-engine-tcp';
+    const title = `PBX → engine AudioSocket ${advertiseHost}:${port}/TCP`;
+    if (pbxRemote && isLoopback(advertiseHost)) {
+      out.push(check(id, title, sev, [{ command: 'echo "$SSH_CLIENT"', output: f.sshClientIp ?? '' }], `audiosocket.advertise_host is ${advertiseHost}, which on the PBX means the PBX itself. Set it to this workstation's address as the PBX sees it${f.sshClientIp ? ` (${f.sshClientIp})` : ''}.`));
+    } else {
+      const l = await tcpListenIfFree(port);
+      try {
+        const cmd = pbxTcpScript(advertiseHost, port);
+        const r = await shell.exec(cmd, { timeoutMs: 15_000 });
+        const ev = { command: cmd, output: trimOutput(r.stdout + r.stderr) };
+        const open = r.stdout.trim().endsWith('open');
+        out.push(open ? check(id, title, 'pass', [ev]) : check(id, title, sev, [ev], engineFirewallFix(f, 'tcp', String(port))));
+      } finally {
+        l.server?.close();
+      }
+    }
+  }
+  // RTP UDP
+  {
+    const { advertiseHost, start, end } = inp.rtp;
+    const sev = inp.transport === 'externalmedia' ? 'fail' : 'warn';
+    const id = 'pbx-to-engine-rtp';
+    const title = `PBX → engine RTP ${advertiseHost}:${start}-${end}/UDP`;
+    if (pbxRemote && isLoopback(advertiseHost)) {
+      out.push(check(id, title, sev, [], `external_media.advertise_host is ${advertiseHost}; set it to this workstation's address as the PBX sees it${f.sshClientIp ? ` (${f.sshClientIp})` : ''}.`));
+    } else {
+      const c = await udpCatcher(start, end);
+      if (!c) out.push(check(id, title, 'warn', [], `Every port of ${start}-${end} is busy on this workstation (calls in progress?); run the doctor again when idle.`));
+      else {
+        try {
+          const cmd = `bash -c ${shellQuote(`echo -n ${c.token} > /dev/udp/${advertiseHost}/${c.port}`)} 2>&1; sleep 0.2; bash -c ${shellQuote(`echo -n ${c.token} > /dev/udp/${advertiseHost}/${c.port}`)} 2>&1; echo sent`;
+          const r = await shell.exec(cmd, { timeoutMs: 10_000 });
+          const got = await c.received(inp.udpWaitMs ?? 2000);
+          const ev = { command: cmd, output: `${trimOutput(r.stdout + r.stderr)}\n${got ? `datagram received on UDP ${c.port}` : `nothing arrived on UDP ${c.port}`}` };
+          out.push(got ? check(id, title, 'pass', [ev]) : check(id, title, sev, [ev], engineFirewallFix(f, 'udp', `${start}-${end}`)));
+        } finally {
+          c.close();
+        }
+      }
+    }
+  }
+  return out;
+}

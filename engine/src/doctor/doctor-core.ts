@@ -1,0 +1,136 @@
+/**
+ * The doctor's flow over one SSH shell: run every check, plan the fixes,
+ * apply the ticked ones (timestamped backups first, then one reload, then
+ * the checks again), and roll the last apply back.
+ */
+import type { ApplyResult, CheckResult, FixPlan } from '../api/doctor.js';
+import type { DoctorInputs } from './doctor-inputs.js';
+import { gatherFacts, type PbxFacts } from './pbx-facts.js';
+import { versionChecks, moduleChecks, httpChecks, ariChecks, recordingDirCheck, mediaDirCheck, dialplanChecks, webrtcCheck } from './checks-pbx.js';
+import { workstationPortChecks, recordingsDownloadCheck, pbxToEngineChecks } from './checks-net.js';
+import { buildFixes, toPlan, isNoop, reloadCommands, type FixAction, type ReloadKind } from './fixes.js';
+import { shellQuote, type RemoteShell } from './ssh-session.js';
+import type { ApplyLedger, ApplyBatch } from './doctor-store.js';
+import { trimOutput } from './pbx-facts.js';
+
+export interface DoctorRun {
+  facts: PbxFacts;
+  results: CheckResult[];
+}
+
+export async function runChecks(shell: RemoteShell, inp: DoctorInputs, onCheck?: (c: CheckResult) => void): Promise<DoctorRun> {
+  const facts = await gatherFacts(shell, { rootPrefix: inp.rootPrefix, contexts: inp.contexts, mediaDir: inp.mediaDir });
+  const results: CheckResult[] = [];
+  const emit = (list: CheckResult[]) => {
+    for (const c of list) {
+      results.push(c);
+      onCheck?.(c);
+    }
+  };
+  emit(versionChecks(facts));
+  emit(moduleChecks(facts, inp));
+  emit(httpChecks(facts, inp));
+  emit(await workstationPortChecks(facts, inp));
+  emit(ariChecks(facts, inp));
+  emit([recordingDirCheck(facts)]);
+  emit([await recordingsDownloadCheck(facts, inp)]);
+  emit([mediaDirCheck(facts, inp)]);
+  emit(dialplanChecks(facts, inp));
+  emit(await pbxToEngineChecks(shell, facts, inp));
+  emit([webrtcCheck(facts)]);
+  return { facts, results };
+}
+
+export function planFixes(run: DoctorRun, inp: DoctorInputs): { actions: FixAction[]; plans: FixPlan[] } {
+  const actions = buildFixes(run.facts, inp, run.results);
+  return { actions, plans: actions.filter((a) => a.needed || !isNoop(a)).map(toPlan) };
+}
+
+export class FixError extends Error {}
+
+function stamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+async function must(shell: RemoteShell, command: string, what: string, stdin?: string): Promise<string> {
+  const r = await shell.exec(command, { privileged: true, stdin, timeoutMs: 120_000 });
+  if (r.code !== 0) throw new FixError(`${what} failed (exit ${r.code}): ${trimOutput(r.stderr || r.stdout)}`);
+  return r.stdout + r.stderr;
+}
+
+async function reload(shell: RemoteShell, kinds: Set<ReloadKind>, freepbx: boolean): Promise<string | undefined> {
+  const cmds = reloadCommands(kinds, freepbx);
+  if (!cmds.length) return undefined;
+  const outs: string[] = [];
+  for (const c of cmds) outs.push(`$ ${c}\n${trimOutput(await must(shell, c, c))}`);
+  return outs.join('\n');
+}
+
+export interface ApplyTarget {
+  host: string;
+  port: number;
+}
+
+export async function applyFixes(
+  shell: RemoteShell,
+  inp: DoctorInputs,
+  fixIds: string[],
+  ledger: ApplyLedger,
+  target: ApplyTarget,
+  onCheck?: (c: CheckResult) => void,
+  now = new Date(),
+): Promise<ApplyResult> {
+  const before = await runChecks(shell, inp);
+  const { actions } = planFixes(before, inp);
+  for (const id of fixIds) if (!actions.some((a) => a.id === id)) throw new FixError(`unknown fix id "${id}" (have: ${actions.map((a) => a.id).join(', ')})`);
+  const chosen = actions.filter((a) => fixIds.includes(a.id) && !isNoop(a));
+  const batch: ApplyBatch = { host: target.host, port: target.port, rootPrefix: inp.rootPrefix ?? '', appliedAt: now.getTime(), fixIds: [], files: [], undo: [], reload: [] };
+  const kinds = new Set<ReloadKind>();
+  const suffix = `.aava-bak-${stamp(now)}`;
+  const result: ApplyResult = { applied: [], backups: [], before: before.results, after: [] };
+  try {
+    for (const a of chosen) {
+      for (const f of a.files) {
+        if (f.before !== undefined) {
+          const backup = `${f.path}${suffix}`;
+          await must(shell, `cp -p -- ${shellQuote(f.path)} ${shellQuote(backup)}`, `backup of ${f.path}`);
+          batch.files.push({ file: f.path, backup });
+          result.backups.push({ file: f.path, backup });
+        } else batch.files.push({ file: f.path });
+        const dir = f.path.replace(/\/[^/]+$/, '');
+        const write = `cat > ${shellQuote(f.path)}${f.before === undefined ? ` && (chown --reference=${shellQuote(dir)} ${shellQuote(f.path)} 2>/dev/null || true)` : ''}`;
+        await must(shell, write, `writing ${f.path}`, f.after);
+      }
+      for (const c of a.commands) await must(shell, c, `${a.id}: ${c}`);
+      batch.undo.unshift(...a.undo);
+      for (const k of a.reload) if (a.files.length) kinds.add(k);
+      batch.fixIds.push(a.id);
+      result.applied.push(a.id);
+    }
+  } finally {
+    batch.reload = [...kinds];
+    if (batch.fixIds.length || batch.files.length) ledger.record(batch);
+  }
+  result.reloadOutput = await reload(shell, kinds, !!before.facts.freepbx);
+  result.after = (await runChecks(shell, inp, onCheck)).results;
+  return result;
+}
+
+export async function rollbackLast(shell: RemoteShell, inp: DoctorInputs, ledger: ApplyLedger, target: ApplyTarget): Promise<{ restored: string[]; reloadOutput?: string } | undefined> {
+  const batch = ledger.latest(target.host, target.port, inp.rootPrefix ?? '');
+  if (!batch) return undefined;
+  const restored: string[] = [];
+  for (const f of batch.files) {
+    if (f.backup) await must(shell, `cp -p -- ${shellQuote(f.backup)} ${shellQuote(f.file)}`, `restoring ${f.file}`);
+    else await must(shell, `rm -f -- ${shellQuote(f.file)}`, `removing ${f.file}`);
+    restored.push(f.file);
+  }
+  for (const c of batch.undo) {
+    await must(shell, c, `undo: ${c}`);
+    restored.push(c);
+  }
+  ledger.markRolledBack(batch.id!);
+  const facts = await shell.exec('command -v fwconsole >/dev/null 2>&1 && echo yes || echo no', { privileged: true });
+  const reloadOutput = await reload(shell, new Set(batch.reload), facts.stdout.trim() === 'yes');
+  return { restored, reloadOutput };
+}
