@@ -1,0 +1,110 @@
+/**
+ * One-click test call: call the destination with scripted caller audio (no
+ * microphone), detect agent audio in the remote stream at the caller side
+ * and compute answer time, greeting latency and per-utterance reply latency.
+ */
+import type { Phone } from './phone';
+import { Segmenter, computeTestCallFigures, type Segment, type TestCallFigures } from '../logic/latency';
+
+export interface TestCallOptions {
+  destination: string;
+  context?: string;
+  utterances: AudioBuffer[];
+  /** Longest wait for the call to be answered. */
+  answerTimeoutMs?: number;
+  /** Agent silence that counts as "finished speaking". */
+  quietMs?: number;
+  /** Longest wait for the greeting / each reply (from answer / end of utterance). */
+  turnTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Live progress for the chart: ms since INVITE. */
+  onProgress?(p: { phase: string; figures: TestCallFigures }): void;
+}
+
+export interface TestCallResult extends TestCallFigures {
+  context?: string;
+  destination: string;
+  startedAt: string;
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<TestCallResult> {
+  const quietMs = o.quietMs ?? 1200;
+  const turnTimeoutMs = o.turnTimeoutMs ?? 15_000;
+  const audio = phone.audio();
+  await audio.resume();
+  const offset = audio.clockOffsetMs();
+  const toAudio = (perfMs: number) => perfMs - offset;
+  const segmenter = new Segmenter();
+  const callerSegments: Segment[] = [];
+  const off = phone.onRemoteFrame((f) => segmenter.push(f));
+  const startedAtWall = Date.now();
+  let error: string | undefined;
+
+  const agentSegments = () => {
+    const cur = segmenter.current();
+    return cur ? [...segmenter.segments, cur] : [...segmenter.segments];
+  };
+  const figures = () =>
+    computeTestCallFigures({
+      inviteAtMs: toAudio(phone.marks.inviteSentAt ?? performance.now()),
+      answeredAtMs: phone.marks.answeredAt === undefined ? null : toAudio(phone.marks.answeredAt),
+      callerSegments,
+      agentSegments: agentSegments().filter((s) => phone.marks.answeredAt === undefined || s.startMs >= toAudio(phone.marks.answeredAt) - 50),
+    });
+  const progress = (phase: string) => o.onProgress?.({ phase, figures: figures() });
+  const live = () => phone.state.call !== null && !o.signal?.aborted;
+
+  /** Waits until the agent spoke after `fromMs` (audio clock) and then stayed quiet for quietMs, or the timeout. */
+  const waitTurn = async (fromMs: number, phase: string) => {
+    const deadline = audio.nowMs() + turnTimeoutMs;
+    while (live() && audio.nowMs() < deadline) {
+      const segs = agentSegments().filter((s) => s.startMs >= fromMs);
+      const open = segmenter.current();
+      const last = segs[segs.length - 1];
+      if (last && !open && audio.nowMs() - last.endMs >= quietMs) return true;
+      progress(phase);
+      await sleep(50);
+    }
+    return false;
+  };
+
+  try {
+    progress('dialing');
+    await phone.call(o.destination, { scripted: true });
+    const answerDeadline = performance.now() + (o.answerTimeoutMs ?? 30_000);
+    while (phone.state.call && phone.state.call.phase !== 'established' && performance.now() < answerDeadline && !o.signal?.aborted) {
+      progress('ringing');
+      await sleep(20);
+    }
+    if (phone.state.call?.phase !== 'established') {
+      error = phone.state.callError?.message ?? (phone.state.call ? 'not answered in time' : `call ended before answer (${phone.state.lastCall?.endReason ?? 'no reason'})`);
+    } else {
+      const answeredAudio = toAudio(phone.marks.answeredAt!);
+      if (!(await waitTurn(answeredAudio, 'greeting')) && live()) error = 'no greeting heard from the agent';
+      for (const buf of o.utterances) {
+        if (!live()) break;
+        const played = audio.playIntoCall(buf);
+        callerSegments.push({ startMs: played.startMs, endMs: played.endMs });
+        progress('caller speaking');
+        await played.done;
+        await waitTurn(played.endMs, 'waiting for reply');
+      }
+      if (!live() && !o.signal?.aborted && !error) error = `call ended early (${phone.state.lastCall?.endReason ?? 'remote hangup'})`;
+    }
+  } catch (err) {
+    error = (err as Error).message;
+  } finally {
+    await phone.hangup();
+    segmenter.flush();
+    off();
+  }
+  if (o.signal?.aborted) error ??= 'cancelled';
+  const fig = figures();
+  const res: TestCallResult = { ...fig, destination: o.destination, startedAt: new Date(startedAtWall).toISOString() };
+  if (o.context) res.context = o.context;
+  if (error) res.error = error;
+  return res;
+}
