@@ -168,6 +168,22 @@ export const configSchema = z
         retention_days: z.number().int().min(0).max(3650).default(0),
         transcriber: z.enum(['local', 'deepgram', 'openai', 'none']).default('local'),
         sentiment: z.enum(['lexicon', 'llm']).default('lexicon'),
+        /** Options of the cloud transcribers and the LLM summary (keys also from the secret store: DEEPGRAM_API_KEY, OPENAI_API_KEY). */
+        analysis: z
+          .object({
+            deepgram_api_key: z.string().optional(),
+            deepgram_url: z.string().optional(),
+            deepgram_model: z.string().default('nova-3'),
+            openai_api_key: z.string().optional(),
+            openai_base_url: z.string().optional(),
+            openai_model: z.string().default('whisper-1'),
+            llm_api_key: z.string().optional(),
+            llm_base_url: z.string().optional(),
+            llm_model: z.string().default('gpt-4o-mini'),
+            llm_summary: z.boolean().default(false),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ enabled: false, host: '127.0.0.1', port: 8088, username: '', password: '', tls: false, interval_minutes: 10, concurrency: 4, retention_days: 0, transcriber: 'local', sentiment: 'lexicon' }),

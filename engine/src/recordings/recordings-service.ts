@@ -1,14 +1,184 @@
 /**
- * recordings sync and analysis (issue 5).
- * Placeholder service: registers no API methods yet, so the router answers
- * `not_available` for them instead of inventing data.
+ * Recordings service (issue 5): FreePBX call recordings over ARI → local
+ * files → transcript, sentiment, stats and search. The interval timer and
+ * "Sync now" share one single-flight job; a file lock keeps a cron
+ * `aava sync --once` from running at the same time.
  */
+import { join, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { EngineContext, EngineService } from '../engine-context.js';
+import type { ApiHandler, MethodName } from '../api/index.js';
+import { ApiError } from '../api/define.js';
+import type { RecordingDetail, SyncSummary } from '../api/recordings.js';
+import type { SyncProgress } from '../api/events.js';
+import { RecordingsRepo } from './recordings-repo.js';
+import { runSync } from './sync-engine.js';
+import { testConnection } from './test-connection.js';
+import { effectiveSettings, settingsView, endpointOf, saveSettings, type EffectiveSettings } from './recordings-settings.js';
+import { AnalysisQueue } from '../analysis/analysis-queue.js';
+import { selectTranscriber, selectLlm } from '../analysis/select.js';
 
-export function createRecordingsService(_ctx: EngineContext): EngineService {
-  return {
+export const LAST_SYNC_KEY = 'recordings.lastSync';
+const CONTENT_TYPES: Record<string, string> = { wav: 'audio/wav', wav16: 'audio/wav', gsm: 'audio/x-gsm', ulaw: 'audio/basic', alaw: 'audio/x-alaw-basic' };
+
+export interface RecordingsService extends EngineService {
+  /** Single-flight: a second call while one runs gets the same promise. */
+  sync(): Promise<SyncSummary>;
+  readonly analysis: AnalysisQueue;
+  readonly dir: string;
+  settings(): EffectiveSettings;
+  /** Progress listener (besides the event bus), e.g. for the CLI. */
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface RecordingsServiceOptions {
+  /** Delay of the first timed sync after start, ms (default 10 s). */
+  firstSyncDelayMs?: number;
+  /** Run the analysis worker (default true). */
+  analysis?: boolean;
+}
+
+export function createRecordingsService(ctx: EngineContext, opts: RecordingsServiceOptions = {}): RecordingsService {
+  const repo = new RecordingsRepo(ctx.db);
+  const dir = join(ctx.dataDir, 'recordings');
+  const log = ctx.log.child({ component: 'recordings' });
+  const settings = () => effectiveSettings(ctx.config.current().recordings, repo, ctx.secrets);
+  let running: Promise<SyncSummary> | undefined;
+  let abort: AbortController | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+
+  const analysis = new AnalysisQueue({
+    db: ctx.db,
+    repo,
+    log,
+    dir,
+    transcriber: () => selectTranscriber(ctx.config.current().recordings, ctx.secrets),
+    llm: () => selectLlm(ctx.config.current().recordings, ctx.secrets),
+    updated: (recording) => ctx.bus.publish({ type: 'recording.updated', recording }),
+  });
+
+  const service: RecordingsService = {
     name: 'recordings',
-    async start() {},
-    async stop() {},
+    analysis,
+    dir,
+    settings,
+    sync() {
+      running ??= (async () => {
+        const s = settings();
+        abort = new AbortController();
+        let summary: SyncSummary;
+        if (!s.host || !s.username) {
+          const now = new Date().toISOString();
+          summary = { found: 0, downloaded: 0, skipped: 0, failed: 0, bytes: 0, startedAt: now, finishedAt: now, error: 'recordings: host and username must be set (Settings → FreePBX Integration, or recordings.host/username in the config)' };
+        } else {
+          summary = await runSync(
+            repo,
+            log,
+            { endpoint: endpointOf(s), dir, concurrency: s.concurrency, retentionDays: s.retentionDays, signal: abort.signal },
+            {
+              progress: (progress) => {
+                ctx.bus.publish({ type: 'sync.progress', progress });
+                service.onProgress?.(progress);
+              },
+              recording: (recording) => ctx.bus.publish({ type: 'recording.updated', recording }),
+              downloaded: () => analysis.kick(),
+              count: (result) => ctx.metrics.recordingsSynced.inc({ result }),
+            },
+          );
+        }
+        repo.saveSetting(LAST_SYNC_KEY, summary);
+        ctx.bus.publish({ type: 'sync.finished', summary });
+        if (summary.error) log.warn({ error: summary.error }, 'recordings sync failed');
+        else log.info({ found: summary.found, downloaded: summary.downloaded, failed: summary.failed, bytes: summary.bytes }, 'recordings sync finished');
+        return summary;
+      })().finally(() => {
+        running = undefined;
+        abort = undefined;
+      });
+      return running;
+    },
+    async start() {
+      started = true;
+      if (opts.analysis !== false) analysis.start();
+      schedule(opts.firstSyncDelayMs ?? 10_000);
+      ctx.config.events.on('reloaded', onReload);
+    },
+    async stop(deadline: number) {
+      started = false;
+      ctx.config.events.off('reloaded', onReload);
+      if (timer) clearTimeout(timer);
+      abort?.abort();
+      const wait = Math.max(0, deadline - Date.now());
+      await Promise.race([Promise.all([running?.catch(() => undefined), analysis.stop()]), new Promise((r) => setTimeout(r, wait).unref())]);
+    },
+    contributeHealth(report) {
+      const last = repo.setting<SyncSummary>(LAST_SYNC_KEY);
+      const h: NonNullable<typeof report.recordings> = { enabled: settings().enabled };
+      if (last?.finishedAt) h.last_sync_at = last.finishedAt;
+      if (running) h.last_result = 'running';
+      else if (last) h.last_result = last.error ? 'failed' : 'ok';
+      if (last?.error) h.last_error = last.error;
+      report.recordings = h;
+    },
+    resolveMedia(path) {
+      const m = /^recordings\/([0-9a-f]{24})\/audio$/.exec(path);
+      if (!m) return undefined;
+      const row = repo.row(m[1]!);
+      if (!row?.file_path) return undefined;
+      const root = resolve(dir);
+      const file = resolve(root, row.file_path);
+      if (!file.startsWith(root + sep) || !existsSync(file)) return undefined;
+      return { file, contentType: CONTENT_TYPES[row.format ?? ''] ?? 'application/octet-stream' };
+    },
+    handlers: handlers(),
   };
+
+  function schedule(delayMs?: number) {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const s = settings();
+    if (!started || !s.enabled) return;
+    timer = setTimeout(() => {
+      void service.sync().finally(() => schedule());
+    }, delayMs ?? s.intervalMinutes * 60_000);
+    timer.unref();
+  }
+  function onReload() {
+    if (!running) schedule();
+  }
+
+  function detail(id: string): RecordingDetail | null {
+    const d = repo.detail(id);
+    if (!d) return null;
+    if (d.callId) {
+      const rows = ctx.db
+        .prepare('SELECT t.end_of_speech_at AS at, t.first_audio_ms AS ms, c.started_at AS start FROM turns t JOIN calls c ON c.id = t.call_id WHERE t.call_id = ? AND t.first_audio_ms IS NOT NULL ORDER BY t.turn')
+        .all(d.callId) as { at: number; ms: number; start: number }[];
+      if (rows.length) d.latencyMarkers = rows.map((r) => ({ atSec: Math.max(0, (r.at - r.start) / 1000), latencyMs: r.ms }));
+    }
+    return d;
+  }
+
+  function handlers(): { [M in MethodName]?: ApiHandler<M> } {
+    return {
+      'recordings.list': (args) => repo.list(args),
+      'recordings.get': ({ id }) => detail(id),
+      'recordings.settings': () => settingsView(settings()),
+      'recordings.saveSettings': (input) => {
+        saveSettings(input, repo, ctx.secrets);
+        schedule();
+        return { ok: true as const };
+      },
+      'recordings.testConnection': async (input) => {
+        const s = { ...settings(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as EffectiveSettings;
+        if (!s.host) throw new ApiError('bad_request', 'host: required', { path: 'host' });
+        return testConnection(endpointOf(s));
+      },
+      'recordings.syncNow': () => service.sync(),
+      'recordings.lastSync': () => repo.setting<SyncSummary>(LAST_SYNC_KEY) ?? null,
+    };
+  }
+
+  return service;
 }

@@ -1,0 +1,243 @@
+/**
+ * One sync run: list → plan (new/changed) → bounded-concurrency downloads.
+ * Each file goes to a temp file inside the recordings dir, is verified
+ * (RIFF/WAVE, sane length, never a JSON error body), fsynced and renamed
+ * into place; only then does one DB transaction write its row. A run killed
+ * at any point leaves at most temp files (removed by the next run) or a
+ * renamed file without a row (downloaded again to the same path), so the
+ * next run ends with the exact set: no duplicates, no half files.
+ */
+import { mkdirSync, readdirSync, rmSync, existsSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../observability/logger.js';
+import type { SyncProgress } from '../api/events.js';
+import type { RecordingSummary, SyncSummary } from '../api/recordings.js';
+import { AriRecordingsClient, AriConnectError, type AriEndpoint } from './ari-recordings-client.js';
+import { parseRecordingName } from './freepbx-name.js';
+import { planSync, recordingId, localRelativePath, type RemoteRecording, type LocalRecordingState } from './sync-plan.js';
+import { verifyDownload } from './verify-download.js';
+import { downloadFailureReason, diagnose } from './diagnosis.js';
+import { acquireSyncLock } from './sync-lock.js';
+import type { RecordingsRepo } from './recordings-repo.js';
+
+export interface SyncRunOptions {
+  endpoint: AriEndpoint;
+  /** Absolute recordings dir (files, `.partial/`, `.sync.lock`). */
+  dir: string;
+  concurrency?: number;
+  /** 0 = keep everything. */
+  retentionDays?: number;
+  signal?: AbortSignal;
+}
+
+export interface SyncHooks {
+  progress?(p: SyncProgress): void;
+  recording?(r: RecordingSummary): void;
+  downloaded?(r: RecordingSummary): void;
+  /** Counter per result, for metrics. */
+  count?(result: 'downloaded' | 'failed' | 'skipped'): void;
+}
+
+const PARTIAL_DIR = '.partial';
+const HEAD_BYTES = 64 * 1024;
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not every platform can fsync a directory (Windows); the rename is still atomic
+  }
+}
+
+/** Removes temp files a killed run left behind. Call only while holding the lock. */
+export function cleanPartials(dir: string): number {
+  const p = join(dir, PARTIAL_DIR);
+  if (!existsSync(p)) return 0;
+  let n = 0;
+  for (const f of readdirSync(p)) {
+    rmSync(join(p, f), { force: true, recursive: true });
+    n++;
+  }
+  return n;
+}
+
+export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOptions, hooks: SyncHooks = {}): Promise<SyncSummary> {
+  const summary: SyncSummary = { found: 0, downloaded: 0, skipped: 0, failed: 0, bytes: 0, startedAt: new Date().toISOString() };
+  let release: () => void;
+  try {
+    mkdirSync(join(opts.dir, PARTIAL_DIR), { recursive: true });
+    release = acquireSyncLock(join(opts.dir, '.sync.lock'));
+  } catch (err) {
+    return { ...summary, error: (err as Error).message, finishedAt: new Date().toISOString() };
+  }
+  const client = new AriRecordingsClient(opts.endpoint, { maxSockets: opts.concurrency ?? 4 });
+  const progress = (phase: SyncProgress['phase'], extra: Partial<SyncProgress> = {}) =>
+    hooks.progress?.({ phase, found: summary.found, downloaded: summary.downloaded, failed: summary.failed, bytes: summary.bytes, ...extra });
+  try {
+    const stale = cleanPartials(opts.dir);
+    if (stale > 0) log.info({ removed: stale }, 'removed temp files of an interrupted sync');
+    progress('listing');
+    let listing;
+    try {
+      listing = await client.listStored(opts.signal);
+    } catch (err) {
+      const e = err instanceof AriConnectError ? err : new AriConnectError('UNKNOWN', String(err));
+      const d = diagnose({ host: opts.endpoint.host, port: opts.endpoint.port, tls: opts.endpoint.tls, networkError: { code: e.code, message: e.message }, ...(e.code === 'CERT_PIN_MISMATCH' ? { pinMismatch: { pinned: opts.endpoint.trustFingerprint ?? '', presented: e.presentedFingerprint ?? '' } } : {}) });
+      throw new Error(`${d.message}${d.fix ? ` Fix: ${d.fix}` : ''}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = listing.status === 200 ? JSON.parse(listing.body) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (listing.status !== 200 || !Array.isArray(parsed)) {
+      const d = diagnose({ host: opts.endpoint.host, port: opts.endpoint.port, tls: opts.endpoint.tls, listing: { status: listing.status, body: listing.body } });
+      throw new Error(`${d.message}${d.fix ? ` Fix: ${d.fix}` : ''}`);
+    }
+
+    const local = new Map<string, LocalRecordingState>();
+    for (const [name, r] of repo.localStates()) {
+      local.set(name, { name, format: r.format, status: r.status, fileOk: r.file_path ? existsSync(join(opts.dir, r.file_path)) : r.status !== 'failed' });
+    }
+    const plan = planSync(parsed, local);
+    for (const rej of plan.rejected) log.warn({ reason: rej.reason }, 'skipped a listing entry');
+    summary.found = parsed.length;
+    summary.skipped = plan.unchanged + plan.rejected.length;
+    let todo = [...plan.added, ...plan.changed];
+    const retentionDays = opts.retentionDays ?? 0;
+    const cutoff = retentionDays > 0 ? Date.now() - retentionDays * 86_400_000 : undefined;
+    if (cutoff !== undefined) {
+      const keep = todo.filter((r) => (parseRecordingName(r.name).freepbx?.startedAtMs ?? Infinity) >= cutoff);
+      summary.skipped += todo.length - keep.length;
+      todo = keep;
+    }
+    progress('downloading');
+
+    let lastBytesEvent = 0;
+    const fetchOne = async (r: RemoteRecording): Promise<void> => {
+      const id = recordingId(r.name);
+      const parsedName = parseRecordingName(r.name);
+      const rel = localRelativePath(r.name, r.format);
+      const final = join(opts.dir, rel);
+      const tmp = join(opts.dir, PARTIAL_DIR, `${id}.${process.pid}.part`);
+      const head: Buffer[] = [];
+      let headLen = 0;
+      const fh = await open(tmp, 'w', 0o644);
+      let closed = false;
+      try {
+        const res = await client.download(
+          r.name,
+          async (chunk) => {
+            if (headLen < HEAD_BYTES) {
+              head.push(chunk);
+              headLen += chunk.length;
+            }
+            await fh.write(chunk);
+          },
+          {
+            signal: opts.signal,
+            onBytes: (n) => {
+              summary.bytes += n;
+              const now = Date.now();
+              if (now - lastBytesEvent > 250) {
+                lastBytesEvent = now;
+                progress('downloading', { current: r.name });
+              }
+            },
+          },
+        );
+        const body = Buffer.concat(head);
+        let reason: string | undefined;
+        let verified;
+        if (res.status !== 200) reason = downloadFailureReason(res.status, res.errorBody);
+        else if (res.expectedBytes !== undefined && res.expectedBytes !== res.bytes) reason = `download ended after ${res.bytes} of ${res.expectedBytes} bytes`;
+        else {
+          verified = verifyDownload(body, res.bytes, r.format);
+          if (!verified.ok) reason = downloadFailureReason(200, undefined, verified.message);
+        }
+        if (reason || !verified || !verified.ok) {
+          await fh.close();
+          closed = true;
+          await unlink(tmp).catch(() => undefined);
+          summary.failed++;
+          hooks.count?.('failed');
+          const row = repo.saveFailed(id, r.name, parsedName, r.format, reason ?? 'unverified');
+          log.warn({ recording: r.name, status: res.status }, 'recording download failed');
+          hooks.recording?.(row);
+          progress('downloading', { current: r.name, reason: reason ?? 'unverified' });
+          return;
+        }
+        await fh.sync();
+        await fh.close();
+        closed = true;
+        mkdirSync(dirname(final), { recursive: true });
+        await rename(tmp, final);
+        fsyncDir(dirname(final));
+        const info = verified.kind === 'wav' ? verified.info : undefined;
+        const row = repo.saveDownloaded({
+          id,
+          name: r.name,
+          parsed: parsedName,
+          format: r.format,
+          filePath: rel,
+          sizeBytes: res.bytes,
+          durationSec: info?.durationSec,
+          sampleRate: info?.sampleRate,
+          channels: info?.channels,
+          analyzable: verified.analyzable,
+          unsupportedReason: verified.unsupportedReason,
+        });
+        summary.downloaded++;
+        hooks.count?.('downloaded');
+        hooks.recording?.(row);
+        hooks.downloaded?.(row);
+        progress('downloading', { current: r.name });
+      } catch (err) {
+        if (!closed) await fh.close().catch(() => undefined);
+        await unlink(tmp).catch(() => undefined);
+        if (opts.signal?.aborted) throw err;
+        const reason = err instanceof AriConnectError ? `${err.code}: ${err.message}` : (err as Error).message;
+        summary.failed++;
+        hooks.count?.('failed');
+        const row = repo.saveFailed(id, r.name, parsedName, r.format, reason);
+        hooks.recording?.(row);
+        progress('downloading', { current: r.name, reason });
+      }
+    };
+
+    const queue = todo.slice();
+    const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length)) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        if (opts.signal?.aborted) return;
+        await fetchOne(next);
+      }
+    });
+    await Promise.all(workers);
+    if (opts.signal?.aborted) throw new Error('sync cancelled');
+
+    if (cutoff !== undefined) {
+      for (const old of repo.olderThan(cutoff)) {
+        if (old.file_path) await unlink(join(opts.dir, old.file_path)).catch(() => undefined);
+        repo.expire(old.id);
+      }
+    }
+    summary.finishedAt = new Date().toISOString();
+    progress('done');
+    return summary;
+  } catch (err) {
+    summary.error = (err as Error).message;
+    summary.finishedAt = new Date().toISOString();
+    progress('failed', { reason: summary.error });
+    return summary;
+  } finally {
+    client.close();
+    release();
+  }
+}
