@@ -51,7 +51,8 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a browser sandbox: no Node built-ins.' })),
           patterns: [
             {
-              group: ['**/engine/**', '!**/engine/src/api', '!**/engine/src/api/**'],
+              // gitignore semantics: a child of an excluded folder cannot be re-included, so exclude level by level.
+              group: ['**/engine/*', '!**/engine/src', '**/engine/src/*', '!**/engine/src/api'],
               message: 'renderer/ may import only the control-API contract (engine/src/api/).',
             },
             {

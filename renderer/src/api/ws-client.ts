@@ -1,0 +1,183 @@
+import type { ApiEvent, ArgsOf, MethodName, ResultOf, WireEvent, WireResponse } from './contract';
+import { ApiError, toApiError } from './errors';
+import type { ConnectionState, DashboardClient } from './types';
+
+export interface WsClientOptions {
+  /** ws://host:port/api/ws (the token is appended here). */
+  url: string;
+  /** http://host:port/ — media URLs are built from it. */
+  httpBase: string;
+  token?: string;
+  /** Per-request time limit, ms (default 60 s; doctor runs can be slow). */
+  requestTimeoutMs?: number;
+  WebSocketImpl?: typeof WebSocket;
+  /** Reconnect backoff bounds, ms. */
+  minRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+interface Pending {
+  method: string;
+  resolve(value: unknown): void;
+  reject(err: ApiError): void;
+  timer: ReturnType<typeof setTimeout>;
+  payload: string;
+  sent: boolean;
+}
+
+/** serve mode: one WebSocket, requests correlated by id, events pushed, reconnects with backoff. */
+export function createWsClient(opts: WsClientOptions): DashboardClient {
+  const WS = opts.WebSocketImpl ?? WebSocket;
+  const timeoutMs = opts.requestTimeoutMs ?? 60_000;
+  const minRetry = opts.minRetryMs ?? 500;
+  const maxRetry = opts.maxRetryMs ?? 10_000;
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const connListeners = new Set<(s: ConnectionState) => void>();
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let attempt = 0;
+  let ws: WebSocket | undefined;
+  let state: ConnectionState = { status: 'connecting', attempt: 0 };
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+
+  const setState = (s: ConnectionState) => {
+    state = s;
+    for (const l of connListeners) l(s);
+  };
+
+  const wsUrl = () => {
+    if (!opts.token) return opts.url;
+    const u = new URL(opts.url);
+    u.searchParams.set('token', opts.token);
+    return u.toString();
+  };
+
+  const flush = () => {
+    if (!ws || ws.readyState !== WS.OPEN) return;
+    for (const p of pending.values()) {
+      if (!p.sent) {
+        ws.send(p.payload);
+        p.sent = true;
+      }
+    }
+  };
+
+  const onMessage = (data: unknown) => {
+    if (typeof data !== 'string') return;
+    let msg: Partial<WireResponse & WireEvent>;
+    try {
+      msg = JSON.parse(data) as Partial<WireResponse & WireEvent>;
+    } catch {
+      return;
+    }
+    if (msg.event) {
+      for (const l of listeners) {
+        try {
+          l(msg.event);
+        } catch (err) {
+          console.error('event listener failed', err);
+        }
+      }
+      return;
+    }
+    if (typeof msg.id !== 'number') return;
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    clearTimeout(p.timer);
+    const res = msg as WireResponse;
+    if (res.ok) p.resolve(res.result);
+    else p.reject(toApiError(res.error, p.method));
+  };
+
+  const connect = () => {
+    if (closed) return;
+    setState({ status: 'connecting', attempt });
+    let sock: WebSocket;
+    try {
+      sock = new WS(wsUrl());
+    } catch (err) {
+      scheduleRetry((err as Error).message);
+      return;
+    }
+    ws = sock;
+    sock.onopen = () => {
+      attempt = 0;
+      setState({ status: 'open' });
+      flush();
+    };
+    sock.onmessage = (ev: MessageEvent) => onMessage(ev.data);
+    sock.onclose = (ev: CloseEvent) => {
+      if (ws !== sock) return;
+      ws = undefined;
+      // Requests already on the wire may or may not have run: fail them; unsent ones wait for the next socket.
+      for (const [id, p] of pending) {
+        if (p.sent) {
+          pending.delete(id);
+          clearTimeout(p.timer);
+          p.reject(new ApiError({ code: 'disconnected', message: `${p.method}: connection to the engine was lost` }, p.method));
+        }
+      }
+      const reason = ev.code === 4401 ? 'unauthorized: open the dashboard with ?token=<api.token>' : ev.reason || `connection closed (${ev.code})`;
+      scheduleRetry(reason);
+    };
+    sock.onerror = () => {
+      // onclose follows; nothing else to do here.
+    };
+  };
+
+  const scheduleRetry = (reason: string) => {
+    if (closed) return;
+    attempt += 1;
+    const base = Math.min(maxRetry, minRetry * 2 ** Math.min(attempt - 1, 8));
+    const retryInMs = Math.round(base * (0.8 + Math.random() * 0.4));
+    setState({ status: 'closed', attempt, retryInMs, reason });
+    retryTimer = setTimeout(connect, retryInMs);
+  };
+
+  connect();
+
+  return {
+    kind: 'ws',
+    invoke<M extends MethodName>(method: M, ...rest: [ArgsOf<M>?]): Promise<ResultOf<M>> {
+      if (closed) return Promise.reject(new ApiError({ code: 'disconnected', message: `${method}: client closed` }, method));
+      const id = nextId++;
+      const args = rest[0];
+      const payload = JSON.stringify(args === undefined ? { id, method } : { id, method, args });
+      return new Promise<ResultOf<M>>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new ApiError({ code: 'timeout', message: `${method}: no answer from the engine within ${Math.round(timeoutMs / 1000)} s` }, method));
+        }, timeoutMs);
+        pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer, payload, sent: false });
+        flush();
+      });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    mediaUrl(path: string) {
+      const u = new URL(`media/${path.replace(/^\/+/, '')}`, opts.httpBase);
+      if (opts.token) u.searchParams.set('token', opts.token);
+      return u.toString();
+    },
+    connection: () => state,
+    onConnection(listener) {
+      connListeners.add(listener);
+      return () => connListeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      for (const p of pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(new ApiError({ code: 'disconnected', message: `${p.method}: client closed` }, p.method));
+      }
+      pending.clear();
+      ws?.close();
+      ws = undefined;
+    },
+  } as DashboardClient;
+}

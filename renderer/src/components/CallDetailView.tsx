@@ -1,0 +1,80 @@
+import type { CallDetail } from '../api/contract';
+import { Transcript } from './Transcript';
+import { StageLegend, TurnLatencyList } from './TurnLatencyList';
+import { formatCaller, formatDateTime, formatDuration, elapsedSec } from './format';
+import { hrefFor } from './router';
+
+/** A finished (or running) call in full: facts, transcript, tool calls, per-turn latency, recording link. */
+export function CallDetailView({ call }: { call: CallDetail }) {
+  return (
+    <div className="call-detail">
+      <dl className="facts">
+        <dt>Caller</dt>
+        <dd>{formatCaller(call.callerName, call.callerNumber)}</dd>
+        <dt>Started</dt>
+        <dd>{formatDateTime(call.startedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{call.endedAt ? formatDuration(elapsedSec(call.startedAt, call.endedAt, Date.now())) : 'in progress'}</dd>
+        <dt>Outcome</dt>
+        <dd>
+          {call.outcome ? <span className={`badge outcome-${call.outcome}`}>{call.outcome.replace(/_/g, ' ')}</span> : '—'}
+          {call.transferTarget && <> → {call.transferTarget}</>}
+        </dd>
+        <dt>Context</dt>
+        <dd>
+          {call.context} <span className="muted small">({call.sources.context.replace('_', ' ')})</span>
+        </dd>
+        <dt>Provider</dt>
+        <dd>
+          {call.provider} <span className="muted small">({call.sources.provider.replace('_', ' ')})</span> · {call.transport}
+        </dd>
+        <dt>Recording</dt>
+        <dd>{call.recordingId ? <a href={hrefFor('recordings', call.recordingId)}>Open the recording</a> : <span className="muted">none matched yet</span>}</dd>
+      </dl>
+      {call.error && (
+        <div className="notice notice-error" role="alert">
+          <strong>The call ended with an error:</strong> {call.error}
+        </div>
+      )}
+      <details className="subsection">
+        <summary>Greeting and prompt used</summary>
+        <p>
+          <strong>Greeting</strong> <span className="muted small">({call.sources.greeting})</span>: {call.greeting}
+        </p>
+        <pre className="prompt-view">{call.prompt}</pre>
+      </details>
+      <h3>Transcript</h3>
+      <Transcript lines={call.transcript} />
+      <h3>Tool calls</h3>
+      {call.toolCalls.length === 0 ? (
+        <p className="muted">No tools were used.</p>
+      ) : (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Tool</th>
+              <th scope="col">Arguments</th>
+              <th scope="col">Result</th>
+              <th scope="col">At</th>
+            </tr>
+          </thead>
+          <tbody>
+            {call.toolCalls.map((t, i) => (
+              <tr key={i}>
+                <td>
+                  <code>{t.name}</code> {t.ok ? '' : <span className="badge outcome-error">failed</span>}
+                </td>
+                <td className="mono small">{JSON.stringify(t.args)}</td>
+                <td className="mono small">{JSON.stringify(t.result)}</td>
+                <td>{formatDateTime(t.at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h3>Per-turn latency</h3>
+      <StageLegend />
+      <TurnLatencyList turns={call.turnLatencies} />
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { useState } from 'react';
+
+/** The FreePBX custom-context dialplan that hands a call to the engine for one AI context. */
+export function dialplanFor(context: string, appName = 'asterisk-ai-voice-agent'): string {
+  return [
+    `[from-ai-agent-${context}]`,
+    `exten => s,1,NoOp(AI voice agent: ${context})`,
+    ` same => n,Set(AI_CONTEXT=${context})`,
+    ` same => n,Stasis(${appName})`,
+    ' same => n,Hangup()',
+  ].join('\n');
+}
+
+export function customDestinationFor(context: string): string {
+  return `from-ai-agent-${context},s,1`;
+}
+
+export function CopyBlock({ text, label }: { text: string; label: string }) {
+  const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied('ok');
+    } catch {
+      setCopied('failed');
+    }
+  };
+  return (
+    <div className="copy-block">
+      <pre aria-label={label} tabIndex={0}>
+        <code>{text}</code>
+      </pre>
+      <button type="button" className="btn btn-small" onClick={() => void copy()}>
+        {copied === 'ok' ? 'Copied' : 'Copy'}
+      </button>
+      {copied === 'failed' && <span className="muted"> Select the text and copy it by hand (clipboard not allowed here).</span>}
+    </div>
+  );
+}
+
+export function DialplanSnippet({ context, appName }: { context: string; appName?: string }) {
+  return (
+    <div className="dialplan">
+      <p>
+        Add to <code>/etc/asterisk/extensions_custom.conf</code>, then <code>fwconsole reload</code>:
+      </p>
+      <CopyBlock text={dialplanFor(context, appName)} label={`Dialplan for ${context}`} />
+      <p>
+        FreePBX → Admin → Custom Destinations → target <code className="nowrap">{customDestinationFor(context)}</code>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { useApp } from '../stores/react';
+import { selectStatus } from '../stores/health';
+import { hrefFor } from './router';
+import { formatDuration } from './format';
+
+const LABEL = { healthy: 'Healthy', degraded: 'Degraded', offline: 'Engine unreachable', unknown: 'Checking…' } as const;
+
+/** Live health in the header: status light, ARI, active calls, link state. */
+export function Header() {
+  const status = useApp('health', selectStatus);
+  const health = useApp('health', (s) => s.health.data);
+  const conn = useApp('health', (s) => s.connection);
+  return (
+    <header className="app-header">
+      <div className="brand">AAVA Desktop</div>
+      <a className={`status-pill status-${status}`} href={hrefFor('doctor')} aria-label={`Engine status: ${LABEL[status]}. Open Doctor.`}>
+        <span className="dot" aria-hidden="true" />
+        <span data-testid="header-status">{LABEL[status]}</span>
+      </a>
+      <div className="header-facts" aria-live="polite">
+        {health && (
+          <>
+            <span>ARI {health.ari_connected ? 'connected' : 'disconnected'}</span>
+            <span>
+              <span className="num">{health.active_calls}</span> active call{health.active_calls === 1 ? '' : 's'}
+            </span>
+            <span className="muted">up {formatDuration(health.uptime_seconds)}</span>
+          </>
+        )}
+        {conn.status === 'closed' && <span className="warn-text">Reconnecting: {conn.reason}</span>}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,46 @@
+import type { TurnLatency } from '../api/contract';
+import { STAGES, stageDurations, turnTotalMs } from '../stores/latency-math';
+import { formatMs } from './format';
+
+/** Per-turn latency as a timeline of stacked stage bars, scaled to the slowest turn. */
+export function TurnLatencyList({ turns }: { turns: TurnLatency[] }) {
+  if (turns.length === 0) return <p className="muted">No completed turns yet.</p>;
+  const max = Math.max(1, ...turns.map((t) => turnTotalMs(t) ?? 0));
+  return (
+    <ol className="turn-list" aria-label="Per-turn latency">
+      {turns.map((t) => {
+        const d = stageDurations(t);
+        const total = turnTotalMs(t);
+        return (
+          <li key={t.turn} className="turn-row">
+            <span className="turn-no">Turn {t.turn}</span>
+            <span className="turn-bar" role="img" aria-label={`Turn ${t.turn}: ${formatMs(total)} to first audio`}>
+              {STAGES.map((s) => (
+                <span
+                  key={s.key}
+                  className={`stage stage-${s.key}`}
+                  style={{ width: `${(d[s.key] / max) * 100}%` }}
+                  title={`${s.label}: ${formatMs(d[s.key])}`}
+                />
+              ))}
+            </span>
+            <span className="num turn-total">{formatMs(total)}</span>
+            {t.bargeInReactionMs !== null && <span className="muted small">barge-in {formatMs(t.bargeInReactionMs)}</span>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function StageLegend() {
+  return (
+    <ul className="legend" aria-label="Latency stages">
+      {STAGES.map((s) => (
+        <li key={s.key}>
+          <span className={`swatch stage-${s.key}`} aria-hidden="true" /> {s.label}
+        </li>
+      ))}
+    </ul>
+  );
+}

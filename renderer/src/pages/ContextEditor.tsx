@@ -1,0 +1,238 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ConfigIssue, ConfigView } from '../api/contract';
+import type { ApiError } from '../api/errors';
+import { useStores } from '../stores/react';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { DialplanSnippet } from '../components/DialplanSnippet';
+import { navigate } from '../components/router';
+import { formFrom, insertAt, issuesByField, NAME_RE, PROMPT_VARIABLES, sameForm, toInput, unknownVariables, type ContextForm, type FieldKey } from './context-form';
+
+function FieldIssues({ id, issues }: { id: string; issues: ConfigIssue[] | undefined }) {
+  if (!issues?.length) return null;
+  return (
+    <ul id={id} className="field-issues" role="alert">
+      {issues.map((i, n) => (
+        <li key={n}>
+          <code>{i.path}</code>: {i.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ContextEditor({ config, original }: { config: ConfigView; original: string | undefined }) {
+  const stores = useStores();
+  const ctxView = config.contexts.find((c) => c.name === original);
+  const initial = useMemo(() => formFrom(ctxView), [ctxView]);
+  const [form, setForm] = useState<ContextForm>(initial);
+  const [issues, setIssues] = useState<ConfigIssue[]>([]);
+  const [error, setError] = useState<ApiError | undefined>();
+  const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | 'deleting'>('idle');
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    setForm(initial);
+    setIssues([]);
+    setError(undefined);
+    setConfirmDelete(false);
+  }, [initial]);
+
+  const dirty = !sameForm(form, initial);
+  const nameOk = NAME_RE.test(form.name);
+  const nameTaken = form.name !== original && config.contexts.some((c) => c.name === form.name);
+
+  // Validate as the user types (debounced), so errors with their YAML path show before Save.
+  useEffect(() => {
+    if (!dirty || !nameOk) return undefined;
+    const t = setTimeout(() => {
+      void stores.config
+        .getState()
+        .validate(form.name, toInput(form))
+        .then((r) => {
+          setIssues(r.ok ? [] : r.issues);
+          setError(r.ok ? undefined : r.error && r.issues.length === 0 ? r.error : undefined);
+        });
+    }, 350);
+    return () => clearTimeout(t);
+  }, [form, dirty, nameOk, stores]);
+
+  const set = <K extends keyof ContextForm>(k: K, v: ContextForm[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    setStatus('idle');
+  };
+
+  const localIssues: ConfigIssue[] = [];
+  if (!nameOk) localIssues.push({ path: 'name', message: 'use 1–64 letters, digits, _ and - only' });
+  if (nameTaken) localIssues.push({ path: 'name', message: `a context named "${form.name}" already exists` });
+  const { byField, other } = issuesByField([...localIssues, ...issues], form.name);
+  const unknownVars = unknownVariables(`${form.greeting}\n${form.prompt}`);
+  const describedBy = (f: FieldKey) => (byField[f]?.length ? `ctx-${f}-issues` : undefined);
+
+  const save = async () => {
+    setStatus('saving');
+    const r = await stores.config.getState().save(form.name, toInput(form), original);
+    if (r.ok) {
+      setIssues([]);
+      setError(undefined);
+      setStatus('saved');
+      if (form.name !== original) navigate('contexts', form.name);
+    } else {
+      setIssues(r.issues);
+      setError(r.error && r.issues.length === 0 ? r.error : undefined);
+      setStatus('idle');
+    }
+  };
+
+  const remove = async () => {
+    if (!original) return;
+    setStatus('deleting');
+    const r = await stores.config.getState().remove(original);
+    setStatus('idle');
+    if (r.ok) navigate('contexts');
+    else {
+      setIssues(r.issues);
+      setError(r.error);
+    }
+  };
+
+  const insertVar = (token: string) => {
+    const el = promptRef.current;
+    const start = el?.selectionStart ?? form.prompt.length;
+    const end = el?.selectionEnd ?? form.prompt.length;
+    const r = insertAt(form.prompt, start, end, token);
+    set('prompt', r.text);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(r.caret, r.caret);
+    });
+  };
+
+  const providers = config.providers;
+  return (
+    <form
+      className="panel editor"
+      aria-labelledby="ctx-editor-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="panel-head">
+        <h2 id="ctx-editor-title">{original ? `Context “${original}”` : 'New context'}</h2>
+        <span className="muted small" aria-live="polite">
+          {status === 'saved' ? `Saved to ${config.path}` : dirty ? 'Unsaved changes' : ''}
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor="ctx-name">Name</label>
+        <input id="ctx-name" value={form.name} onChange={(e) => set('name', e.target.value)} aria-invalid={!!byField.name} aria-describedby={describedBy('name')} autoComplete="off" spellCheck={false} />
+        <FieldIssues id="ctx-name-issues" issues={byField.name} />
+      </div>
+      <div className="field">
+        <label htmlFor="ctx-greeting">Greeting</label>
+        <textarea id="ctx-greeting" rows={2} value={form.greeting} onChange={(e) => set('greeting', e.target.value)} aria-invalid={!!byField.greeting} aria-describedby={describedBy('greeting')} placeholder="Inherits the provider’s or llm.initial_greeting when empty" />
+        <FieldIssues id="ctx-greeting-issues" issues={byField.greeting} />
+      </div>
+      <div className="field">
+        <label htmlFor="ctx-prompt">Prompt</label>
+        <div className="var-hints" role="group" aria-label="Insert a variable">
+          <span className="muted small">Variables:</span>
+          {PROMPT_VARIABLES.map((v) => (
+            <button key={v.token} type="button" className="btn btn-small btn-ghost" title={v.help} onClick={() => insertVar(v.token)}>
+              {v.token}
+            </button>
+          ))}
+        </div>
+        <textarea id="ctx-prompt" ref={promptRef} rows={12} className="mono" value={form.prompt} onChange={(e) => set('prompt', e.target.value)} aria-invalid={!!byField.prompt} aria-describedby={describedBy('prompt')} placeholder="Inherits llm.prompt when empty" spellCheck />
+        <FieldIssues id="ctx-prompt-issues" issues={byField.prompt} />
+        {unknownVars.length > 0 && (
+          <p className="warn-text small">
+            {unknownVars.join(', ')} {unknownVars.length === 1 ? 'is' : 'are'} not a known variable and will be spoken as written.
+          </p>
+        )}
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="ctx-provider">Provider or pipeline</label>
+          <select id="ctx-provider" value={form.provider} onChange={(e) => set('provider', e.target.value)} aria-invalid={!!byField.provider} aria-describedby={describedBy('provider')}>
+            <option value="">Default ({config.defaultProvider})</option>
+            {providers.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name} ({p.kind}: {p.type})
+              </option>
+            ))}
+            {form.provider && !providers.some((p) => p.name === form.provider) && <option value={form.provider}>{form.provider} (not configured)</option>}
+          </select>
+          <FieldIssues id="ctx-provider-issues" issues={byField.provider} />
+        </div>
+        <div className="field">
+          <label htmlFor="ctx-destination">Destination number</label>
+          <input id="ctx-destination" value={form.destination} onChange={(e) => set('destination', e.target.value)} aria-invalid={!!byField.destination} aria-describedby={describedBy('destination')} placeholder="e.g. 7001" inputMode="tel" />
+          <FieldIssues id="ctx-destination-issues" issues={byField.destination} />
+        </div>
+      </div>
+      <fieldset className="field" aria-describedby={describedBy('tools')}>
+        <legend>Tools the agent may use</legend>
+        {config.tools.length === 0 && <span className="muted">No tools configured.</span>}
+        {config.tools.map((t) => (
+          <label key={t} className="check">
+            <input type="checkbox" checked={form.tools.includes(t)} onChange={(e) => set('tools', e.target.checked ? [...form.tools, t] : form.tools.filter((x) => x !== t))} /> {t}
+          </label>
+        ))}
+        {form.tools
+          .filter((t) => !config.tools.includes(t))
+          .map((t) => (
+            <label key={t} className="check warn-text">
+              <input type="checkbox" checked onChange={() => set('tools', form.tools.filter((x) => x !== t))} /> {t} (unknown)
+            </label>
+          ))}
+        <FieldIssues id="ctx-tools-issues" issues={byField.tools} />
+      </fieldset>
+      {other.length > 0 && (
+        <div className="notice notice-error" role="alert">
+          <strong>The configuration would not be valid:</strong>
+          <FieldIssues id="ctx-other-issues" issues={other} />
+        </div>
+      )}
+      <ErrorNotice error={error} what="Saving the context" />
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={!dirty || !nameOk || nameTaken || status === 'saving'}>
+          {status === 'saving' ? 'Saving…' : 'Save'}
+        </button>
+        <button type="button" className="btn" disabled={!dirty} onClick={() => setForm(initial)}>
+          Discard changes
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!form.destination.trim()}
+          title={form.destination.trim() ? undefined : 'Set a destination number first'}
+          onClick={() => navigate('softphone', undefined, { destination: form.destination.trim(), context: form.name })}
+        >
+          Test this context
+        </button>
+        {original &&
+          (confirmDelete ? (
+            <>
+              <button type="button" className="btn btn-danger" onClick={() => void remove()} disabled={status === 'deleting'}>
+                Really delete “{original}”
+              </button>
+              <button type="button" className="btn" onClick={() => setConfirmDelete(false)}>
+                Keep it
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn btn-danger-ghost" onClick={() => setConfirmDelete(true)}>
+              Delete…
+            </button>
+          ))}
+      </div>
+      {nameOk && (
+        <section aria-label="FreePBX dialplan" className="subsection">
+          <h3>Route calls to this context</h3>
+          <DialplanSnippet context={form.name} appName={config.appName} />
+        </section>
+      )}
+    </form>
+  );
+}

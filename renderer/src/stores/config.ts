@@ -1,0 +1,58 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConfigIssue, ConfigView, ContextInput, ValidationResult } from '../api/contract';
+import type { DashboardClient } from '../api/types';
+import type { ApiError } from '../api/errors';
+import { attempt, idle, track, type Resource } from './resource';
+
+export interface ConfigState {
+  config: Resource<ConfigView>;
+  /** Last config.error event (a bad edit on disk was rejected; the running config stays). */
+  reloadError?: { at: string; message: string };
+  load(): Promise<void>;
+  validate(name: string, context: ContextInput): Promise<Outcome>;
+  save(name: string, context: ContextInput, renameFrom?: string): Promise<Outcome>;
+  remove(name: string): Promise<Outcome>;
+  setReloadError(e: { at: string; message: string } | undefined): void;
+}
+
+/** What an editor shows after validate/save/delete: ok, config issues (with YAML paths), or an API error. */
+export type Outcome = { ok: true } | { ok: false; issues: ConfigIssue[]; error?: ApiError };
+
+export type ConfigStore = StoreApi<ConfigState>;
+
+function toOutcome(r: { ok: true; value: ValidationResult } | { ok: false; error: ApiError }): Outcome {
+  if (!r.ok) return { ok: false, issues: r.error.issues ?? (r.error.path ? [{ path: r.error.path, message: r.error.message }] : []), error: r.error };
+  return r.value.ok ? { ok: true } : { ok: false, issues: r.value.issues };
+}
+
+export function createConfigStore(client: DashboardClient): ConfigStore {
+  return createStore<ConfigState>()((set, get) => ({
+    config: idle(),
+    async load() {
+      await track(set, get, 'config', () => client.invoke('config.get'));
+    },
+    async validate(name, context) {
+      return toOutcome(await attempt(() => client.invoke('config.validateContext', { name, context })));
+    },
+    async save(name, context, renameFrom) {
+      const args = renameFrom && renameFrom !== name ? { name, renameFrom, context } : { name, context };
+      const out = toOutcome(await attempt(() => client.invoke('config.saveContext', args)));
+      if (out.ok) await get().load();
+      return out;
+    },
+    async remove(name) {
+      const out = toOutcome(await attempt(() => client.invoke('config.deleteContext', { name })));
+      if (out.ok) await get().load();
+      return out;
+    },
+    setReloadError(reloadError) {
+      set({ reloadError });
+    },
+  }));
+}
+
+/** Issues for one field of one context: exact path or anything under it. */
+export function issuesFor(issues: ConfigIssue[], name: string, field: string): ConfigIssue[] {
+  const p = `contexts.${name}.${field}`;
+  return issues.filter((i) => i.path === p || i.path.startsWith(`${p}.`) || i.path === field || i.path.startsWith(`context.${field}`));
+}
