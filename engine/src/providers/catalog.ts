@@ -7,6 +7,7 @@ import type { Provider } from './provider.js';
 import type { ProviderConfig, PipelineConfig } from '../config/provider-schemas.js';
 import type { Logger } from '../observability/logger.js';
 import { createOpenAIRealtimeProvider } from './openai-realtime/provider.js';
+import { createDeepgramAgentProvider } from './deepgram/provider.js';
 
 export interface ProviderDeps {
   log: Logger;
@@ -22,3 +23,4 @@ export const providerFactories: Partial<Record<ProviderConfig['type'], ProviderF
 export const pipelineFactory: { create?: PipelineFactory } = {};
 
 providerFactories.openai_realtime = createOpenAIRealtimeProvider;
+providerFactories.deepgram = createDeepgramAgentProvider;
