@@ -30,6 +30,11 @@ export async function testConnection(endpoint: AriEndpoint, opts: { timeoutMs?: 
         report.pinMismatch = { pinned: endpoint.trustFingerprint ?? '', presented: e.presentedFingerprint ?? '' };
       } else {
         report.networkError = { code: e.code, message: e.message };
+        if (!endpoint.tls && (e.code === 'ECONNRESET' || e.code.startsWith('HPE_'))) {
+          // Does the port speak TLS? Then "Use TLS" is simply off.
+          const fp = await fetchCertificateFingerprint(endpoint.host, endpoint.port, 2000).catch(() => undefined);
+          if (fp) report.networkError = { code: 'PLAIN_ON_TLS', message: 'the port answers with TLS' };
+        }
         if (endpoint.tls && UNTRUSTED_CODES.test(e.code)) {
           report.certificateFingerprint = await fetchCertificateFingerprint(endpoint.host, endpoint.port, opts.timeoutMs ?? 8000).catch(() => undefined);
         }
