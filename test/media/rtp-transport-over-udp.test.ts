@@ -1,0 +1,202 @@
+import { createSocket } from 'node:dgram';
+import { createLogger } from '../../engine/src/observability/logger.js';
+import { createRtpTransport, type RtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
+import { encodeRtp, seqDiff } from '../../engine/src/media/rtp/packet.js';
+import { pcm16ToUlaw, ulawToPcm16 } from '../../engine/src/media/codecs/g711.js';
+import { createSineGenerator, strongestTone } from '../../engine/src/media/signal.js';
+import type { MediaLeg } from '../../engine/src/media/transport.js';
+import { createRtpPeer, type RtpPeer } from './support/rtp-peer.js';
+
+const log = createLogger({ level: 'silent' });
+let transport: RtpTransport | undefined;
+const peers: RtpPeer[] = [];
+
+/** A run of free UDP ports (bound once to check, then released). */
+async function freePorts(n: number): Promise<{ start: number; end: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const start = 20000 + Math.floor(Math.random() * 30000);
+    const socks = [];
+    let ok = true;
+    for (let p = start; p < start + n && ok; p++) {
+      const s = createSocket('udp4');
+      ok = await new Promise<boolean>((r) => {
+        s.once('error', () => r(false));
+        s.bind(p, '127.0.0.1', () => r(true));
+      });
+      socks.push(s);
+    }
+    for (const s of socks) s.close();
+    if (ok) return { start, end: start + n - 1 };
+  }
+  throw new Error('no free UDP port run found');
+}
+
+async function make(portRange: { start: number; end: number }, jitterBufferMs = 40): Promise<RtpTransport> {
+  transport = createRtpTransport({ host: '127.0.0.1', advertiseHost: '192.0.2.10', portRange, jitterBufferMs, prebufferMs: 40, log });
+  await transport.start();
+  return transport;
+}
+
+function portOf(external: string): number {
+  return Number(external.split(':')[1]);
+}
+
+const ulawTone = (f: number) => {
+  const g = createSineGenerator(f, 8000);
+  return () => pcm16ToUlaw(g.next(160));
+};
+
+afterEach(async () => {
+  for (const p of peers.splice(0)) await p.close();
+  if (transport) {
+    await transport.stop();
+    expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
+  }
+  transport = undefined;
+});
+
+describe('ExternalMedia RTP transport over real UDP', () => {
+  it('allocates a port from the range and the externalMedia params Asterisk needs', async () => {
+    const range = await freePorts(3);
+    const t = await make(range);
+    const a = await t.allocate('a');
+    const b = await t.allocate('b');
+    expect(a.externalMedia).toEqual({ external_host: `192.0.2.10:${range.start}`, encapsulation: 'rtp', transport: 'udp', format: 'ulaw', direction: 'both' });
+    expect(portOf(b.externalMedia.external_host)).toBe(range.start + 1);
+    expect(t.stats()).toEqual({ legs: 0, pending: 2, sockets: 2, ports: 2 });
+    a.cancel('externalMedia failed');
+    await expect(a.connected).rejects.toThrow(/call a .*externalMedia failed/);
+    expect(t.stats().ports).toBe(1);
+  });
+
+  it('reports exhaustion clearly', async () => {
+    const range = await freePorts(2);
+    const t = await make(range);
+    await t.allocate('a');
+    await t.allocate('b');
+    await expect(t.allocate('c')).rejects.toThrow(`no free RTP port in ${range.start}–${range.end}: 2 calls active`);
+  });
+
+  it('learns the remote from the first packet, locks it, and sends µ-law PT 0 with correct seq/timestamp/SSRC', async () => {
+    const t = await make(await freePorts(1));
+    const pending = await t.allocate('call-1');
+    const port = portOf(pending.externalMedia.external_host);
+    const asterisk = await createRtpPeer(port);
+    const intruder = await createRtpPeer(port, 0x55555555);
+    peers.push(asterisk, intruder);
+    const tone = ulawTone(500);
+    asterisk.send(0, tone());
+    const leg: MediaLeg = await pending.connected;
+    expect(leg.wireFormat).toEqual({ encoding: 'ulaw', sampleRate: 8000 });
+    const heard: Buffer[] = [];
+    leg.events.on('audio', ({ frame }) => heard.push(Buffer.from(frame)));
+    for (let n = 1; n <= 10; n++) asterisk.send(n, tone());
+    intruder.send(0, Buffer.alloc(160, 0x00));
+    await vi.waitFor(() => expect(heard.length).toBe(10));
+    await vi.waitFor(() => expect(t.legStats('call-1')?.droppedForeign).toBe(1));
+    expect(strongestTone(ulawToPcm16(Buffer.concat(heard)), 8000, [500, 1000]).freqHz).toBe(500);
+
+    // Outbound: 200 ms of µ-law → 10 packets to the locked remote only.
+    const out = ulawTone(1000);
+    leg.enqueue(Buffer.concat(Array.from({ length: 10 }, () => out())));
+    await leg.whenDrained();
+    await asterisk.until((p) => p.length >= 10);
+    const pk = asterisk.received;
+    expect(pk).toHaveLength(10);
+    expect(intruder.received).toHaveLength(0);
+    expect(pk.every((p) => p.payloadType === 0 && p.payload.length === 160 && p.ssrc === pk[0]!.ssrc)).toBe(true);
+    expect(pk[0]!.ssrc).not.toBe(0x171ddb4f);
+    expect(pk[0]!.marker).toBe(true);
+    expect(pk.slice(1).some((p) => p.marker)).toBe(false);
+    for (let i = 1; i < pk.length; i++) {
+      expect(seqDiff(pk[i]!.sequence, pk[i - 1]!.sequence)).toBe(1);
+      expect((pk[i]!.timestamp - pk[i - 1]!.timestamp) >>> 0).toBe(160);
+    }
+    expect(strongestTone(ulawToPcm16(Buffer.concat(pk.map((p) => p.payload))), 8000, [500, 1000]).freqHz).toBe(1000);
+
+    // Our own packets looped back are dropped.
+    asterisk.socket.send(encodeRtp({ payloadType: 0, sequence: 1, timestamp: 1, ssrc: pk[0]!.ssrc }, Buffer.alloc(160)), port, '127.0.0.1');
+    await vi.waitFor(() => expect(t.legStats('call-1')?.droppedOwnSsrc).toBe(1));
+    expect(heard).toHaveLength(10);
+
+    await leg.close();
+    expect(t.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
+  });
+
+  it('setRemoteHint (UNICASTRTP_LOCAL_ADDRESS/PORT) connects at once and locks the remote before any packet', async () => {
+    const t = await make(await freePorts(1));
+    const pending = await t.allocate('call-2');
+    const port = portOf(pending.externalMedia.external_host);
+    const asterisk = await createRtpPeer(port);
+    const other = await createRtpPeer(port);
+    peers.push(asterisk, other);
+    pending.setRemoteHint!('127.0.0.1', asterisk.port);
+    const leg = await pending.connected;
+    leg.enqueue(Buffer.alloc(480, 0x7a));
+    await asterisk.until((p) => p.length >= 3);
+    const heard: Buffer[] = [];
+    leg.events.on('audio', ({ frame }) => heard.push(frame));
+    other.send(0, Buffer.alloc(160, 1));
+    asterisk.send(0, Buffer.alloc(160, 2));
+    await vi.waitFor(() => expect(heard).toHaveLength(1));
+    expect(heard[0]![0]).toBe(2);
+    expect(t.legStats('call-2')?.droppedForeign).toBe(1);
+  });
+
+  it('reordered packets come out in order; a lost one becomes a µ-law silence frame', async () => {
+    const t = await make(await freePorts(1), 60);
+    const pending = await t.allocate('call-3');
+    const asterisk = await createRtpPeer(portOf(pending.externalMedia.external_host));
+    peers.push(asterisk);
+    pending.setRemoteHint!('127.0.0.1', asterisk.port);
+    const leg = await pending.connected;
+    const heard: number[] = [];
+    leg.events.on('audio', ({ frame }) => heard.push(frame[0]!));
+    for (const n of [0, 2, 1, 3, 5, 6]) asterisk.send(n, Buffer.alloc(160, n + 1));
+    await vi.waitFor(() => expect(heard).toEqual([1, 2, 3, 4, 0xff, 6, 7]));
+    expect(t.legStats('call-3')).toMatchObject({ lost: 1, reordered: 1 });
+  });
+
+  it('RFC 4733 telephone-events become one dtmf event per digit', async () => {
+    const t = await make(await freePorts(1));
+    const pending = await t.allocate('call-4');
+    const asterisk = await createRtpPeer(portOf(pending.externalMedia.external_host));
+    peers.push(asterisk);
+    pending.setRemoteHint!('127.0.0.1', asterisk.port);
+    const leg = await pending.connected;
+    const digits: string[] = [];
+    leg.events.on('dtmf', ({ digit }) => digits.push(digit));
+    const ev = (code: number, end: boolean) => Buffer.from([code, end ? 0x8a : 0x0a, 0x03, 0x20]);
+    asterisk.send(0, ev(5, false), { pt: 101 });
+    asterisk.send(1, ev(5, true), { pt: 101 });
+    asterisk.socket.send(encodeRtp({ payloadType: 101, sequence: 53517, timestamp: 320, ssrc: 0x171ddb4f }, ev(5, true)), portOf(pending.externalMedia.external_host), '127.0.0.1');
+    asterisk.send(3, ev(11, true), { pt: 101 });
+    await vi.waitFor(() => expect(digits).toEqual(['5', '#']));
+  });
+
+  it('ten concurrent legs echoing: each peer hears only its own tone; stop() frees every port', async () => {
+    const t = await make(await freePorts(10), 20);
+    const freqs = [400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300];
+    const calls = await Promise.all(
+      freqs.map(async (f, i) => {
+        const pending = await t.allocate(`c${i}`);
+        const peer = await createRtpPeer(portOf(pending.externalMedia.external_host), 0x1000 + i);
+        peers.push(peer);
+        pending.setRemoteHint!('127.0.0.1', peer.port);
+        const leg = await pending.connected;
+        leg.events.on('audio', ({ frame }) => leg.enqueue(Buffer.from(frame)));
+        return { f, peer };
+      }),
+    );
+    for (const c of calls) {
+      const tone = ulawTone(c.f);
+      for (let n = 0; n < 15; n++) c.peer.send(n, tone());
+    }
+    await Promise.all(calls.map((c) => c.peer.until((p) => p.length >= 15)));
+    for (const c of calls) {
+      const pcm = ulawToPcm16(Buffer.concat(c.peer.received.map((p) => p.payload)));
+      expect(strongestTone(pcm, 8000, freqs).freqHz).toBe(c.f);
+    }
+    expect(t.stats().legs).toBe(10);
+  });
+});
