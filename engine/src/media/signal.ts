@@ -109,3 +109,41 @@ export function maxSampleStep(pcm: Buffer | Int16Array): number {
   }
   return m;
 }
+
+/**
+ * A voiced, speech-like test signal: a glottal-pulse-like harmonic series (f0
+ * wobbling ±8 % at 3 Hz) shaped by three vowel formants, with a 4 Hz syllable
+ * envelope. WebRTC VAD classifies it as speech; a pure sine it often does not.
+ */
+export function speechLike(o: { ms: number; sampleRate: number; f0Hz?: number; amplitude?: number }): Buffer {
+  const rate = o.sampleRate;
+  const n = Math.round((rate * o.ms) / 1000);
+  const f0 = o.f0Hz ?? 140;
+  const amp = o.amplitude ?? 6000;
+  const out = Buffer.alloc(n * 2);
+  const formant = (f: number): number =>
+    Math.exp(-((f - 700) ** 2) / (2 * 200 ** 2)) + 0.6 * Math.exp(-((f - 1200) ** 2) / (2 * 250 ** 2)) + 0.3 * Math.exp(-((f - 2500) ** 2) / (2 * 300 ** 2));
+  let ph = 0;
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const f = f0 * (1 + 0.08 * Math.sin(2 * Math.PI * 3 * t));
+    ph += (2 * Math.PI * f) / rate;
+    let x = 0;
+    for (let h = 1; h * f < rate / 2 - 200; h++) x += formant(h * f) * Math.sin(h * ph);
+    const env = 0.55 + 0.45 * Math.sin(2 * Math.PI * 4 * t);
+    out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(amp * env * x))), i * 2);
+  }
+  return out;
+}
+
+/** Deterministic white noise (uniform, peak `amplitude`), for energy-gate tests. */
+export function whiteNoise(o: { ms: number; sampleRate: number; amplitude: number; seed?: number }): Buffer {
+  const n = Math.round((o.sampleRate * o.ms) / 1000);
+  const out = Buffer.alloc(n * 2);
+  let s = (o.seed ?? 12345) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out.writeInt16LE(Math.round((s / 0xffffffff) * 2 * o.amplitude - o.amplitude), i * 2);
+  }
+  return out;
+}
