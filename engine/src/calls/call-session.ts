@@ -1,0 +1,405 @@
+/**
+ * One call from StasisStart to the finalized row: read channel vars,
+ * resolveCall, answer, mixing bridge, media leg (externalMedia, AudioSocket
+ * originate as fallback), wait for the leg's own StasisStart before adding it
+ * (retry on 422), provider session, then conversation. Cleanup runs once, in
+ * any order of events, and frees bridge, leg, port/socket and provider.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { AgentConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { EngineMetrics } from '../observability/metrics.js';
+import type { CallOutcome, CallState, CallSummary, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
+import type { MediaLeg, MediaTransport, PendingLeg } from '../media/transport.js';
+import type { ProviderLease, ProviderRegistry } from '../providers/registry.js';
+import { AriError, type AriChannel } from '../ari/ari-types.js';
+import type { AriRest } from '../ari/ari-rest.js';
+import { resolveCall, type ResolvedCall } from './resolve-call.js';
+import { channelVars, mediaLegChannelId, varsToFetch, type AiVar } from './call-vars.js';
+import { Conversation, type AfterAction } from './conversation.js';
+import { checkMediaDir } from './file-playback.js';
+
+export interface CallHooks {
+  ari(): AriRest | undefined;
+  appName: string;
+  transport(kind: TransportKind): Promise<MediaTransport>;
+  providers: ProviderRegistry;
+  metrics: EngineMetrics;
+  log: Logger;
+  registerLeg(channelId: string, s: CallSession): void;
+  unregisterLeg(channelId: string): void;
+  started(s: CallSession): void;
+  updated(s: CallSession): void;
+  ended(s: CallSession): void;
+  transcript(line: Omit<TranscriptLine, 'seq' | 'at'> & { at: number }): void;
+  turn(t: TurnLatency): void;
+  tool(r: ToolCallRecord): void;
+  /** Setup waits (leg StasisStart, media connect), ms. */
+  setupTimeoutMs?: number;
+}
+
+class Deferred<T = void> {
+  resolve!: (v: T) => void;
+  reject!: (e: Error) => void;
+  readonly promise = new Promise<T>((res, rej) => {
+    this.resolve = res;
+    this.reject = rej;
+  });
+  constructor() {
+    this.promise.catch(() => undefined);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class CallSession {
+  readonly id = randomUUID();
+  readonly startedAt = Date.now();
+  state: CallState = 'setup';
+  resolved?: ResolvedCall;
+  outcome?: CallOutcome;
+  endedAt?: number;
+  transferTarget?: string;
+  error?: string;
+  turns = 0;
+  lastTurnLatencyMs?: number;
+  readonly legChannelId: string;
+  private bridgeId?: string;
+  private pending?: PendingLeg;
+  private leg?: MediaLeg;
+  private lease?: ProviderLease;
+  conversation?: Conversation;
+  private readonly legStasis = new Deferred();
+  private ending?: Promise<void>;
+  private callerGone = false;
+  private legInBridge = false;
+  private leavingToDialplan = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly hooks: CallHooks,
+    readonly caller: AriChannel,
+    readonly config: AgentConfig,
+  ) {
+    this.legChannelId = mediaLegChannelId(this.id);
+    this.log = hooks.log.child({ callId: this.id, channel: caller.id });
+  }
+
+  get transport(): TransportKind {
+    return this.resolved?.transport ?? this.config.audio_transport;
+  }
+
+  get ended(): boolean {
+    return this.ending !== undefined;
+  }
+
+  summary(): CallSummary {
+    const r = this.resolved;
+    const s: CallSummary = {
+      id: this.id,
+      channelId: this.caller.id,
+      uniqueId: this.caller.id,
+      context: r?.context ?? 'default',
+      provider: r?.provider ?? this.config.default_provider,
+      transport: this.transport,
+      state: this.state,
+      startedAt: new Date(this.startedAt).toISOString(),
+      turns: this.turns,
+    };
+    if (this.caller.caller?.name) s.callerName = this.caller.caller.name;
+    if (this.caller.caller?.number) s.callerNumber = this.caller.caller.number;
+    if (this.endedAt) s.endedAt = new Date(this.endedAt).toISOString();
+    if (this.outcome) s.outcome = this.outcome;
+    if (this.transferTarget) s.transferTarget = this.transferTarget;
+    if (this.lastTurnLatencyMs !== undefined) s.lastTurnLatencyMs = this.lastTurnLatencyMs;
+    return s;
+  }
+
+  private ari(): AriRest {
+    const a = this.hooks.ari();
+    if (!a) throw new Error('ARI is not connected');
+    return a;
+  }
+
+  setState(state: CallState): void {
+    if (this.state === state || this.state === 'ended' || (this.ending && state !== 'ended' && state !== 'ending')) return;
+    // Leaving for the dialplan is final: later audio events do not bring the call back.
+    if (this.state === 'transferring' && state !== 'ending') return;
+    this.state = state;
+    this.hooks.updated(this);
+  }
+
+  // ---- setup -----------------------------------------------------------------
+
+  async run(): Promise<void> {
+    try {
+      await this.setup();
+    } catch (err) {
+      if (this.ending) return;
+      const msg = (err as Error).message;
+      this.log.error({ err: msg }, 'call setup failed');
+      await this.end('error', msg);
+    }
+  }
+
+  private async setup(): Promise<void> {
+    const ari = this.ari();
+    const fetched: Partial<Record<AiVar, string | undefined>> = {};
+    await Promise.all(varsToFetch(this.caller).map(async (v) => (fetched[v] = await ari.getVar(this.caller.id, v).catch(() => undefined))));
+    const vars = channelVars(this.caller, fetched);
+    this.resolved = resolveCall(this.config, vars);
+    for (const w of this.resolved.warnings) this.log.warn({ warning: w }, 'call selection');
+    this.hooks.started(this);
+    if (this.ending) return;
+
+    this.lease = this.hooks.providers.acquire(this.resolved.provider);
+    if (this.config.downstream_mode === 'file') checkMediaDir(this.config.media_dir);
+    const timeout = this.hooks.setupTimeoutMs ?? 10_000;
+
+    await ari.answer(this.caller.id);
+    const bridge = await ari.createBridge(`aava-${this.id}`);
+    this.bridgeId = bridge.id;
+    if (this.ending) return;
+    await ari.addChannel(bridge.id, this.caller.id);
+
+    const transport = await this.hooks.transport(this.resolved.transport);
+    this.pending = await transport.allocate(this.id);
+    if (this.ending) return;
+    this.hooks.registerLeg(this.legChannelId, this);
+    const legChannel = await this.createLeg(ari, this.pending);
+    const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
+    const port = Number(legChannel.channelvars?.UNICASTRTP_LOCAL_PORT);
+    if (addr && port) this.pending.setRemoteHint?.(addr, port);
+
+    const [leg] = await Promise.all([
+      withTimeout(this.pending.connected, timeout, 'the media connection from Asterisk'),
+      withTimeout(this.legStasis.promise, timeout, "the media leg's StasisStart"),
+    ]);
+    this.leg = leg;
+    leg.events.on('closed', ({ reason }) => this.onLegClosed(reason));
+    if (this.ending) return;
+    await this.addLegToBridge(ari, bridge.id);
+    if (this.ending) return;
+
+    this.conversation = await Conversation.create(
+      {
+        callId: this.id,
+        callerChannelId: this.caller.id,
+        config: this.config,
+        resolved: this.resolved,
+        callerName: vars.callerName,
+        callerNumber: vars.callerNumber,
+        log: this.log,
+        ari: () => this.hooks.ari(),
+        toEpoch: (p) => performance.timeOrigin + p,
+        setState: (s) => this.setState(s),
+        transcript: (role, text) => this.hooks.transcript({ callId: this.id, role, text, at: Date.now() }),
+        turn: (t) => {
+          this.turns = t.turn;
+          this.lastTurnLatencyMs = t.firstAudioMs ?? undefined;
+          this.hooks.turn(t);
+          this.hooks.updated(this);
+        },
+        tool: (r) => this.hooks.tool(r),
+        runAction: (a) => this.runAction(a),
+        providerFailed: (err) => void this.providerFailed(err),
+        noInput: () => void this.hangupCaller('no_input_timeout'),
+        bargeInObserved: (ms) => this.hooks.metrics.bargeInReaction.observe({ provider: this.resolved!.provider }, ms / 1000),
+      },
+      leg,
+      this.lease.provider,
+    );
+    if (this.ending) {
+      await this.conversation.close();
+      return;
+    }
+    try {
+      await this.conversation.start();
+    } catch (err) {
+      await this.providerFailed(err as Error);
+    }
+  }
+
+  private async createLeg(ari: AriRest, p: PendingLeg): Promise<AriChannel> {
+    const app = this.hooks.appName;
+    try {
+      return await ari.externalMedia({ app, channelId: this.legChannelId, ...p.externalMedia, direction: p.externalMedia.direction ?? (p.externalMedia.encapsulation === 'rtp' ? 'both' : undefined) });
+    } catch (err) {
+      // Asterisk < 18 has no audiosocket encapsulation: originate AudioSocket/<host>:<port>/<uuid>/c(slin).
+      if (!p.originateEndpoint || !(err instanceof AriError) || ![400, 404, 501].includes(err.status)) throw err;
+      this.log.info({ status: err.status }, 'externalMedia audiosocket refused; using the AudioSocket originate form');
+      return ari.originate({ endpoint: p.originateEndpoint, app, channelId: this.legChannelId });
+    }
+  }
+
+  /** The leg's own StasisStart (routed here by the controller by channel id). */
+  legEnteredStasis(): void {
+    this.legStasis.resolve();
+  }
+
+  private async addLegToBridge(ari: AriRest, bridgeId: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await ari.addChannel(bridgeId, this.legChannelId);
+        this.legInBridge = true;
+        return;
+      } catch (err) {
+        if (!(err instanceof AriError) || err.status !== 422 || attempt >= 5 || this.ending) throw err;
+        this.log.debug({ attempt }, 'addChannel 422 (leg not in Stasis yet); retrying');
+        await sleep(50 * 2 ** attempt);
+      }
+    }
+  }
+
+  // ---- events from the controller -------------------------------------------
+
+  /** Caller left Stasis or hung up (StasisEnd / ChannelHangupRequest / ChannelDestroyed). */
+  callerLeft(): void {
+    this.callerGone = true;
+    // A transfer (POST /continue) makes the caller leave Stasis: that is not a hangup.
+    if (this.state === 'transferring' || this.leavingToDialplan) return;
+    if (!this.ending) void this.end('caller_hangup');
+  }
+
+  /** The media leg's channel went away on the Asterisk side. */
+  legGone(): void {
+    if (!this.ending) void this.end(this.callerGone ? 'caller_hangup' : 'error', 'media leg hung up');
+  }
+
+  private onLegClosed(reason: string): void {
+    if (this.ending) return;
+    // Give a caller hangup that raced the socket close a moment to arrive.
+    setTimeout(() => {
+      if (!this.ending) void this.end(this.callerGone ? 'caller_hangup' : 'error', `media connection closed (${reason})`);
+    }, 300).unref();
+  }
+
+  // ---- actions -----------------------------------------------------------------
+
+  async runAction(a: AfterAction): Promise<void> {
+    if (a.action === 'hangup') return this.hangupCaller('agent_hangup');
+    return this.transferTo(a.destination);
+  }
+
+  /** API: hang up now. */
+  async hangupNow(): Promise<void> {
+    await this.hangupCaller('agent_hangup');
+  }
+
+  /** API: transfer (after the current utterance). */
+  requestTransfer(destination: string): void {
+    if (!this.config.tools.transfer.destinations[destination]) {
+      throw new Error(`unknown transfer destination "${destination}" (have: ${Object.keys(this.config.tools.transfer.destinations).join(', ') || 'none'})`);
+    }
+    if (this.conversation) this.conversation.requestAction({ action: 'transfer', destination });
+    else void this.transferTo(destination);
+  }
+
+  private async transferTo(name: string): Promise<void> {
+    const dest = this.config.tools.transfer.destinations[name];
+    if (!dest || this.ending || this.state === 'transferring') return;
+    this.setState('transferring');
+    try {
+      await this.ari().continueInDialplan(this.caller.id, dest.context, dest.target, dest.priority);
+      this.transferTarget = name;
+      await this.end('transferred');
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, destination: name }, 'transfer failed');
+      await this.end('error', `transfer to ${name} failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async hangupCaller(outcome: CallOutcome): Promise<void> {
+    if (this.ending) return;
+    await this.end(outcome);
+  }
+
+  private async providerFailed(err: Error): Promise<void> {
+    if (this.ending) return;
+    const policy = this.config.on_provider_failure;
+    this.log.error({ err: err.message, action: policy.action }, 'provider failed');
+    if (policy.action === 'continue') {
+      this.leavingToDialplan = true;
+      try {
+        await this.ari().continueInDialplan(this.caller.id, policy.context, policy.extension, policy.priority);
+        this.transferTarget = `${policy.context},${policy.extension},${policy.priority}`;
+        this.callerGone = true;
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message }, 'continue after provider failure failed');
+      }
+    } else if (this.conversation) {
+      await this.conversation.sayAndWait(policy.message, 6000);
+    }
+    await this.end('error', `provider failed: ${err.message}`);
+  }
+
+  /** Engine shutdown: back to the dialplan when on_provider_failure says `continue`, else hang up. */
+  async shutdown(): Promise<void> {
+    if (this.ending) return this.ending;
+    const p = this.config.on_provider_failure;
+    const ari = this.hooks.ari();
+    if (p.action === 'continue' && ari) {
+      this.leavingToDialplan = true;
+      try {
+        await ari.continueInDialplan(this.caller.id, p.context, p.extension, p.priority);
+        this.transferTarget = `${p.context},${p.extension},${p.priority}`;
+        this.callerGone = true;
+        return this.end('transferred', 'engine stopped');
+      } catch {
+        // fall through to a hangup
+      }
+    }
+    return this.end('agent_hangup', 'engine stopped');
+  }
+
+  // ---- cleanup -----------------------------------------------------------------
+
+  /** Ends the call exactly once; every step tolerates things already gone. */
+  end(outcome: CallOutcome, error?: string): Promise<void> {
+    this.ending ??= this.cleanup(outcome, error);
+    return this.ending;
+  }
+
+  private async cleanup(outcome: CallOutcome, error?: string): Promise<void> {
+    this.outcome = outcome;
+    if (error) this.error = error;
+    this.state = 'ending';
+    this.legStasis.reject(new Error('call ended'));
+    const ari = this.hooks.ari();
+    const quiet = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
+    try {
+      await this.conversation?.close();
+    } catch {
+      // logged inside
+    }
+    this.pending?.cancel('call ended');
+    await quiet(this.leg?.close());
+    if (this.bridgeId) await quiet(ari?.destroyBridge(this.bridgeId));
+    if (this.pending || this.legInBridge) await quiet(ari?.hangup(this.legChannelId));
+    const keepCaller = outcome === 'transferred' || this.callerGone;
+    if (!keepCaller) await quiet(ari?.hangup(this.caller.id));
+    this.hooks.unregisterLeg(this.legChannelId);
+    this.lease?.release();
+    this.endedAt = Date.now();
+    this.state = 'ended';
+    this.log.info({ outcome, error, transferTarget: this.transferTarget }, 'call ended');
+    this.hooks.ended(this);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

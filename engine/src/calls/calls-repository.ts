@@ -1,0 +1,238 @@
+/**
+ * SQL for calls, turns, transcript lines (+ FTS5) and tool calls
+ * (tables from migration 001). Times are epoch ms in the database and ISO
+ * strings in the API.
+ */
+import type { Db } from '../store/database.js';
+import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency, ValueSource } from '../api/calls.js';
+import { turnTotalMs } from './latency-tracker.js';
+
+export interface NewCallRow {
+  id: string;
+  channelId: string;
+  uniqueId?: string;
+  callerName?: string;
+  callerNumber?: string;
+  context: string;
+  provider: string;
+  transport: TransportKind;
+  greeting: string;
+  prompt: string;
+  sources: CallDetail['sources'];
+  startedAt: number;
+}
+
+interface CallRow {
+  id: string;
+  channel_id: string;
+  unique_id: string | null;
+  caller_name: string | null;
+  caller_number: string | null;
+  context: string;
+  provider: string;
+  transport: string;
+  greeting: string | null;
+  prompt: string | null;
+  sources_json: string | null;
+  state: string;
+  started_at: number;
+  ended_at: number | null;
+  outcome: string | null;
+  transfer_target: string | null;
+  error: string | null;
+  turns: number;
+  last_turn_ms: number | null;
+}
+
+const SUMMARY_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM turns t WHERE t.call_id = c.id) AS turns,
+  (SELECT COALESCE(t.first_audio_ms, t.tts_first_byte_ms, t.llm_first_token_ms, t.stt_final_ms) FROM turns t WHERE t.call_id = c.id ORDER BY t.turn DESC LIMIT 1) AS last_turn_ms
+  FROM calls c`;
+
+function toSummary(r: CallRow): CallSummary {
+  const s: CallSummary = {
+    id: r.id,
+    channelId: r.channel_id,
+    context: r.context,
+    provider: r.provider,
+    transport: r.transport as TransportKind,
+    state: (r.ended_at ? 'ended' : r.state) as CallState,
+    startedAt: new Date(r.started_at).toISOString(),
+    turns: r.turns,
+  };
+  if (r.unique_id) s.uniqueId = r.unique_id;
+  if (r.caller_name) s.callerName = r.caller_name;
+  if (r.caller_number) s.callerNumber = r.caller_number;
+  if (r.ended_at) s.endedAt = new Date(r.ended_at).toISOString();
+  if (r.outcome) s.outcome = r.outcome as CallOutcome;
+  if (r.transfer_target) s.transferTarget = r.transfer_target;
+  if (r.last_turn_ms !== null) s.lastTurnLatencyMs = r.last_turn_ms;
+  return s;
+}
+
+/** FTS5 query from free text: each word as a quoted prefix term, ANDed. */
+export function ftsQuery(text: string): string | undefined {
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return undefined;
+  return words.slice(0, 10).map((w) => `"${w}"*`).join(' ');
+}
+
+export class CallsRepository {
+  private seq = new Map<string, number>();
+
+  constructor(private readonly db: Db) {}
+
+  insertCall(c: NewCallRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO calls (id, channel_id, unique_id, caller_name, caller_number, context, provider, transport, greeting, prompt, sources_json, state, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'setup', ?)`,
+      )
+      .run(c.id, c.channelId, c.uniqueId ?? c.channelId, c.callerName ?? null, c.callerNumber ?? null, c.context, c.provider, c.transport, c.greeting, c.prompt, JSON.stringify(c.sources), c.startedAt);
+  }
+
+  setState(id: string, state: CallState): void {
+    this.db.prepare('UPDATE calls SET state = ? WHERE id = ?').run(state, id);
+  }
+
+  finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string }): void {
+    this.db
+      .prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ? WHERE id = ?")
+      .run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, id);
+    this.seq.delete(id);
+  }
+
+  /** Calls a previous run left open (crash, kill): closed as errors. */
+  closeOrphans(now: number): number {
+    return this.db.prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = 'error', error = 'engine stopped during the call' WHERE ended_at IS NULL").run(now).changes;
+  }
+
+  addTranscript(callId: string, role: TranscriptLine['role'], text: string, at: number): TranscriptLine {
+    const seq = (this.seq.get(callId) ?? this.maxSeq(callId)) + 1;
+    this.seq.set(callId, seq);
+    this.db.prepare('INSERT INTO transcript_lines (call_id, seq, role, text, at) VALUES (?, ?, ?, ?, ?)').run(callId, seq, role, text, at);
+    this.db.prepare('INSERT INTO transcript_fts (text, call_id, role) VALUES (?, ?, ?)').run(text, callId, role);
+    return { callId, seq, role, text, at: new Date(at).toISOString() };
+  }
+
+  private maxSeq(callId: string): number {
+    const r = this.db.prepare('SELECT MAX(seq) AS m FROM transcript_lines WHERE call_id = ?').get(callId) as { m: number | null };
+    return r.m ?? 0;
+  }
+
+  addTurn(t: TurnLatency): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, first_audio_ms, barge_in_reaction_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.firstAudioMs, t.bargeInReactionMs);
+  }
+
+  addTool(r: ToolCallRecord): void {
+    this.db
+      .prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at));
+  }
+
+  list(f: CallListFilter): CallSummary[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.from) {
+      where.push('c.started_at >= ?');
+      args.push(Date.parse(f.from));
+    }
+    if (f.to) {
+      where.push('c.started_at <= ?');
+      args.push(Date.parse(f.to));
+    }
+    if (f.caller) {
+      where.push("(c.caller_number LIKE ? ESCAPE '\\' OR c.caller_name LIKE ? ESCAPE '\\')");
+      const like = `%${f.caller.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      args.push(like, like);
+    }
+    if (f.context) {
+      where.push('c.context = ?');
+      args.push(f.context);
+    }
+    if (f.provider) {
+      where.push('c.provider = ?');
+      args.push(f.provider);
+    }
+    if (f.outcome) {
+      where.push('c.outcome = ?');
+      args.push(f.outcome);
+    }
+    if (f.text) {
+      const q = ftsQuery(f.text);
+      if (!q) return [];
+      where.push('c.id IN (SELECT call_id FROM transcript_fts WHERE transcript_fts MATCH ?)');
+      args.push(q);
+    }
+    const sql = `${SUMMARY_SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY c.started_at DESC LIMIT ? OFFSET ?`;
+    args.push(f.limit ?? 100, f.offset ?? 0);
+    return (this.db.prepare(sql).all(...args) as CallRow[]).map(toSummary);
+  }
+
+  get(id: string): CallDetail | null {
+    const r = this.db.prepare(`${SUMMARY_SELECT} WHERE c.id = ?`).get(id) as CallRow | undefined;
+    if (!r) return null;
+    const transcript = (this.db.prepare('SELECT * FROM transcript_lines WHERE call_id = ? ORDER BY seq').all(id) as { seq: number; role: string; text: string; at: number }[]).map(
+      (l): TranscriptLine => ({ callId: id, seq: l.seq, role: l.role as TranscriptLine['role'], text: l.text, at: new Date(l.at).toISOString() }),
+    );
+    const turnLatencies = (this.db.prepare('SELECT * FROM turns WHERE call_id = ? ORDER BY turn').all(id) as Record<string, number | string | null>[]).map(
+      (t): TurnLatency => ({
+        callId: id,
+        turn: t.turn as number,
+        provider: t.provider as string,
+        endOfSpeechAt: t.end_of_speech_at as number,
+        sttFinalMs: t.stt_final_ms as number | null,
+        llmFirstTokenMs: t.llm_first_token_ms as number | null,
+        ttsFirstByteMs: t.tts_first_byte_ms as number | null,
+        firstAudioMs: t.first_audio_ms as number | null,
+        bargeInReactionMs: t.barge_in_reaction_ms as number | null,
+      }),
+    );
+    const toolCalls = (this.db.prepare('SELECT * FROM tool_calls WHERE call_id = ? ORDER BY id').all(id) as { name: string; args_json: string | null; result_json: string | null; ok: number; at: number }[]).map(
+      (t): ToolCallRecord => ({ callId: id, name: t.name, args: parse(t.args_json), result: parse(t.result_json), ok: t.ok === 1, at: new Date(t.at).toISOString() }),
+    );
+    const sources = (parse(r.sources_json) ?? {}) as Record<'provider' | 'context' | 'greeting' | 'prompt' | 'persona', ValueSource>;
+    const d: CallDetail = { ...toSummary(r), greeting: r.greeting ?? '', prompt: r.prompt ?? '', sources, transcript, turnLatencies, toolCalls };
+    if (r.error) d.error = r.error;
+    const rec = this.db.prepare('SELECT id FROM recordings WHERE call_id = ? OR (unique_id IS NOT NULL AND unique_id = ?) LIMIT 1').get(id, r.unique_id) as { id: string } | undefined;
+    if (rec) d.recordingId = rec.id;
+    return d;
+  }
+
+  latencyPoints(sinceMs: number, provider?: string): LatencyPoint[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM turns WHERE end_of_speech_at >= ?${provider ? ' AND provider = ?' : ''} ORDER BY end_of_speech_at LIMIT 5000`)
+      .all(...(provider ? [sinceMs, provider] : [sinceMs])) as Record<string, number | string | null>[];
+    const out: LatencyPoint[] = [];
+    for (const t of rows) {
+      const lat: TurnLatency = {
+        callId: t.call_id as string,
+        turn: t.turn as number,
+        provider: t.provider as string,
+        endOfSpeechAt: t.end_of_speech_at as number,
+        sttFinalMs: t.stt_final_ms as number | null,
+        llmFirstTokenMs: t.llm_first_token_ms as number | null,
+        ttsFirstByteMs: t.tts_first_byte_ms as number | null,
+        firstAudioMs: t.first_audio_ms as number | null,
+        bargeInReactionMs: t.barge_in_reaction_ms as number | null,
+      };
+      const total = turnTotalMs(lat);
+      if (total === null) continue;
+      out.push({ at: lat.endOfSpeechAt, provider: lat.provider, totalMs: total, sttFinalMs: lat.sttFinalMs, llmFirstTokenMs: lat.llmFirstTokenMs, ttsFirstByteMs: lat.ttsFirstByteMs, firstAudioMs: lat.firstAudioMs });
+    }
+    return out;
+  }
+}
+
+function parse(s: string | null): unknown {
+  if (s === null) return undefined;
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * One call's conversation once media is up: caller audio → (VAD, watchdog,
+ * conversion) → provider; provider audio → conversion → paced leg (or WAV
+ * files played by ARI in `downstream_mode: file`); barge-in, DTMF, tools
+ * (run after the current utterance drains), latency marks.
+ */
+import { performance } from 'node:perf_hooks';
+import type { AgentConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { CallState, ToolCallRecord, TurnLatency } from '../api/calls.js';
+import type { MediaLeg } from '../media/transport.js';
+import { bytesToMs, SLIN8, type AudioFormat } from '../media/audio-format.js';
+import { createAudioConverter, type AudioConverter } from '../media/convert.js';
+import { pcm16Samples } from '../media/signal.js';
+import type { LatencyMark, Provider, ProviderSession, SessionSink } from '../providers/provider.js';
+import type { ToolResult } from '../tools/tool.js';
+import { runTool, toolSpecsFor } from '../tools/registry.js';
+import type { AriRest } from '../ari/ari-rest.js';
+import type { ResolvedCall } from './resolve-call.js';
+import { SpeechDetector } from './speech-detector.js';
+import { NoInputWatchdog } from './no-input-watchdog.js';
+import { LatencyTracker } from './latency-tracker.js';
+import { DtmfDedupe } from './call-vars.js';
+import { writeUtterance, removeQuietly } from './file-playback.js';
+
+export type AfterAction = NonNullable<ToolResult['after']>;
+
+export interface ConversationHost {
+  callId: string;
+  callerChannelId: string;
+  config: AgentConfig;
+  resolved: ResolvedCall;
+  callerName?: string;
+  callerNumber?: string;
+  log: Logger;
+  ari(): AriRest | undefined;
+  toEpoch(perf: number): number;
+  setState(state: CallState): void;
+  transcript(role: 'caller' | 'agent' | 'system', text: string): void;
+  turn(t: TurnLatency): void;
+  tool(rec: ToolCallRecord): void;
+  runAction(action: AfterAction): Promise<void>;
+  providerFailed(err: Error): void;
+  noInput(): void;
+  bargeInObserved(reactionMs: number): void;
+}
+
+export class Conversation {
+  private session!: ProviderSession;
+  private readonly detector: SpeechDetector;
+  private readonly watchdog: NoInputWatchdog;
+  readonly tracker: LatencyTracker;
+  private readonly dtmf = new DtmfDedupe();
+  private agentBusy = false;
+  private lastBargeIn = -Infinity;
+  private pendingAction: AfterAction | undefined;
+  private actionTimer: NodeJS.Timeout | undefined;
+  private actionRunning = false;
+  private finalMessage = false;
+  private closed = false;
+  private readonly off: (() => void)[] = [];
+  private fileChunks: Buffer[] = [];
+  private fileSeq = 0;
+  private readonly playbacks = new Map<string, string | undefined>();
+  /** arrival → handed to the provider (ms), for the bench. */
+  readonly inboundDelays: number[] = [];
+
+  private constructor(
+    private readonly host: ConversationHost,
+    private readonly leg: MediaLeg,
+    private readonly provider: Provider,
+    private readonly inConv: AudioConverter,
+    private readonly outConv: AudioConverter,
+    private readonly detConv: AudioConverter,
+    private readonly outFormat: AudioFormat,
+  ) {
+    const cfg = host.config;
+    this.detector = new SpeechDetector({
+      energyThreshold: cfg.barge_in.energy_threshold ?? cfg.vad.energy_threshold,
+      minSpeechMs: Math.max(cfg.vad.min_speech_ms, Math.min(cfg.barge_in.min_ms, 2000)),
+      endSilenceMs: cfg.vad.end_silence_ms,
+    });
+    this.watchdog = new NoInputWatchdog(cfg.no_input, {
+      checkIn: () => void this.session.say(cfg.no_input.checkin_prompt).catch(() => undefined),
+      giveUp: () => {
+        this.finalMessage = true;
+        this.pendingAction = undefined;
+        void this.session.say(cfg.no_input.final_message).catch(() => undefined);
+        this.armActionFallback();
+      },
+    });
+    this.tracker = new LatencyTracker(host.callId, host.resolved.provider, { toEpoch: host.toEpoch }, (t) => host.turn(t));
+  }
+
+  static async create(host: ConversationHost, leg: MediaLeg, provider: Provider): Promise<Conversation> {
+    const caps = provider.capabilities(leg.wireFormat);
+    const fileMode = host.config.downstream_mode === 'file';
+    const outFormat = fileMode ? SLIN8 : leg.wireFormat;
+    const [inConv, outConv, detConv] = await Promise.all([
+      createAudioConverter(leg.wireFormat, caps.input),
+      createAudioConverter(caps.output, outFormat),
+      createAudioConverter(leg.wireFormat, { encoding: 'pcm16', sampleRate: leg.wireFormat.sampleRate }),
+    ]);
+    const c = new Conversation(host, leg, provider, inConv, outConv, detConv, outFormat);
+    c.session = provider.createSession({
+      callId: host.callId,
+      context: host.resolved.context,
+      greeting: host.resolved.greeting,
+      instructions: host.resolved.prompt,
+      tools: toolSpecsFor(host.config, host.resolved.tools),
+      callerName: host.callerName,
+      callerNumber: host.callerNumber,
+      wireFormat: leg.wireFormat,
+      sink: c.sink(),
+      log: host.log,
+    });
+    return c;
+  }
+
+  async start(): Promise<void> {
+    const leg = this.leg;
+    this.off.push(
+      leg.events.on('audio', ({ frame, at }) => this.onCallerAudio(frame, at)),
+      leg.events.on('dtmf', ({ digit }) => this.onDtmf(digit, 'media')),
+      leg.events.on('firstFrameOut', ({ at }) => this.tracker.firstFrameOut(at)),
+    );
+    this.host.setState('greeting');
+    this.watchdog.activity();
+    await this.session.start();
+  }
+
+  /** ChannelDtmfReceived on the caller channel. */
+  ariDtmf(digit: string): void {
+    this.onDtmf(digit, 'ari');
+  }
+
+  /** PlaybackStarted/Finished of one of our file playbacks. */
+  playbackEvent(id: string, type: 'PlaybackStarted' | 'PlaybackFinished'): void {
+    if (!this.playbacks.has(id)) return;
+    if (type === 'PlaybackStarted') {
+      this.tracker.firstFrameOut(performance.now());
+      return;
+    }
+    const file = this.playbacks.get(id);
+    this.playbacks.delete(id);
+    if (file) removeQuietly(file);
+    if (this.playbacks.size === 0 && !this.agentBusy) this.utteranceDone();
+  }
+
+  /** Speak a fixed text (failure notice); resolves when it has been heard or after `maxMs`. */
+  async sayAndWait(text: string, maxMs = 8000): Promise<void> {
+    await Promise.race([
+      (async () => {
+        await this.session.say(text);
+        await this.whenQuiet();
+      })(),
+      new Promise((r) => setTimeout(r, maxMs).unref()),
+    ]).catch(() => undefined);
+  }
+
+  /** Queue an action (API transfer/hangup) to run once the agent is quiet. */
+  requestAction(action: AfterAction): void {
+    this.pendingAction = action;
+    if (!this.agentBusy && this.leg.queuedMs() === 0 && this.playbacks.size === 0) void this.runPending();
+    else this.armActionFallback();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watchdog.stop();
+    clearTimeout(this.actionTimer);
+    for (const f of this.off) f();
+    this.tracker.close();
+    const ari = this.host.ari();
+    for (const [id, file] of this.playbacks) {
+      void ari?.stopPlayback(id).catch(() => undefined);
+      if (file) removeQuietly(file);
+    }
+    this.playbacks.clear();
+    try {
+      await this.session.close();
+    } catch (err) {
+      this.host.log.warn({ callId: this.host.callId, err: (err as Error).message }, 'provider session close failed');
+    }
+    this.inConv.close();
+    this.outConv.close();
+    this.detConv.close();
+  }
+
+  // ---- caller side -----------------------------------------------------------
+
+  private onCallerAudio(frame: Buffer, at: number): void {
+    if (this.closed) return;
+    const pcm = this.detConv.convert(frame);
+    const ev = this.detector.push(pcm16Samples(pcm), bytesToMs(this.leg.wireFormat, frame.length), at);
+    if (ev?.type === 'start') {
+      this.watchdog.activity();
+      if (this.agentSpeaking() && this.host.config.barge_in.enabled && at - this.lastBargeIn >= this.host.config.barge_in.cooldown_ms) {
+        this.bargeIn('local', ev.firstAt);
+      }
+    } else if (ev?.type === 'end') {
+      this.watchdog.activity();
+    }
+    const input = this.inConv.convert(frame);
+    if (input.length) this.session.sendAudio(input);
+    this.inboundDelays.push(performance.now() - at);
+    if (this.inboundDelays.length > 2000) this.inboundDelays.splice(0, 1000);
+  }
+
+  private onDtmf(digit: string, source: 'media' | 'ari'): void {
+    if (this.closed || !this.dtmf.accept(digit, source, performance.now())) return;
+    this.host.log.debug({ callId: this.host.callId, digit, source }, 'dtmf');
+    this.host.transcript('system', `DTMF ${digit}`);
+    this.watchdog.activity();
+    this.session.sendDtmf(digit);
+  }
+
+  private agentSpeaking(): boolean {
+    return this.agentBusy || this.leg.queuedMs() > 0 || this.playbacks.size > 0;
+  }
+
+  private bargeIn(source: 'local' | 'provider', speechAt: number): void {
+    if (this.finalMessage) return;
+    const now = performance.now();
+    this.lastBargeIn = now;
+    const dropped = this.leg.flush();
+    this.fileChunks = [];
+    const ari = this.host.ari();
+    for (const [id, file] of this.playbacks) {
+      void ari?.stopPlayback(id).catch(() => undefined);
+      if (file) removeQuietly(file);
+    }
+    this.playbacks.clear();
+    if (source === 'local') this.session.interrupt();
+    this.agentBusy = false;
+    const reaction = Math.max(0, performance.now() - speechAt);
+    this.tracker.bargeIn(reaction);
+    this.host.bargeInObserved(reaction);
+    this.host.log.debug({ callId: this.host.callId, source, droppedMs: dropped }, 'barge-in');
+    this.host.setState('listening');
+  }
+
+  // ---- provider side -----------------------------------------------------------
+
+  private sink(): SessionSink {
+    return {
+      audio: (chunk) => this.onAgentAudio(chunk),
+      transcript: (role, text, final) => {
+        if (!final || this.closed) return;
+        if (role === 'caller') this.watchdog.activity();
+        this.host.transcript(role, text);
+      },
+      mark: (mark: LatencyMark, at?: number) => {
+        if (this.closed) return;
+        this.tracker.mark(mark, at ?? performance.now());
+        if (mark === 'end_of_speech') this.host.setState('thinking');
+      },
+      bargeIn: () => {
+        if (!this.closed && this.agentSpeaking()) this.bargeIn('provider', performance.now());
+      },
+      agentDone: () => this.onAgentDone(),
+      callTool: async (name, args) => this.onTool(name, args),
+      error: (err, fatal) => {
+        this.host.log.warn({ callId: this.host.callId, err: err.message, fatal }, 'provider error');
+        if (fatal && !this.closed) this.host.providerFailed(err);
+      },
+    };
+  }
+
+  private onAgentAudio(chunk: Buffer): void {
+    if (this.closed || chunk.length === 0) return;
+    const wire = this.outConv.convert(chunk);
+    if (!this.agentBusy) {
+      this.agentBusy = true;
+      this.watchdog.pause();
+      this.host.setState('speaking');
+    }
+    this.tracker.agentAudio(performance.now());
+    if (this.host.config.downstream_mode === 'file') this.fileChunks.push(wire);
+    else this.leg.enqueue(wire);
+  }
+
+  private onAgentDone(): void {
+    if (this.closed) return;
+    if (this.host.config.downstream_mode === 'file') {
+      this.agentBusy = false;
+      this.playFile();
+      if (this.playbacks.size === 0) this.utteranceDone();
+      return;
+    }
+    (this.leg as MediaLeg & { markEndOfBurst?: () => void }).markEndOfBurst?.();
+    void this.leg.whenDrained().then(() => {
+      this.agentBusy = false;
+      this.tracker.burstEnded();
+      this.utteranceDone();
+    });
+  }
+
+  private playFile(): void {
+    const pcm = Buffer.concat(this.fileChunks);
+    this.fileChunks = [];
+    if (pcm.length === 0) return;
+    const ari = this.host.ari();
+    const seq = ++this.fileSeq;
+    let file: string | undefined;
+    try {
+      const w = writeUtterance(this.host.config.media_dir, this.host.callId, seq, pcm, this.outFormat.sampleRate);
+      file = w.file;
+      const id = `aava-pb-${this.host.callId}-${seq}`;
+      this.playbacks.set(id, file);
+      ari?.play(this.host.callerChannelId, w.media, id).catch((err: Error) => {
+        this.host.log.warn({ callId: this.host.callId, err: err.message }, 'file playback failed');
+        this.playbackEvent(id, 'PlaybackFinished');
+      });
+    } catch (err) {
+      if (file) removeQuietly(file);
+      this.host.log.error({ callId: this.host.callId, err: (err as Error).message, mediaDir: this.host.config.media_dir }, 'cannot write agent audio for file playback');
+    }
+  }
+
+  private utteranceDone(): void {
+    if (this.closed) return;
+    this.host.setState('listening');
+    this.watchdog.resume();
+    if (this.finalMessage) {
+      this.finalMessage = false;
+      this.host.noInput();
+      return;
+    }
+    if (this.pendingAction) void this.runPending();
+  }
+
+  private whenQuiet(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.closed || (!this.agentBusy && this.leg.queuedMs() === 0 && this.playbacks.size === 0)) resolve();
+        else setTimeout(check, 20).unref();
+      };
+      setTimeout(check, 20).unref();
+    });
+  }
+
+  private async onTool(name: string, args: unknown): Promise<ToolResult> {
+    const result = runTool(name, args, this.host.resolved.tools, { callId: this.host.callId, context: this.host.resolved.context, config: this.host.config });
+    this.host.tool({ callId: this.host.callId, name, args, result: result.output, at: new Date().toISOString(), ok: result.ok });
+    if (result.ok && result.after) {
+      this.pendingAction = result.after;
+      this.armActionFallback();
+    }
+    return result;
+  }
+
+  /** If no utterance follows the tool call, run the action anyway once quiet. */
+  private armActionFallback(): void {
+    clearTimeout(this.actionTimer);
+    this.actionTimer = setTimeout(() => {
+      void this.whenQuiet().then(() => {
+        if (this.finalMessage) {
+          this.finalMessage = false;
+          this.host.noInput();
+        } else if (this.pendingAction) void this.runPending();
+      });
+    }, 3000);
+    this.actionTimer.unref();
+  }
+
+  private async runPending(): Promise<void> {
+    const action = this.pendingAction;
+    if (!action || this.actionRunning || this.closed) return;
+    this.pendingAction = undefined;
+    this.actionRunning = true;
+    clearTimeout(this.actionTimer);
+    this.watchdog.stop();
+    try {
+      await this.host.runAction(action);
+    } finally {
+      this.actionRunning = false;
+    }
+  }
+}
