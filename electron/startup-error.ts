@@ -36,8 +36,14 @@ export function portOwner(port: number, owners: PortOwners = {}): string | undef
 
 function errorPort(err: { port?: unknown; message?: string }): number | undefined {
   if (typeof err.port === 'number') return err.port;
-  const m = /:(\d{2,5})\b(?!.*:\d)/.exec(err.message ?? '');
+  const msg = err.message ?? '';
+  const m = /:(\d{2,5})\b(?!.*:\d)/.exec(msg) ?? /\bport\s+(\d{2,5})\b/i.exec(msg) ?? /\b(\d{4,5})\b/.exec(msg);
   return m ? Number(m[1]) : undefined;
+}
+
+/** Node's EADDRINUSE, or a wrapper that kept only the words (e.g. "health.port 15000 … is already in use"). */
+function isPortInUse(code: unknown, message: string): boolean {
+  return code === 'EADDRINUSE' || /EADDRINUSE|already in use|address in use/i.test(message);
 }
 
 export function classifyStartupError(err: unknown, configPath: string, owners?: PortOwners): StartupProblem {
@@ -58,7 +64,7 @@ export function classifyStartupError(err: unknown, configPath: string, owners?: 
       configPath: e.file ?? configPath,
     };
   }
-  if (e.code === 'EADDRINUSE' || /EADDRINUSE/.test(message)) {
+  if (isPortInUse(e.code, message)) {
     const port = errorPort(e);
     const key = port !== undefined ? portOwner(port, owners) : undefined;
     return {
