@@ -26,6 +26,12 @@ export interface MediaLeg {
   readonly events: TypedEmitter<MediaLegEvents>;
   /** Queue outbound audio in the wire format; the leg paces it at one frame per 20 ms. */
   enqueue(audio: Buffer): void;
+  /**
+   * Optional: the producer says no more audio follows for now, so the queue plays out
+   * without waiting for the prebuffer (a partial last frame is padded with silence).
+   * Without it, a burst shorter than the prebuffer starts once no audio arrived for max(prebufferMs, 40 ms).
+   */
+  markEndOfBurst?(): void;
   /** Drop everything queued (barge-in). Returns the number of ms dropped. */
   flush(): number;
   /** ms of audio queued and not yet sent. */

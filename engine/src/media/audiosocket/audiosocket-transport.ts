@@ -76,6 +76,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
     const parser = new AudioSocketParser();
     let leg: PacedLeg | undefined;
     let rejected = false;
+    let rateWarned = false;
     const uuidTimer = setTimeout(() => {
       if (!leg) {
         log.warn({ remote: sock.remoteAddress }, 'AudioSocket connection sent no UUID frame in time; closing');
@@ -104,6 +105,10 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
       }
       switch (m.type) {
         case 'audio':
+          if (m.sampleRate !== wireFormat.sampleRate && !rateWarned) {
+            rateWarned = true;
+            log.warn({ callId: leg.id, got: m.sampleRate, expected: wireFormat.sampleRate }, 'AudioSocket audio arrives at a different rate than audiosocket.format');
+          }
           leg.events.emit('audio', { frame: m.payload, at: performance.now() });
           break;
         case 'dtmf':
