@@ -18,6 +18,7 @@ import { runTool, toolSpecsFor } from '../tools/registry.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import type { ResolvedCall } from './resolve-call.js';
 import { SpeechDetector } from './speech-detector.js';
+import { createVoiceActivityDetector, type VoiceActivityDetector } from '../media/vad/vad.js';
 import { NoInputWatchdog } from './no-input-watchdog.js';
 import { LatencyTracker } from './latency-tracker.js';
 import { DtmfDedupe } from './call-vars.js';
@@ -48,6 +49,8 @@ export interface ConversationHost {
 export class Conversation {
   private session!: ProviderSession;
   private readonly detector: SpeechDetector;
+  private vad: VoiceActivityDetector | undefined;
+  private readonly minSpeechMs: number;
   private readonly watchdog: NoInputWatchdog;
   readonly tracker: LatencyTracker;
   private readonly dtmf = new DtmfDedupe();
@@ -75,9 +78,11 @@ export class Conversation {
     private readonly outFormat: AudioFormat,
   ) {
     const cfg = host.config;
+    this.minSpeechMs = Math.max(cfg.vad.min_speech_ms, cfg.barge_in.min_ms);
+    // Energy-only fallback, used when the WebRTC VAD (WASM) cannot be loaded.
     this.detector = new SpeechDetector({
       energyThreshold: cfg.barge_in.energy_threshold ?? cfg.vad.energy_threshold,
-      minSpeechMs: Math.max(cfg.vad.min_speech_ms, Math.min(cfg.barge_in.min_ms, 2000)),
+      minSpeechMs: this.minSpeechMs,
       endSilenceMs: cfg.vad.end_silence_ms,
     });
     this.watchdog = new NoInputWatchdog(cfg.no_input, {
@@ -102,6 +107,18 @@ export class Conversation {
       createAudioConverter(leg.wireFormat, { encoding: 'pcm16', sampleRate: leg.wireFormat.sampleRate }),
     ]);
     const c = new Conversation(host, leg, provider, inConv, outConv, detConv, outFormat);
+    const cfg = host.config;
+    try {
+      c.vad = await createVoiceActivityDetector({
+        sampleRate: leg.wireFormat.sampleRate === 16000 ? 16000 : 8000,
+        aggressiveness: cfg.vad.webrtc_aggressiveness as 0 | 1 | 2 | 3,
+        energyThreshold: cfg.barge_in.energy_threshold ?? cfg.vad.energy_threshold,
+        minSpeechMs: c.minSpeechMs,
+        endSilenceMs: cfg.vad.end_silence_ms,
+      });
+    } catch (err) {
+      host.log.warn({ err: (err as Error).message }, 'WebRTC VAD unavailable; barge-in uses the energy threshold only');
+    }
     c.session = provider.createSession({
       callId: host.callId,
       context: host.resolved.context,
@@ -186,6 +203,7 @@ export class Conversation {
     this.inConv.close();
     this.outConv.close();
     this.detConv.close();
+    this.vad?.close();
   }
 
   // ---- caller side -----------------------------------------------------------
@@ -193,13 +211,23 @@ export class Conversation {
   private onCallerAudio(frame: Buffer, at: number): void {
     if (this.closed) return;
     const pcm = this.detConv.convert(frame);
-    const ev = this.detector.push(pcm16Samples(pcm), bytesToMs(this.leg.wireFormat, frame.length), at);
-    if (ev?.type === 'start') {
+    let start: number | undefined;
+    let end = false;
+    if (this.vad) {
+      const r = this.vad.push(pcm);
+      if (r.speechStart) start = at - this.minSpeechMs;
+      end = r.speechEnd;
+    } else {
+      const ev = this.detector.push(pcm16Samples(pcm), bytesToMs(this.leg.wireFormat, frame.length), at);
+      if (ev?.type === 'start') start = ev.firstAt;
+      end = ev?.type === 'end';
+    }
+    if (start !== undefined) {
       this.watchdog.activity();
       if (this.agentSpeaking() && this.host.config.barge_in.enabled && at - this.lastBargeIn >= this.host.config.barge_in.cooldown_ms) {
-        this.bargeIn('local', ev.firstAt);
+        this.bargeIn('local', start);
       }
-    } else if (ev?.type === 'end') {
+    } else if (end) {
       this.watchdog.activity();
     }
     const input = this.inConv.convert(frame);
