@@ -7,7 +7,7 @@ import type { CheckResult } from '../api/doctor.js';
 import { isLoopback } from './cli-parsers.js';
 import { check, FIX, type DoctorInputs } from './doctor-inputs.js';
 import type { PbxFacts, Evidence } from './pbx-facts.js';
-import { trimOutput } from './pbx-facts.js';
+import { trimOutput, runBatch } from './pbx-facts.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import { tcpProbe, httpGet, judgeDownload, recordingFileUrl, tcpListenIfFree, udpCatcher } from './probes.js';
 
@@ -22,7 +22,8 @@ export async function workstationPortChecks(f: PbxFacts, inp: DoctorInputs): Pro
   const out: CheckResult[] = [];
   const targets: { port: number; label: string; needed: boolean }[] = [{ port: inp.ari.port, label: inp.ari.scheme === 'https' ? 'ARI (HTTPS)' : 'ARI (HTTP)', needed: true }];
   const tlsPort = f.http?.tlsBound?.port;
-  if (f.http?.tlsEnabled && tlsPort && tlsPort !== inp.ari.port) targets.push({ port: tlsPort, label: 'ARI (HTTPS)', needed: inp.ari.scheme === 'https' || !!inp.recordings?.tls });
+  const tlsUsed = inp.ari.scheme === 'https' || !!inp.recordings?.tls;
+  if (tlsUsed && f.http?.tlsEnabled && tlsPort && tlsPort !== inp.ari.port) targets.push({ port: tlsPort, label: 'ARI (HTTPS)', needed: true });
   for (const t of targets) {
     const r = await tcpProbe(inp.ari.host, t.port);
     const ev: Evidence = { command: `tcp connect ${inp.ari.host}:${t.port} (from this workstation)`, output: r.ok ? 'connected' : r.error ?? 'failed' };
@@ -78,52 +79,47 @@ function engineFirewallFix(f: PbxFacts, proto: 'tcp' | 'udp', ports: string): st
 }
 
 export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
-  const out: CheckResult[] = [];
   const pbxRemote = !isLoopback(inp.sshHost);
-  // AudioSocket TCP
-  {
-    const { advertiseHost, port } = inp.audiosocket;
-    const sev = inp.transport === 'audiosocket' ? 'fail' : 'warn';
-    const id = 'pbx-to-engine-tcp';
-    const title = `PBX → engine AudioSocket ${advertiseHost}:${port}/TCP`;
-    if (pbxRemote && isLoopback(advertiseHost)) {
-      out.push(check(id, title, sev, [{ command: 'echo "$SSH_CLIENT"', output: f.sshClientIp ?? '' }], `audiosocket.advertise_host is ${advertiseHost}, which on the PBX means the PBX itself. Set it to this workstation's address as the PBX sees it${f.sshClientIp ? ` (${f.sshClientIp})` : ''}.`));
-    } else {
-      const l = await tcpListenIfFree(port);
-      try {
-        const cmd = pbxTcpScript(advertiseHost, port);
-        const r = await shell.exec(cmd, { timeoutMs: 15_000 });
-        const ev = { command: cmd, output: trimOutput(r.stdout + r.stderr) };
-        const open = r.stdout.trim().endsWith('open');
-        out.push(open ? check(id, title, 'pass', [ev]) : check(id, title, sev, [ev], engineFirewallFix(f, 'tcp', String(port))));
-      } finally {
-        l.server?.close();
+  const as = inp.audiosocket;
+  const rtp = inp.rtp;
+  const tcpSev = inp.transport === 'audiosocket' ? 'fail' : 'warn';
+  const udpSev = inp.transport === 'externalmedia' ? 'fail' : 'warn';
+  const tcpTitle = `PBX → engine AudioSocket ${as.advertiseHost}:${as.port}/TCP`;
+  const udpTitle = `PBX → engine RTP ${rtp.advertiseHost}:${rtp.start}-${rtp.end}/UDP`;
+  const hint = f.sshClientIp ? ` (${f.sshClientIp})` : '';
+  let tcp: CheckResult | undefined;
+  let udp: CheckResult | undefined;
+  if (pbxRemote && isLoopback(as.advertiseHost)) {
+    tcp = check('pbx-to-engine-tcp', tcpTitle, tcpSev, [{ command: 'echo "$SSH_CLIENT"', output: f.sshClientIp ?? '' }], `audiosocket.advertise_host is ${as.advertiseHost}, which on the PBX means the PBX itself. Set it to this workstation's address as the PBX sees it${hint}.`);
+  }
+  if (pbxRemote && isLoopback(rtp.advertiseHost)) {
+    udp = check('pbx-to-engine-rtp', udpTitle, udpSev, [], `external_media.advertise_host is ${rtp.advertiseHost}; set it to this workstation's address as the PBX sees it${hint}.`);
+  }
+  const listener = tcp ? undefined : await tcpListenIfFree(as.port);
+  const catcher = udp ? undefined : await udpCatcher(rtp.start, rtp.end);
+  if (!udp && !catcher) udp = check('pbx-to-engine-rtp', udpTitle, 'warn', [], `Every port of ${rtp.start}-${rtp.end} is busy on this workstation (calls in progress?); run the doctor again when idle.`);
+  try {
+    const items: { key: string; command: string }[] = [];
+    if (!tcp) items.push({ key: 'tcp', command: pbxTcpScript(as.advertiseHost, as.port) });
+    if (catcher) {
+      const send = `bash -c ${shellQuote(`echo -n ${catcher.token} > /dev/udp/${rtp.advertiseHost}/${catcher.port}`)}`;
+      items.push({ key: 'udp', command: `${send}; sleep 0.2; ${send}; echo sent` });
+    }
+    if (items.length) {
+      const got = await runBatch(shell, items, false);
+      if (!tcp) {
+        const ev = { command: items[0]!.command, output: trimOutput(got.tcp?.output ?? '') };
+        tcp = got.tcp?.output.trim().endsWith('open') ? check('pbx-to-engine-tcp', tcpTitle, 'pass', [ev]) : check('pbx-to-engine-tcp', tcpTitle, tcpSev, [ev], engineFirewallFix(f, 'tcp', String(as.port)));
+      }
+      if (catcher) {
+        const received = await catcher.received(inp.udpWaitMs ?? 2000);
+        const ev = { command: items.at(-1)!.command, output: `${trimOutput(got.udp?.output ?? '')}\n${received ? `datagram received on UDP ${catcher.port}` : `nothing arrived on UDP ${catcher.port}`}` };
+        udp = received ? check('pbx-to-engine-rtp', udpTitle, 'pass', [ev]) : check('pbx-to-engine-rtp', udpTitle, udpSev, [ev], engineFirewallFix(f, 'udp', `${rtp.start}-${rtp.end}`));
       }
     }
+  } finally {
+    listener?.server?.close();
+    catcher?.close();
   }
-  // RTP UDP
-  {
-    const { advertiseHost, start, end } = inp.rtp;
-    const sev = inp.transport === 'externalmedia' ? 'fail' : 'warn';
-    const id = 'pbx-to-engine-rtp';
-    const title = `PBX → engine RTP ${advertiseHost}:${start}-${end}/UDP`;
-    if (pbxRemote && isLoopback(advertiseHost)) {
-      out.push(check(id, title, sev, [], `external_media.advertise_host is ${advertiseHost}; set it to this workstation's address as the PBX sees it${f.sshClientIp ? ` (${f.sshClientIp})` : ''}.`));
-    } else {
-      const c = await udpCatcher(start, end);
-      if (!c) out.push(check(id, title, 'warn', [], `Every port of ${start}-${end} is busy on this workstation (calls in progress?); run the doctor again when idle.`));
-      else {
-        try {
-          const cmd = `bash -c ${shellQuote(`echo -n ${c.token} > /dev/udp/${advertiseHost}/${c.port}`)} 2>&1; sleep 0.2; bash -c ${shellQuote(`echo -n ${c.token} > /dev/udp/${advertiseHost}/${c.port}`)} 2>&1; echo sent`;
-          const r = await shell.exec(cmd, { timeoutMs: 10_000 });
-          const got = await c.received(inp.udpWaitMs ?? 2000);
-          const ev = { command: cmd, output: `${trimOutput(r.stdout + r.stderr)}\n${got ? `datagram received on UDP ${c.port}` : `nothing arrived on UDP ${c.port}`}` };
-          out.push(got ? check(id, title, 'pass', [ev]) : check(id, title, sev, [ev], engineFirewallFix(f, 'udp', `${start}-${end}`)));
-        } finally {
-          c.close();
-        }
-      }
-    }
-  }
-  return out;
+  return [tcp!, udp!];
 }

@@ -142,7 +142,7 @@ export function mediaDirCheck(f: PbxFacts, inp: DoctorInputs): CheckResult {
   if (!m.dirExists) problems.push(`${m.dir} does not exist`);
   if (!linkOk) problems.push(m.linkKind === 'link' ? `${m.link} points to ${m.linkTarget}, not ${m.dir}` : m.linkKind === 'missing' ? `${m.link} is missing` : `${m.link} is not a symlink`);
   if (m.dirExists && m.asteriskUser && m.ownerGroup && !/^asterisk:|:asterisk$/.test(m.ownerGroup)) problems.push(`${m.dir} is owned by ${m.ownerGroup}, not asterisk`);
-  else if (m.dirExists && m.mode && m.ownerGroup && !m.ownerGroup.startsWith('asterisk:') && !/^\d?\d[2367]\d$/.test(m.mode)) problems.push(`${m.dir} (mode ${m.mode}) is not group-writable`);
+  else if (m.dirExists && m.asteriskUser && m.mode && m.ownerGroup && !m.ownerGroup.startsWith('asterisk:') && !/^\d?\d[2367]\d$/.test(m.mode)) problems.push(`${m.dir} (mode ${m.mode}) is not group-writable`);
   if (!problems.length) return check('media-dir', `Media dir ${m.dir} and sounds/ai-generated symlink`, 'pass', ev);
   const fixable = m.linkKind !== 'dir' && m.linkKind !== 'other';
   return check('media-dir', 'Media dir for file playback', sev, ev, `${problems.join('; ')}.${inp.fileMode ? '' : ' (Only needed for file playback / pipelines.)'}`, fixable ? [FIX.mediaDir] : []);
