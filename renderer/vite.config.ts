@@ -1,8 +1,8 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-// No Node built-in imports here (renderer/ lint boundary): import.meta gives the folder.
-const meta = import.meta as ImportMeta & { dirname?: string };
-const root = meta.dirname ?? decodeURIComponent(new URL('.', import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1');
+// No Node built-in imports here (renderer/ lint boundary): the folder comes from import.meta.url
+// (vite rewrites it to this file's real location when it bundles the config).
+const root = decodeURIComponent(new URL('.', import.meta.url).pathname).replace(/^\/([A-Za-z]:)/, '$1');
 
 /**
  * The dev server's React refresh preamble is an inline script; the strict CSP

@@ -154,15 +154,27 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
       <div className="field-row">
         <div className="field">
           <label htmlFor="ctx-provider">Provider or pipeline</label>
-          <select id="ctx-provider" value={form.provider} onChange={(e) => set('provider', e.target.value)} aria-invalid={!!byField.provider} aria-describedby={describedBy('provider')}>
-            <option value="">Default ({config.defaultProvider})</option>
+          <input
+            id="ctx-provider"
+            list="ctx-provider-options"
+            value={form.provider}
+            onChange={(e) => set('provider', e.target.value.trim())}
+            aria-invalid={!!byField.provider}
+            aria-describedby={describedBy('provider')}
+            placeholder={`default: ${config.defaultProvider}`}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <datalist id="ctx-provider-options">
             {providers.map((p) => (
               <option key={p.name} value={p.name}>
-                {p.name} ({p.kind}: {p.type})
+                {`${p.kind}: ${p.type}`}
               </option>
             ))}
-            {form.provider && !providers.some((p) => p.name === form.provider) && <option value={form.provider}>{form.provider} (not configured)</option>}
-          </select>
+          </datalist>
+          <span className="muted small">
+            Configured: {providers.map((p) => p.name).join(', ') || 'none'}. Empty uses the default ({config.defaultProvider}).
+          </span>
           <FieldIssues id="ctx-provider-issues" issues={byField.provider} />
         </div>
         <div className="field">

@@ -35,6 +35,8 @@ function Stats({ call }: { call: CallInfo }) {
       <dd>{v(s.rttMs, ' ms')}</dd>
       <dt>Jitter</dt>
       <dd>{v(s.jitterMs, ' ms')}</dd>
+      <dt>Jitter buffer</dt>
+      <dd data-testid="jitter-buffer">{v(s.jitterBufferMs, ' ms')}</dd>
       <dt>Packet loss</dt>
       <dd>{v(s.packetLossPct, ' %')}</dd>
       <dt>MOS (E-model)</dt>

@@ -64,6 +64,7 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
           greetingLatencyMs: res.greetingLatencyMs,
           replyLatenciesMs: res.replyLatenciesMs,
           timeline: res.timeline,
+          ...(res.playoutDelayMs !== undefined ? { playoutDelayMs: res.playoutDelayMs } : {}),
           ...(res.error ? { error: res.error.slice(0, 1000) } : {}),
         });
         setResult({ ...res, ...(saved.engineCallId ? { engineCallId: saved.engineCallId } : {}) });

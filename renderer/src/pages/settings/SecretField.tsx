@@ -23,7 +23,13 @@ export function SecretField({ name, label, status }: { name: string; label?: str
   return (
     <div className="secret-field">
       <label htmlFor={id}>
-        {label ?? name} <code className="muted small">{name}</code>
+        {label ? (
+          <>
+            {label} <code className="muted small">{name}</code>
+          </>
+        ) : (
+          <code>{name}</code>
+        )}
       </label>
       <span className={`badge ${status?.set ? 'ok' : 'off'}`}>{status?.set ? `set · ${SOURCE[status.source]}` : 'not set'}</span>
       <input

@@ -16,6 +16,8 @@ export interface CallStats {
   jitterMs: number | null;
   /** Inbound loss over the whole call, percent. */
   packetLossPct: number | null;
+  /** Average receive jitter-buffer delay, ms (how long audio waits before playout). */
+  jitterBufferMs: number | null;
   packetsReceived: number;
   packetsSent: number;
   bytesReceived: number;
@@ -54,8 +56,12 @@ export function summarizeStats(reports: Iterable<StatLike>): CallStats {
     jitterMs === null || packetLossPct === null
       ? null
       : estimateMos({ rttMs: rttMs ?? 0, jitterMs, packetLossPct, codec: codec ?? undefined });
+  const jbDelay = num(inbound?.jitterBufferDelay);
+  const jbCount = num(inbound?.jitterBufferEmittedCount);
+  const jitterBufferMs = jbDelay !== null && jbCount ? Math.round((jbDelay / jbCount) * 10000) / 10 : null;
   return {
     codec,
+    jitterBufferMs,
     rttMs: rttMs === null ? null : Math.round(rttMs * 10) / 10,
     jitterMs: jitterMs === null ? null : Math.round(jitterMs * 10) / 10,
     packetLossPct: packetLossPct === null ? null : Math.round(packetLossPct * 100) / 100,

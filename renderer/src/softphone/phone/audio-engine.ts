@@ -36,8 +36,18 @@ export class AudioEngine {
     this.monitor.connect(this.ctx.destination);
   }
 
+  /** Starts audio; browsers refuse until the user has clicked in the page, so this gives up after 2 s. */
   async resume(): Promise<void> {
-    if (this.ctx.state !== 'running') await this.ctx.resume();
+    if (this.ctx.state === 'running') return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const blocked = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Audio is blocked until you click in this window: click "Run test call" or "Call" again.')), 2000);
+    });
+    try {
+      await Promise.race([this.ctx.resume(), blocked]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Audio-clock time in ms (the clock the worklet frames use). */
@@ -45,12 +55,12 @@ export class AudioEngine {
     return this.ctx.currentTime * 1000;
   }
 
-  /** performance.now() − audio clock, to put SIP events and audio frames on one axis. */
+  /**
+   * performance.now() − audio render clock, to put SIP events and worklet
+   * frames (stamped with the render clock) on one axis. Not the output
+   * timestamp: that lags the render clock by the output latency.
+   */
   clockOffsetMs(): number {
-    const ts = this.ctx.getOutputTimestamp?.();
-    if (ts && typeof ts.contextTime === 'number' && typeof ts.performanceTime === 'number' && ts.performanceTime > 0) {
-      return ts.performanceTime - ts.contextTime * 1000;
-    }
     return performance.now() - this.ctx.currentTime * 1000;
   }
 

@@ -191,7 +191,12 @@ export class Phone {
       this.set({ callError: { kind: 'other', message: `"${target}" is not a number, extension or SIP URI.` } });
       return;
     }
-    await this.audio().resume();
+    try {
+      await this.audio().resume();
+    } catch (err) {
+      this.set({ callError: { kind: 'other', message: (err as Error).message } });
+      return;
+    }
     const inviter = new Inviter(this.ua, uri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
     this.marks = {};
     this.set({
@@ -236,8 +241,8 @@ export class Phone {
     const s = this.session;
     if (!(s instanceof Invitation)) return;
     this.ringer?.stop();
-    await this.audio().resume();
     try {
+      await this.audio().resume();
       await s.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
     } catch (err) {
       if (!this.state.callError) this.set({ callError: { kind: 'other', message: `Answer failed: ${(err as Error).message}` } });

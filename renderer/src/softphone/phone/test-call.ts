@@ -23,6 +23,8 @@ export interface TestCallOptions {
 
 export interface TestCallResult extends TestCallFigures {
   context?: string;
+  /** This phone's average receive jitter-buffer delay (ms), subtracted from agent onsets. */
+  playoutDelayMs?: number;
   destination: string;
   startedAt: string;
   error?: string;
@@ -34,10 +36,16 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   const quietMs = o.quietMs ?? 1200;
   const turnTimeoutMs = o.turnTimeoutMs ?? 15_000;
   const audio = phone.audio();
-  await audio.resume();
+  try {
+    await audio.resume();
+  } catch (err) {
+    return { answerMs: null, greetingLatencyMs: null, replyLatenciesMs: [], timeline: [], destination: o.destination, startedAt: new Date().toISOString(), ...(o.context ? { context: o.context } : {}), error: (err as Error).message };
+  }
   const offset = audio.clockOffsetMs();
   const toAudio = (perfMs: number) => perfMs - offset;
-  const segmenter = new Segmenter();
+  // Agent speech onsets are sustained; ignore clicks shorter than 80 ms.
+  const segmenter = new Segmenter({ minOnMs: 80 });
+  let playoutDelayMs = 0;
   const callerSegments: Segment[] = [];
   const off = phone.onRemoteFrame((f) => segmenter.push(f));
   const startedAtWall = Date.now();
@@ -47,12 +55,18 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
     const cur = segmenter.current();
     return cur ? [...segmenter.segments, cur] : [...segmenter.segments];
   };
+  /**
+   * Agent audio as it arrived at this phone's network edge: the detected
+   * playout times minus our own jitter buffer, which the caller's phone on
+   * the PSTN would replace with its own.
+   */
+  const arrived = () => agentSegments().map((s) => ({ startMs: s.startMs - playoutDelayMs, endMs: s.endMs - playoutDelayMs }));
   const figures = () =>
     computeTestCallFigures({
       inviteAtMs: toAudio(phone.marks.inviteSentAt ?? performance.now()),
       answeredAtMs: phone.marks.answeredAt === undefined ? null : toAudio(phone.marks.answeredAt),
       callerSegments,
-      agentSegments: agentSegments().filter((s) => phone.marks.answeredAt === undefined || s.startMs >= toAudio(phone.marks.answeredAt) - 50),
+      agentSegments: arrived().filter((s) => phone.marks.answeredAt === undefined || s.startMs >= toAudio(phone.marks.answeredAt) - 50),
     });
   const progress = (phase: string) => o.onProgress?.({ phase, figures: figures() });
   const live = () => phone.state.call !== null && !o.signal?.aborted;
@@ -97,6 +111,7 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   } catch (err) {
     error = (err as Error).message;
   } finally {
+    playoutDelayMs = phone.state.call?.stats?.jitterBufferMs ?? 0;
     await phone.hangup();
     segmenter.flush();
     off();
@@ -104,6 +119,7 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   if (o.signal?.aborted) error ??= 'cancelled';
   const fig = figures();
   const res: TestCallResult = { ...fig, destination: o.destination, startedAt: new Date(startedAtWall).toISOString() };
+  if (playoutDelayMs > 0) res.playoutDelayMs = Math.round(playoutDelayMs);
   if (o.context) res.context = o.context;
   if (error) res.error = error;
   return res;
