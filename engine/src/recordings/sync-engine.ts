@@ -121,6 +121,7 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
     progress('downloading');
 
     let lastBytesEvent = 0;
+    const touchedDirs = new Set<string>();
     const fetchOne = async (r: RemoteRecording): Promise<void> => {
       const id = recordingId(r.name);
       const parsedName = parseRecordingName(r.name);
@@ -179,7 +180,9 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
         closed = true;
         mkdirSync(dirname(final), { recursive: true });
         await rename(tmp, final);
-        fsyncDir(dirname(final));
+        // Directory entries are fsynced once per run (below): a row whose file did not survive a power cut
+        // is seen as missing by the next plan and fetched again.
+        touchedDirs.add(dirname(final));
         const info = verified.kind === 'wav' ? verified.info : undefined;
         const row = repo.saveDownloaded({
           id,
@@ -220,6 +223,7 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
       }
     });
     await Promise.all(workers);
+    for (const d of touchedDirs) fsyncDir(d);
     if (opts.signal?.aborted) throw new Error('sync cancelled');
 
     if (cutoff !== undefined) {
