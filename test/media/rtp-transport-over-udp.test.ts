@@ -1,4 +1,3 @@
-import { createSocket } from 'node:dgram';
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createRtpTransport, type RtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
 import { encodeRtp, seqDiff } from '../../engine/src/media/rtp/packet.js';
@@ -6,30 +5,11 @@ import { pcm16ToUlaw, ulawToPcm16 } from '../../engine/src/media/codecs/g711.js'
 import { createSineGenerator, strongestTone } from '../../engine/src/media/signal.js';
 import type { MediaLeg } from '../../engine/src/media/transport.js';
 import { createRtpPeer, type RtpPeer } from './support/rtp-peer.js';
+import { freeUdpPorts as freePorts } from './support/free-udp-ports.js';
 
 const log = createLogger({ level: 'silent' });
 let transport: RtpTransport | undefined;
 const peers: RtpPeer[] = [];
-
-/** A run of free UDP ports (bound once to check, then released). */
-async function freePorts(n: number): Promise<{ start: number; end: number }> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const start = 20000 + Math.floor(Math.random() * 30000);
-    const socks = [];
-    let ok = true;
-    for (let p = start; p < start + n && ok; p++) {
-      const s = createSocket('udp4');
-      ok = await new Promise<boolean>((r) => {
-        s.once('error', () => r(false));
-        s.bind(p, '127.0.0.1', () => r(true));
-      });
-      socks.push(s);
-    }
-    for (const s of socks) s.close();
-    if (ok) return { start, end: start + n - 1 };
-  }
-  throw new Error('no free UDP port run found');
-}
 
 async function make(portRange: { start: number; end: number }, jitterBufferMs = 40): Promise<RtpTransport> {
   transport = createRtpTransport({ host: '127.0.0.1', advertiseHost: '192.0.2.10', portRange, jitterBufferMs, prebufferMs: 40, log });

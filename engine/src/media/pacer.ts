@@ -70,7 +70,7 @@ export class FrameScheduler {
     const s = new PacedStream(this, opts);
     this.streams.add(s);
     s.activate(this.now());
-    this.reschedule();
+    this.wakeFor(s);
     return s;
   }
 
@@ -105,7 +105,15 @@ export class FrameScheduler {
   /** @internal */
   detach(s: PacedStream): void {
     this.streams.delete(s);
-    this.reschedule();
+    // A stale timer only causes one empty wake-up; with no streams left, drop it now.
+    if (this.streams.size === 0) this.clearTimer();
+  }
+
+  /** @internal O(1): make sure the timer fires no later than this stream needs it. */
+  wakeFor(s: PacedStream): void {
+    if (this.running || this.manual || this.stopped) return;
+    const w = s.nextWake();
+    if (w < this.timerAt) this.armAt(w);
   }
 
   /** @internal */
@@ -127,6 +135,10 @@ export class FrameScheduler {
       return;
     }
     if (this.timer && this.timerAt <= wake) return;
+    this.armAt(wake);
+  }
+
+  private armAt(wake: number): void {
     this.clearTimer();
     const delay = Math.max(0, Math.ceil(wake - EARLY_MS - this.now()));
     this.timerAt = wake;
@@ -206,7 +218,7 @@ export class PacedStream {
     if (this.state === 'buffering' && this.queuedMs() >= this.opts.prebufferMs && this.queued >= this.opts.frameBytes) {
       this.startPlayout(now);
     }
-    this.sched.reschedule();
+    this.sched.wakeFor(this);
   }
 
   /** The producer says no more audio follows for now: play out what is queued without waiting for the prebuffer. */
@@ -214,7 +226,7 @@ export class PacedStream {
     if (this.closedFlag || this.queued === 0) return;
     this.endMarked = true;
     if (this.state === 'buffering') this.startPlayout(this.sched.now());
-    this.sched.reschedule();
+    this.sched.wakeFor(this);
   }
 
   /** Drops everything queued. Returns the ms dropped. */
@@ -228,7 +240,7 @@ export class PacedStream {
     this.state = 'idle';
     this.burstStarted = false;
     if (had) this.drained();
-    this.sched.reschedule();
+    this.sched.wakeFor(this);
     return ms;
   }
 

@@ -45,6 +45,8 @@ export interface AudioSocketTransportOptions {
 export interface AudioSocketTransport extends MediaTransport {
   /** The bound port (after start()). */
   readonly port: number;
+  /** Timers this transport holds right now (pacer, connect and UUID timeouts), for leak tests. */
+  activeTimers(): number;
 }
 
 interface Pending {
@@ -64,6 +66,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
   const pending = new Map<string, Pending>();
   const legs = new Map<string, PacedLeg>();
   const sockets = new Set<Socket>();
+  const uuidTimers = new Set<NodeJS.Timeout>();
   let server: Server | undefined;
   let boundPort = opts.port;
   let listening = false;
@@ -84,11 +87,16 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
       }
     }, opts.uuidTimeoutMs ?? 5000);
     uuidTimer.unref();
+    uuidTimers.add(uuidTimer);
+    const clearUuidTimer = (): void => {
+      clearTimeout(uuidTimer);
+      uuidTimers.delete(uuidTimer);
+    };
 
     const onMessage = (m: AudioSocketMessage): void => {
       if (!leg) {
         if (m.type !== 'uuid' || rejected) return;
-        clearTimeout(uuidTimer);
+        clearUuidTimer();
         const p = pending.get(m.uuid);
         if (!p) {
           rejected = true;
@@ -141,7 +149,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
       if (leg) void leg.shutdown('error', err);
     });
     sock.on('close', () => {
-      clearTimeout(uuidTimer);
+      clearUuidTimer();
       sockets.delete(sock);
       if (leg) void leg.shutdown('remote_hangup');
     });
@@ -276,6 +284,12 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
 
     stats() {
       return { legs: legs.size, pending: pending.size, sockets: sockets.size, ports: 0 };
+    },
+
+    activeTimers() {
+      let n = scheduler.timerPending ? 1 : 0;
+      for (const p of pending.values()) if (p.timer) n++;
+      return n + uuidTimers.size;
     },
   };
 

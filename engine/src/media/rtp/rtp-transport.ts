@@ -71,6 +71,8 @@ interface Slot {
 export interface RtpTransport extends MediaTransport {
   /** Per-leg RTP counters (undefined once the leg is gone). */
   legStats(callId: string): RtpLegStats | undefined;
+  /** Timers this transport holds right now (pacer, connect timeouts, jitter-buffer polls), for leak tests. */
+  activeTimers(): number;
 }
 
 export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
@@ -347,6 +349,12 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
         else pending++;
       }
       return { legs, pending, sockets: slots.size, ports: usedPorts.size };
+    },
+
+    activeTimers() {
+      let n = scheduler.timerPending ? 1 : 0;
+      for (const s of slots.values()) n += (s.timer ? 1 : 0) + (s.jbTimer ? 1 : 0);
+      return n;
     },
 
     legStats(callId: string) {

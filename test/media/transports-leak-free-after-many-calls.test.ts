@@ -1,0 +1,121 @@
+import { createLogger } from '../../engine/src/observability/logger.js';
+import { createAudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
+import { encodeHangup } from '../../engine/src/media/audiosocket/framing.js';
+import { createRtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
+import type { MediaLeg } from '../../engine/src/media/transport.js';
+import { sine } from '../../engine/src/media/signal.js';
+import { connectPeer, type AudioSocketPeer } from './support/audiosocket-peer.js';
+import { createRtpPeer, type RtpPeer } from './support/rtp-peer.js';
+import { freeUdpPorts } from './support/free-udp-ports.js';
+
+const log = createLogger({ level: 'silent' });
+
+/** Deterministic shuffle (LCG) so a failure reproduces. */
+function shuffled<T>(xs: T[], seed: number): T[] {
+  const a = [...xs];
+  let s = seed;
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+const closedOnce = (leg: MediaLeg) => new Promise<void>((r) => leg.events.once('closed', () => r()));
+
+describe('transports leave nothing behind', () => {
+  it('AudioSocket: 30 calls ended in random ways and orders → no legs, sockets, pending UUIDs or timers', async () => {
+    const t = createAudioSocketTransport({ host: '127.0.0.1', advertiseHost: '127.0.0.1', port: 0, format: 'slin', underrun: 'silence', prebufferMs: 40, log });
+    await t.start();
+    const endings = ['fin', 'local', 'cancel', 'hangup-frame', 'violation', 'stop'] as const;
+    const calls: Array<{ ending: (typeof endings)[number]; peer?: AudioSocketPeer; leg?: MediaLeg; cancel: () => void }> = [];
+    for (let i = 0; i < 30; i++) {
+      const ending = endings[i % endings.length]!;
+      const pending = await t.allocate(`as-${i}`);
+      if (ending === 'cancel') {
+        calls.push({ ending, cancel: () => pending.cancel('test') });
+        continue;
+      }
+      const peer = await connectPeer(t.port, pending.externalMedia.data);
+      peer.socket.on('data', () => {
+        if (peer.received.some((m) => m.type === 'hangup')) peer.socket.end();
+      });
+      const leg = await pending.connected;
+      if (i % 2 === 0) leg.enqueue(sine({ freqHz: 300 + i * 10, sampleRate: 8000, ms: 500 }));
+      calls.push({ ending, peer, leg, cancel: () => undefined });
+    }
+    expect(t.stats().legs).toBe(25);
+    for (const c of shuffled(calls, 7)) {
+      const closed = c.leg ? closedOnce(c.leg) : Promise.resolve();
+      switch (c.ending) {
+        case 'fin':
+          c.peer!.socket.end();
+          break;
+        case 'local':
+          await c.leg!.close();
+          break;
+        case 'cancel':
+          c.cancel();
+          break;
+        case 'hangup-frame':
+          c.peer!.raw(encodeHangup());
+          break;
+        case 'violation':
+          c.peer!.raw(Buffer.from([0x10, 0x00, 0x03, 1, 2, 3]));
+          break;
+        case 'stop':
+          continue;
+      }
+      await closed;
+    }
+    await t.stop();
+    expect(t.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
+    expect(t.activeTimers()).toBe(0);
+    for (const c of calls) if (c.peer) await c.peer.closed;
+  });
+
+  it('RTP: 20 calls (cancelled, hinted, learned from a packet, closed, left for stop) → every port and timer freed', async () => {
+    const range = await freeUdpPorts(20);
+    const t = createRtpTransport({ host: '127.0.0.1', advertiseHost: '127.0.0.1', portRange: range, jitterBufferMs: 40, prebufferMs: 20, log });
+    await t.start();
+    const peers: RtpPeer[] = [];
+    const endings = ['cancel', 'hint-close', 'learn-close', 'stop'] as const;
+    const calls: Array<{ ending: (typeof endings)[number]; leg?: MediaLeg; cancel: () => void }> = [];
+    for (let i = 0; i < 20; i++) {
+      const ending = endings[i % endings.length]!;
+      const pending = await t.allocate(`rtp-${i}`);
+      const port = Number(pending.externalMedia.external_host.split(':')[1]);
+      if (ending === 'cancel') {
+        calls.push({ ending, cancel: () => pending.cancel('test') });
+        continue;
+      }
+      const peer = await createRtpPeer(port, 0x2000 + i);
+      peers.push(peer);
+      if (ending === 'learn-close') {
+        peer.send(0, Buffer.alloc(160, 0xff));
+        // A gap so the jitter buffer holds a packet (and arms its timer) when the leg closes.
+        peer.send(2, Buffer.alloc(160, 0xff));
+      } else pending.setRemoteHint!('127.0.0.1', peer.port);
+      const leg = await pending.connected;
+      leg.enqueue(Buffer.alloc(1600, 0x55));
+      calls.push({ ending, leg, cancel: () => undefined });
+    }
+    expect(t.stats()).toMatchObject({ ports: 20, sockets: 20 });
+    for (const c of shuffled(calls, 11)) {
+      if (c.ending === 'cancel') c.cancel();
+      else if (c.ending !== 'stop') await c.leg!.close();
+    }
+    expect(t.stats()).toEqual({ legs: 5, pending: 0, sockets: 5, ports: 5 });
+    await t.stop();
+    expect(t.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
+    expect(t.activeTimers()).toBe(0);
+    // Every port can be bound again.
+    const again = createRtpTransport({ host: '127.0.0.1', advertiseHost: '127.0.0.1', portRange: range, jitterBufferMs: 40, prebufferMs: 20, log });
+    await again.start();
+    for (let i = 0; i < 20; i++) await again.allocate(`again-${i}`);
+    expect(again.stats().ports).toBe(20);
+    await again.stop();
+    for (const p of peers) await p.close();
+  });
+});
