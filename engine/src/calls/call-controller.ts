@@ -50,6 +50,11 @@ export class CallController {
           void this.hooks.ari()?.hangup(ch.id).catch(() => undefined);
           return;
         }
+        if (/^(UnicastRTP|AudioSocket|Snoop|Announcer|Recorder)\//.test(ch.name)) {
+          // Media-only channels are never callers (e.g. a leg another client created).
+          this.log.warn({ channel: ch.id, name: ch.name }, 'media channel that is not ours entered Stasis; ignored');
+          return;
+        }
         if (this.calls.has(ch.id)) return;
         if (!this.accepting) {
           void this.hooks.ari()?.hangup(ch.id).catch(() => undefined);

@@ -26,6 +26,8 @@ export interface FakeAsteriskOptions {
   legStasisOrder?: 'before-response' | 'after-response' | 'random';
   /** Extra delay before a media leg's StasisStart (the 422 race). */
   legStasisDelayMs?: number;
+  /** A media leg counts as in Stasis only this long after its StasisStart event (the 422 seen once on a real PBX). */
+  legStasisLagMs?: number;
   /** Directory `sound:<name>` files are looked up in (e.g. <dir>/ai-generated/x.wav). */
   soundsDir?: string;
   /** Playback speed factor for file durations (tests: >1 plays faster). */
@@ -63,6 +65,7 @@ export class FakeAsterisk {
       channelvars: opts.channelvars ?? ['AI_PROVIDER', 'AI_CONTEXT'],
       legStasisOrder: opts.legStasisOrder ?? 'random',
       legStasisDelayMs: opts.legStasisDelayMs ?? 0,
+      legStasisLagMs: opts.legStasisLagMs ?? 0,
       soundsDir: opts.soundsDir,
       playbackSpeed: opts.playbackSpeed ?? 1,
       rtpBindHost: opts.rtpBindHost ?? '127.0.0.1',
@@ -121,6 +124,25 @@ export class FakeAsterisk {
     }
   }
 
+  /** Sends a captured event as is (replay), with this socket's app name. */
+  emitRaw(ev: object): void {
+    for (const c of this.clients) {
+      if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify({ ...ev, application: c.app }, null, 2));
+    }
+  }
+
+  /** Drops a channel from the state without events (replayed hangups bring their own). */
+  forget(ch: FakeChannel): void {
+    ch.destroyed = true;
+    ch.stasisApp = undefined;
+    const b = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
+    if (b) b.channels = b.channels.filter((id) => id !== ch.id);
+    ch.bridgeId = undefined;
+    ch.audiosocket?.close();
+    ch.rtp?.close();
+    this.channels.delete(ch.id);
+  }
+
   chJson(ch: FakeChannel): Record<string, unknown> {
     return channelJson(ch, this.opts.channelvars);
   }
@@ -168,8 +190,10 @@ export class FakeAsterisk {
     if (ch.destroyed) return;
     ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
     this.setVar(ch, 'STASISSTATUS', '');
-    ch.stasisApp = app;
-    this.emit('StasisStart', { args, channel: this.chJson(ch) });
+    const lag = ch.role === 'audiosocket' || ch.role === 'rtp' ? this.opts.legStasisLagMs : 0;
+    if (lag > 0) this.later(lag, () => !ch.destroyed && (ch.stasisApp = app));
+    else ch.stasisApp = app;
+    this.emit('StasisStart', { args, channel: { ...this.chJson(ch) } });
   }
 
   leaveStasis(ch: FakeChannel): void {
