@@ -6,7 +6,7 @@
  * stubbed electron); this file only wires them together.
  */
 import { app, type BrowserWindow, Menu, Notification, Tray, dialog, ipcMain, nativeImage, protocol, safeStorage, session, shell } from 'electron';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { createLogger } from '../engine/src/observability/logger.js';
@@ -33,8 +33,9 @@ import { startHostedEngine, portOwnersFrom, type HostedEngine } from './engine-h
 import { classifyStartupError, renderStartupErrorPage, parseStartupAction, type StartupAction, type StartupProblem } from './startup-error.js';
 import { createMainWindow, START_URL, STARTUP_ERROR_PATH } from './main-window.js';
 
-const here = dirname(fileURLToPath(import.meta.url)); // out/electron
-const appRoot = join(here, '..', '..'); // repo root in dev, app.asar when packaged
+const here = dirname(fileURLToPath(import.meta.url)); // out/electron (built) or electron/ (tests run the source)
+// The repo root in dev, app.asar when packaged.
+const appRoot = basename(dirname(here)) === 'out' ? join(here, '..', '..') : join(here, '..');
 const isDev = !app.isPackaged;
 const log = createLogger();
 const ENGINE_STOP_MS = 8000;

@@ -196,9 +196,15 @@ class AppStub extends Emitter {
   exit(code = 0): void {
     this.exitCodes.push(code);
   }
+  userDataDir = '/tmp/aava-electron-stub';
+  aboutOptions: unknown;
   getPath(_name: string): string {
-    return '/tmp/aava-electron-stub';
+    return this.userDataDir;
   }
+  setAboutPanelOptions(o: unknown): void {
+    this.aboutOptions = o;
+  }
+  showAboutPanel(): void {}
   getVersion(): string {
     return '0.1.0';
   }
@@ -257,10 +263,106 @@ export const shell = {
 };
 
 export const Menu = {
+  applied: undefined as unknown,
   buildFromTemplate(template: unknown[]) {
     return { template };
   },
-  setApplicationMenu(_m: unknown): void {},
+  setApplicationMenu(m: unknown): void {
+    this.applied = m;
+  },
+};
+
+type ProtocolHandler = (req: Request) => Response | Promise<Response>;
+class ProtocolStub {
+  readonly handlers = new Map<string, ProtocolHandler>();
+  privileged: { scheme: string; privileges: Record<string, boolean> }[] = [];
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void {
+    this.privileged.push(...schemes);
+  }
+  handle(scheme: string, h: ProtocolHandler): void {
+    this.handlers.set(scheme, h);
+  }
+}
+export const protocol = new ProtocolStub();
+
+type PermissionRequestHandler = (wc: unknown, permission: string, cb: (granted: boolean) => void, details: Record<string, unknown>) => void;
+type HeadersHandler = (details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
+export const session = {
+  defaultSession: {
+    protocol,
+    permissionRequest: undefined as PermissionRequestHandler | undefined,
+    permissionCheck: undefined as ((wc: unknown, permission: string, origin: string) => boolean) | undefined,
+    headers: undefined as HeadersHandler | undefined,
+    setPermissionRequestHandler(h: PermissionRequestHandler) {
+      this.permissionRequest = h;
+    },
+    setPermissionCheckHandler(h: (wc: unknown, permission: string, origin: string) => boolean) {
+      this.permissionCheck = h;
+    },
+    webRequest: {
+      onHeadersReceived(h: HeadersHandler) {
+        session.defaultSession.headers = h;
+      },
+    },
+  },
+};
+
+export class Tray extends Emitter {
+  static created: Tray[] = [];
+  tooltip = '';
+  title = '';
+  menu: unknown;
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    Tray.created.push(this);
+  }
+  setToolTip(t: string): void {
+    this.tooltip = t;
+  }
+  setTitle(t: string): void {
+    this.title = t;
+  }
+  setContextMenu(m: unknown): void {
+    this.menu = m;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+}
+
+export class Notification extends Emitter {
+  static shown: { title: string; body: string }[] = [];
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    Notification.shown.push({ title: this.options.title, body: this.options.body });
+  }
+}
+
+export const nativeImage = {
+  createFromPath(path: string) {
+    return { path };
+  },
+};
+
+export const dialog = {
+  boxes: [] as unknown[],
+  errors: [] as [string, string][],
+  showMessageBox(o: unknown): Promise<{ response: number }> {
+    this.boxes.push(o);
+    return Promise.resolve({ response: 0 });
+  },
+  showErrorBox(title: string, content: string): void {
+    this.errors.push([title, content]);
+  },
 };
 
 export function resetStub(): void {
@@ -280,10 +382,16 @@ export default {
   app,
   BrowserWindow,
   contextBridge,
+  dialog,
   ipcMain,
   ipcRenderer,
   Menu,
+  nativeImage,
+  Notification,
+  protocol,
   safeStorage,
   screen,
+  session,
   shell,
+  Tray,
 };
