@@ -8,10 +8,6 @@ import { loadConfigFile, ConfigError } from '../config/load.js';
 import { createEngine } from '../engine.js';
 import { ensureDashboard, DASHBOARD_DIR } from './dashboard-build.js';
 
-// Loaded lazily: they pull in ssh2 / the sync engine only when used.
-const DOCTOR_CLI = '../doctor/doctor-cli.js';
-const SYNC_CLI = '../recordings/sync-cli.js';
-
 interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -35,14 +31,9 @@ export async function runCli(argv: string[], io: Io = { stdout: process.stdout, 
     return 0;
   }
   if (command === 'doctor') {
-    const mod = (await import(DOCTOR_CLI).catch(() => undefined)) as
-      | { runDoctorCli?: (argv: string[], io: Io) => Promise<number> }
-      | undefined;
-    if (!mod?.runDoctorCli) {
-      io.stderr.write('aava: doctor is not available in this build\n');
-      return 2;
-    }
-    return mod.runDoctorCli(rest, io);
+    // Loaded lazily: ssh2 is only needed here.
+    const { runDoctorCli } = await import('../doctor/doctor-cli.js');
+    return runDoctorCli(rest, io);
   }
   if (command === 'check-config') {
     const file = positionals[0] ?? configPathFrom(values, io.env);
@@ -71,15 +62,9 @@ export async function runCli(argv: string[], io: Io = { stdout: process.stdout, 
       io.stderr.write('aava: sync runs inside `aava serve` on its interval; use `aava sync --once` for a single run\n');
       return 2;
     }
-    const mod = (await import(SYNC_CLI).catch(() => undefined)) as
-      | { runSyncOnce?: (o: { configPath: string; dataDir?: string; json: boolean; out: NodeJS.WritableStream; err: NodeJS.WritableStream }) => Promise<number> }
-      | undefined;
-    if (!mod?.runSyncOnce) {
-      io.stderr.write('aava: recordings sync is not available in this build\n');
-      return 2;
-    }
+    const { runSyncOnce } = await import('../recordings/sync-cli.js');
     try {
-      return await mod.runSyncOnce({ configPath, dataDir, json: Boolean(values.json) || !('isTTY' in io.stdout && io.stdout.isTTY), out: io.stdout, err: io.stderr });
+      return await runSyncOnce({ configPath, dataDir, json: values.json === true ? true : undefined, out: io.stdout });
     } catch (err) {
       io.stderr.write(`aava sync: ${(err as Error).message}\n`);
       return 1;

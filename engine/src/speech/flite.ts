@@ -3,7 +3,6 @@
  * no system dependency. The module is compiled once per process; each
  * synthesis runs a fresh WASI instance writing a WAV into a private temp dir.
  */
-import { WASI } from 'node:wasi';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -71,7 +70,7 @@ export async function synthesize(text: string, opts: { voice?: string } = {}): P
   workDir ??= mkdtemp(join(tmpdir(), 'aava-flite-'));
   const dir = await workDir;
   const name = `${process.pid}-${++seq}.wav`;
-  const wasi = new WASI({
+  const wasi = new (await import('node:wasi')).WASI({
     version: 'preview1',
     args: ['flite', '-voice', voice, '-t', clean, '-o', `/out/${name}`],
     env: {},
