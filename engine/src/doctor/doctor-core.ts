@@ -11,7 +11,7 @@ import { workstationPortChecks, recordingsDownloadCheck, pbxToEngineChecks } fro
 import { buildFixes, toPlan, isNoop, reloadCommands, type FixAction, type ReloadKind } from './fixes.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import type { ApplyLedger, ApplyBatch } from './doctor-store.js';
-import { trimOutput } from './pbx-facts.js';
+import { trimOutput, runBatch } from './pbx-facts.js';
 
 export interface DoctorRun {
   facts: PbxFacts;
@@ -88,29 +88,64 @@ export async function applyFixes(
   const kinds = new Set<ReloadKind>();
   const suffix = `.aava-bak-${stamp(now)}`;
   const result: ApplyResult = { applied: [], backups: [], before: before.results, after: [] };
-  try {
-    for (const a of chosen) {
-      for (const f of a.files) {
-        if (f.before !== undefined) {
-          const backup = `${f.path}${suffix}`;
-          await must(shell, `cp -p -- ${shellQuote(f.path)} ${shellQuote(backup)}`, `backup of ${f.path}`);
-          batch.files.push({ file: f.path, backup });
-          result.backups.push({ file: f.path, backup });
-        } else batch.files.push({ file: f.path });
-        const dir = f.path.replace(/\/[^/]+$/, '');
-        const write = `cat > ${shellQuote(f.path)}${f.before === undefined ? ` && (chown --reference=${shellQuote(dir)} ${shellQuote(f.path)} 2>/dev/null || true)` : ''}`;
-        await must(shell, write, `writing ${f.path}`, f.after);
+  // One batch (one round trip, one sudo): backups first, then writes and commands; it stops at the first failure.
+  const steps: { key: string; command: string; what: string; done: () => void }[] = [];
+  for (const a of chosen) {
+    let undone = false;
+    const actionSteps = steps.length;
+    for (const f of a.files) {
+      const file = shellQuote(f.path);
+      if (f.before !== undefined) {
+        const backup = `${f.path}${suffix}`;
+        steps.push({ key: `s${steps.length}`, what: `backup of ${f.path}`, command: `cp -p -- ${file} ${shellQuote(backup)}`, done: () => (batch.files.push({ file: f.path, backup }), result.backups.push({ file: f.path, backup })) });
       }
-      for (const c of a.commands) await must(shell, c, `${a.id}: ${c}`);
-      batch.undo.unshift(...a.undo);
-      for (const k of a.reload) if (a.files.length) kinds.add(k);
-      batch.fixIds.push(a.id);
-      result.applied.push(a.id);
+      const dir = shellQuote(f.path.replace(/\/[^/]+$/, ''));
+      const chown = f.before === undefined ? ` && (chown --reference=${dir} ${file} 2>/dev/null || true)` : '';
+      steps.push({
+        key: `s${steps.length}`,
+        what: `writing ${f.path}`,
+        command: `printf %s ${Buffer.from(f.after).toString('base64')} | base64 -d > ${file}${chown}`,
+        done: () => (f.before === undefined ? batch.files.push({ file: f.path }) : undefined),
+      });
+    }
+    for (const c of a.commands) {
+      steps.push({
+        key: `s${steps.length}`,
+        what: `${a.id}: ${c}`,
+        command: c,
+        done: () => {
+          if (!undone) batch.undo.unshift(...a.undo);
+          undone = true;
+        },
+      });
+    }
+    const last = steps[steps.length - 1]!;
+    if (steps.length > actionSteps) {
+      const prev = last.done;
+      last.done = () => {
+        prev();
+        for (const k of a.reload) if (a.files.length) kinds.add(k);
+        batch.fixIds.push(a.id);
+        result.applied.push(a.id);
+      };
+    }
+  }
+  let failure: string | undefined;
+  try {
+    const got = await runBatch(shell, steps, true, { stopOnError: true, timeoutMs: 120_000 });
+    for (const st of steps) {
+      const g = got[st.key];
+      if (g?.code === 0) st.done();
+      else {
+        failure = `${st.what} failed${g ? ` (exit ${g.code}): ${trimOutput(g.output)}` : ''}`;
+        break;
+      }
     }
   } finally {
     batch.reload = [...kinds];
-    if (batch.fixIds.length || batch.files.length) ledger.record(batch);
+    if (batch.fixIds.length || batch.files.length || batch.undo.length) ledger.record(batch);
   }
+  if (failure) throw new FixError(`${failure}. Applied so far: ${result.applied.join(', ') || 'nothing'}; doctor.rollback restores it.`);
   result.reloadOutput = await reload(shell, kinds, !!before.facts.freepbx);
   result.after = (await runChecks(shell, inp, onCheck)).results;
   return result;
@@ -120,17 +155,20 @@ export async function rollbackLast(shell: RemoteShell, inp: DoctorInputs, ledger
   const batch = ledger.latest(target.host, target.port, inp.rootPrefix ?? '');
   if (!batch) return undefined;
   const restored: string[] = [];
+  const steps: { key: string; command: string; what: string }[] = [];
   for (const f of batch.files) {
-    if (f.backup) await must(shell, `cp -p -- ${shellQuote(f.backup)} ${shellQuote(f.file)}`, `restoring ${f.file}`);
-    else await must(shell, `rm -f -- ${shellQuote(f.file)}`, `removing ${f.file}`);
-    restored.push(f.file);
+    const cmd = f.backup ? `cp -p -- ${shellQuote(f.backup)} ${shellQuote(f.file)}` : `rm -f -- ${shellQuote(f.file)}`;
+    steps.push({ key: `r${steps.length}`, command: cmd, what: f.file });
   }
-  for (const c of batch.undo) {
-    await must(shell, c, `undo: ${c}`);
-    restored.push(c);
+  for (const c of batch.undo) steps.push({ key: `r${steps.length}`, command: c, what: c });
+  steps.push({ key: 'fwconsole', command: 'command -v fwconsole >/dev/null 2>&1 && echo yes || echo no', what: 'fwconsole' });
+  const got = await runBatch(shell, steps, true, { stopOnError: true, timeoutMs: 120_000 });
+  for (const st of steps.slice(0, -1)) {
+    const g = got[st.key];
+    if (g?.code !== 0) throw new FixError(`rollback: ${st.what} failed${g ? ` (exit ${g.code}): ${trimOutput(g.output)}` : ''}; restored so far: ${restored.join(', ') || 'nothing'}`);
+    restored.push(st.what);
   }
   ledger.markRolledBack(batch.id!);
-  const facts = await shell.exec('command -v fwconsole >/dev/null 2>&1 && echo yes || echo no', { privileged: true });
-  const reloadOutput = await reload(shell, new Set(batch.reload), facts.stdout.trim() === 'yes');
+  const reloadOutput = await reload(shell, new Set(batch.reload), got.fwconsole?.output.trim() === 'yes');
   return { restored, reloadOutput };
 }

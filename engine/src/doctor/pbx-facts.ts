@@ -84,9 +84,15 @@ export function trimOutput(text: string): string {
 const MARK = '@@AAVA';
 
 /** Runs many commands in one exec (one SSH round trip, one sudo); each item's output and exit code come back separately. */
-export async function runBatch(shell: RemoteShell, items: { key: string; command: string }[], privileged: boolean): Promise<Record<string, { output: string; code: number }>> {
-  const script = items.map(({ key, command }) => `echo '${MARK}>${key}'; ( ${command} ) 2>&1; printf '\\n${MARK}<%s %d\\n' '${key}' $?`).join('\n');
-  const r = await shell.exec(script, { privileged, timeoutMs: 60_000 });
+export async function runBatch(
+  shell: RemoteShell,
+  items: { key: string; command: string }[],
+  privileged: boolean,
+  opts: { stopOnError?: boolean; timeoutMs?: number } = {},
+): Promise<Record<string, { output: string; code: number }>> {
+  const stop = opts.stopOnError ? '; [ $rc -eq 0 ] || exit $rc' : '';
+  const script = items.map(({ key, command }) => `echo '${MARK}>${key}'; ( ${command} ) 2>&1; rc=$?; printf '\\n${MARK}<%s %d\\n' '${key}' $rc${stop}`).join('\n');
+  const r = await shell.exec(script, { privileged, timeoutMs: opts.timeoutMs ?? 60_000 });
   const out: Record<string, { output: string; code: number }> = {};
   let key: string | undefined;
   let buf: string[] = [];
@@ -105,7 +111,7 @@ export async function runBatch(shell: RemoteShell, items: { key: string; command
       key = undefined;
     } else buf.push(line);
   }
-  if (!Object.keys(out).length && r.code !== 0) throw new Error(`PBX commands failed (exit ${r.code}): ${trimOutput(r.stderr || r.stdout)}`);
+  if (!Object.keys(out).length && r.code !== 0 && items.length) throw new Error(`PBX commands failed (exit ${r.code}): ${trimOutput(r.stderr || r.stdout)}`);
   return out;
 }
 
