@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createRtpTransport, type RtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
 import { encodeRtp, seqDiff } from '../../engine/src/media/rtp/packet.js';
@@ -121,6 +122,30 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     await vi.waitFor(() => expect(heard).toHaveLength(1));
     expect(heard[0]![0]).toBe(2);
     expect(t.legStats('call-2')?.droppedForeign).toBe(1);
+  });
+
+  it('a second talkspurt starts with the marker bit and a timestamp that jumped by the silent gap', async () => {
+    const t = await make(await freePorts(1));
+    const pending = await t.allocate('call-ts');
+    const asterisk = await createRtpPeer(portOf(pending.externalMedia.external_host));
+    peers.push(asterisk);
+    const arrivals: number[] = [];
+    asterisk.socket.on('message', () => arrivals.push(performance.now()));
+    pending.setRemoteHint!('127.0.0.1', asterisk.port);
+    const leg = await pending.connected;
+    leg.enqueue(Buffer.alloc(480, 0x11));
+    await leg.whenDrained();
+    await new Promise((r) => setTimeout(r, 200));
+    leg.enqueue(Buffer.alloc(480, 0x22));
+    await asterisk.until((p) => p.length >= 6);
+    const pk = asterisk.received;
+    expect(pk.map((p) => p.marker)).toEqual([true, false, false, true, false, false]);
+    for (let i = 1; i < 6; i++) expect(seqDiff(pk[i]!.sequence, pk[i - 1]!.sequence)).toBe(1);
+    const tsGapMs = ((pk[3]!.timestamp - pk[2]!.timestamp) >>> 0) / 8;
+    const wallGapMs = arrivals[3]! - arrivals[2]!;
+    expect(tsGapMs).toBeGreaterThan(180);
+    // Functional tolerance: the timestamp follows the pacing clock within two frames.
+    expect(Math.abs(tsGapMs - wallGapMs)).toBeLessThanOrEqual(40);
   });
 
   it('reordered packets come out in order; a lost one becomes a µ-law silence frame', async () => {

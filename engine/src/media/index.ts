@@ -6,7 +6,7 @@ export * from './audiosocket/framing.js';
 export { createRtpTransport, type RtpTransport, type RtpTransportOptions, type RtpLegStats } from './rtp/rtp-transport.js';
 export * from './rtp/packet.js';
 export { JitterBuffer, type JitterBufferOptions, type JitterOut, type JitterStats } from './rtp/jitter-buffer.js';
-export { FrameScheduler, PacedStream, type FrameSchedulerOptions, type PacedStreamOptions } from './pacer.js';
+export { FrameScheduler, PacedStream, type FrameInfo, type FrameSchedulerOptions, type PacedStreamOptions } from './pacer.js';
 export { PacedLeg, type PacedLegOptions } from './paced-leg.js';
 export * from './codecs/g711.js';
 export { createResampler, loadSpeexResampler, SUPPORTED_RATES, type Resampler, type ResamplerOptions } from './codecs/resampler.js';

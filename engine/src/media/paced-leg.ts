@@ -8,7 +8,7 @@ import { frameBytes } from './audio-format.js';
 import type { MediaLeg, MediaLegEvents } from './transport.js';
 import type { TransportKind } from '../api/calls.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
-import type { FrameScheduler, PacedStream } from './pacer.js';
+import type { FrameInfo, FrameScheduler, PacedStream } from './pacer.js';
 
 export interface PacedLegOptions {
   kind: TransportKind;
@@ -17,7 +17,7 @@ export interface PacedLegOptions {
   scheduler: FrameScheduler;
   prebufferMs: number;
   underrun: 'silence' | 'nothing';
-  sendFrame(frame: Buffer, info: { at: number; first: boolean; silence: boolean }): void;
+  sendFrame(frame: Buffer, info: FrameInfo): void;
   /** Tear down the socket; called once. */
   teardown(reason: MediaLegEvents['closed']['reason']): Promise<void>;
 }

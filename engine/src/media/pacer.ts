@@ -31,10 +31,20 @@ export interface PacedStreamOptions {
   underrun: 'silence' | 'nothing';
   /** Byte value of silence: 0x00 for pcm16, 0xff for µ-law. */
   silenceByte?: number;
-  /** Puts one frame on the wire. `first` = first frame of a burst; `silence` = filler. */
-  send(frame: Buffer, info: { at: number; first: boolean; silence: boolean }): void;
+  /**
+   * Puts one frame on the wire. `first` = first frame of a burst; `silence` = filler;
+   * `deadline` = when it was due (consecutive frames differ by exactly frameMs; use it for RTP timestamps).
+   */
+  send(frame: Buffer, info: FrameInfo): void;
   onFirstFrameOut?(at: number): void;
   onDrained?(): void;
+}
+
+export interface FrameInfo {
+  at: number;
+  deadline: number;
+  first: boolean;
+  silence: boolean;
 }
 
 type State = 'idle' | 'buffering' | 'playing';
@@ -350,7 +360,7 @@ export class PacedStream {
     this.lastSentAt = now;
     this.framesSent++;
     this.sched.reportLateness(now - deadline);
-    this.opts.send(frame, { at: now, first, silence });
+    this.opts.send(frame, { at: now, deadline, first, silence });
   }
 
   private take(n: number): Buffer {

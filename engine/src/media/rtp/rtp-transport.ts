@@ -61,6 +61,7 @@ interface Slot {
   ssrc: number;
   seq: number;
   ts: number;
+  /** Deadline (pacing clock) of the last frame sent; 0 = none yet. */
   lastSentAt: number;
   remoteSsrc: number | undefined;
   lastDtmfTs: number | undefined;
@@ -190,15 +191,15 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
           slot.stats.droppedNoRemote++;
           return;
         }
-        if (info.first && slot.lastSentAt > 0) {
-          // New talkspurt: the timestamp follows the wall clock across the silent gap.
-          const gapFrames = Math.max(1, Math.round((info.at - slot.lastSentAt) / 20));
-          slot.ts = (slot.ts + (gapFrames - 1) * FRAME_BYTES) >>> 0;
+        if (slot.lastSentAt > 0) {
+          // After a silent gap (between bursts or an underrun) the timestamp follows the pacing clock.
+          const gapFrames = Math.round((info.deadline - slot.lastSentAt) / 20);
+          if (gapFrames > 1) slot.ts = (slot.ts + (gapFrames - 1) * FRAME_BYTES) >>> 0;
         }
         const pkt = encodeRtp({ payloadType: PT_PCMU, sequence: slot.seq, timestamp: slot.ts, ssrc: slot.ssrc, marker: info.first }, frame);
         slot.seq = (slot.seq + 1) & 0xffff;
         slot.ts = (slot.ts + frame.length) >>> 0;
-        slot.lastSentAt = info.at;
+        slot.lastSentAt = info.deadline;
         slot.stats.packetsOut++;
         slot.socket.send(pkt, slot.remote.port, slot.remote.address);
         opts.onBytes?.('tx', pkt.length);
