@@ -88,15 +88,20 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
           );
         }
         repo.saveSetting(LAST_SYNC_KEY, summary);
+        running = undefined; // listeners of sync.finished see the job as over
+        abort = undefined;
         ctx.bus.publish({ type: 'sync.finished', summary });
         if (summary.error) log.warn({ error: summary.error }, 'recordings sync failed');
         else log.info({ found: summary.found, downloaded: summary.downloaded, failed: summary.failed, bytes: summary.bytes }, 'recordings sync finished');
         return summary;
-      })().finally(() => {
-        running = undefined;
-        abort = undefined;
-      });
-      return running;
+      })();
+      const job = running;
+      job
+        .finally(() => {
+          if (running === job) running = undefined;
+        })
+        .catch(() => undefined);
+      return job;
     },
     async start() {
       started = true;
