@@ -134,9 +134,10 @@ function pollHealth(): void {
   trayCtl?.update({ ari: h.ari_connected });
   for (const n of policy.health(h)) notify(n);
   if (h.active_calls !== counter.count) {
+    // Missed an event (or the engine ended calls itself): resync from the list, else trust /health's number.
     void invoke('calls.active').then((r) => {
       if (r.ok && Array.isArray(r.result)) counter.reset((r.result as CallSummary[]).map((c) => c.id));
-      trayCtl?.update({ calls: counter.count });
+      trayCtl?.update({ calls: r.ok ? counter.count : h.active_calls });
     });
   }
 }
@@ -340,6 +341,7 @@ async function boot(): Promise<void> {
     isPackaged: app.isPackaged,
   });
   prefs = new PrefsFile(join(paths.dataDir, 'desktop-prefs.json'));
+  if (process.platform === 'win32') app.setAppUserModelId('com.aava.desktop'); // toasts need it (matches appId)
   app.setAboutPanelOptions({ applicationName: 'AAVA Desktop', applicationVersion: app.getVersion() });
   installSessionPolicy();
   createTray();

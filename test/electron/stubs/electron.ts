@@ -205,6 +205,7 @@ class AppStub extends Emitter {
     this.aboutOptions = o;
   }
   showAboutPanel(): void {}
+  setAppUserModelId(_id: string): void {}
   getVersion(): string {
     return '0.1.0';
   }
