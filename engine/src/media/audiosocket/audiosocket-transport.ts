@@ -49,6 +49,9 @@ export interface AudioSocketTransport extends MediaTransport {
   activeTimers(): number;
 }
 
+/** ~1.6 s of slin16 queued in the kernel/Node buffers: beyond that the peer is not reading. */
+const MAX_WRITE_BACKLOG_BYTES = 64 * 1024;
+
 interface Pending {
   callId: string;
   uuid: string;
@@ -157,6 +160,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
 
   function makeLeg(sock: Socket, p: Pending): PacedLeg {
     const uuid = p.uuid;
+    let droppedFrames = 0;
     const leg = new PacedLeg({
       kind: 'audiosocket',
       id: p.callId,
@@ -166,6 +170,11 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
       underrun: opts.underrun,
       sendFrame(frame) {
         if (sock.destroyed || !sock.writable) return;
+        if (sock.writableLength > MAX_WRITE_BACKLOG_BYTES) {
+          // The peer stopped reading: drop rather than buffer without bound.
+          if (droppedFrames++ === 0) log.warn({ callId: p.callId, backlogBytes: sock.writableLength }, 'AudioSocket peer is not reading; dropping outbound frames');
+          return;
+        }
         const out = Buffer.allocUnsafe(AS_HEADER_BYTES + frame.length);
         out[0] = frameType;
         out.writeUInt16BE(frame.length, 1);

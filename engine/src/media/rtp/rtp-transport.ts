@@ -39,6 +39,7 @@ export interface RtpLegStats {
   droppedOwnSsrc: number;
   droppedInvalid: number;
   droppedNoRemote: number;
+  sendErrors: number;
   lost: number;
   late: number;
   reordered: number;
@@ -201,7 +202,11 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
         slot.ts = (slot.ts + frame.length) >>> 0;
         slot.lastSentAt = info.deadline;
         slot.stats.packetsOut++;
-        slot.socket.send(pkt, slot.remote.port, slot.remote.address);
+        slot.socket.send(pkt, slot.remote.port, slot.remote.address, (err) => {
+          if (!err) return;
+          slot.stats.sendErrors++;
+          if (slot.stats.sendErrors === 1) log.warn({ callId: slot.callId, remote: `${slot.remote?.address}:${slot.remote?.port}`, err: err.message }, 'RTP send failed');
+        });
         opts.onBytes?.('tx', pkt.length);
       },
       teardown: async () => release(slot),
@@ -306,7 +311,7 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
         lastSentAt: 0,
         remoteSsrc: undefined,
         lastDtmfTs: undefined,
-        stats: { packetsIn: 0, packetsOut: 0, droppedForeign: 0, droppedOwnSsrc: 0, droppedInvalid: 0, droppedNoRemote: 0, lost: 0, late: 0, reordered: 0 },
+        stats: { packetsIn: 0, packetsOut: 0, droppedForeign: 0, droppedOwnSsrc: 0, droppedInvalid: 0, droppedNoRemote: 0, sendErrors: 0, lost: 0, late: 0, reordered: 0 },
         done: false,
       };
       slots.set(callId, slot);
