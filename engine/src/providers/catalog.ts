@@ -8,9 +8,12 @@ import type { ProviderConfig, PipelineConfig } from '../config/provider-schemas.
 import type { Logger } from '../observability/logger.js';
 import { createOpenAIRealtimeProvider } from './openai-realtime/provider.js';
 import { createDeepgramAgentProvider } from './deepgram/provider.js';
+import { createPipelineProvider } from './pipeline/provider.js';
 
 export interface ProviderDeps {
   log: Logger;
+  /** The config's `vad:` section; pipelines use it for local endpointing and barge-in (defaults apply when absent). */
+  vad?: { webrtc_aggressiveness: number; energy_threshold: number; min_speech_ms: number; end_silence_ms: number };
 }
 
 export type ProviderFactory = (name: string, config: ProviderConfig, deps: ProviderDeps) => Provider;
@@ -24,3 +27,4 @@ export const pipelineFactory: { create?: PipelineFactory } = {};
 
 providerFactories.openai_realtime = createOpenAIRealtimeProvider;
 providerFactories.deepgram = createDeepgramAgentProvider;
+pipelineFactory.create = (name, config, deps) => createPipelineProvider(name, config, deps);

@@ -67,6 +67,7 @@ export interface StreamingRecognizer {
 }
 
 export interface StreamingRecognizerHandlers {
+  /** Each utterance pocketsphinx closes; `text` is '' when it heard nothing it could recognize. */
   utterance(u: Utterance): void;
   /** The process failed or exited while input was still open. */
   error?(err: Error): void;
@@ -82,7 +83,7 @@ export function createStreamingRecognizer(handlers: StreamingRecognizerHandlers,
   let killed = false;
   let written = 0;
   const emit = (list: Utterance[]) => {
-    for (const u of list) if (u.text.length > 0) handlers.utterance(u);
+    for (const u of list) handlers.utterance(u);
   };
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (d: string) => emit(parser.push(d)));

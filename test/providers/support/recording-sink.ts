@@ -31,8 +31,11 @@ export class RecordingSink implements SessionSink {
     this.marks.push({ mark, at: at ?? performance.now() });
     this.ev.emit('change');
   }
+  /** audioBytes at each bargeIn() call. */
+  readonly bytesAtBargeIn: number[] = [];
   bargeIn(): void {
     this.bargeIns++;
+    this.bytesAtBargeIn.push(this.audioBytes);
     this.ev.emit('change');
   }
   agentDone(): void {

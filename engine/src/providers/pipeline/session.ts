@@ -1,0 +1,252 @@
+/**
+ * One call through an STT → LLM → TTS pipeline. Local VAD (the engine's
+ * fvad detector) does turn-taking and barge-in: speech end finalizes the
+ * STT turn, the transcript goes to the LLM, its tokens are cut into
+ * sentences and each sentence is synthesized while the LLM continues.
+ * Speech start while the agent is audible or a turn is running is a
+ * barge-in: the sink drops queued audio and the turn is aborted.
+ */
+import type { ProviderSession, SessionInit } from '../provider.js';
+import type { AudioFormat } from '../../media/audio-format.js';
+import { createVoiceActivityDetector, type VoiceActivityDetector } from '../../media/vad/vad.js';
+import type { ChatMessage, LlmAdapter, SttAdapter, SttStream, TtsAdapter } from './stages.js';
+import { SentenceSplitter } from './sentence-splitter.js';
+import { Speaker } from './speaker.js';
+import { TurnMarks, errorText } from './turn-marks.js';
+
+export interface PipelineVadOptions {
+  aggressiveness: 0 | 1 | 2 | 3;
+  energyThreshold: number;
+  minSpeechMs: number;
+  endSilenceMs: number;
+}
+
+export const DEFAULT_PIPELINE_VAD: PipelineVadOptions = { aggressiveness: 2, energyThreshold: 400, minSpeechMs: 120, endSilenceMs: 600 };
+
+/** Tool round trips allowed in one caller turn. */
+const MAX_TOOL_ROUNDS = 4;
+
+export interface PipelineStages {
+  stt: SttAdapter;
+  llm: LlmAdapter;
+  tts: TtsAdapter;
+}
+
+export class PipelineSession implements ProviderSession {
+  private stt: SttStream | undefined;
+  private vad: VoiceActivityDetector | undefined;
+  private messages: ChatMessage[];
+  private turn: { abort: AbortController; done: Promise<void> } | undefined;
+  private speaking: { abort: AbortController; done: Promise<void> } | undefined;
+  private clock = { playoutEndsAt: 0 };
+  private marks: TurnMarks;
+  private closed = false;
+  private fatal = false;
+
+  constructor(
+    private readonly stages: PipelineStages,
+    private readonly init: SessionInit,
+    private readonly input: AudioFormat,
+    private readonly vadOptions: PipelineVadOptions,
+    private readonly onError: (message: string) => void,
+  ) {
+    this.marks = new TurnMarks(init.sink);
+    this.messages = [{ role: 'system', content: init.instructions }];
+  }
+
+  async start(): Promise<void> {
+    if (this.input.sampleRate !== 8000 && this.input.sampleRate !== 16000) throw new Error(`pipeline: VAD needs 8 or 16 kHz input, got ${this.input.sampleRate} Hz`);
+    this.vad = await createVoiceActivityDetector({ sampleRate: this.input.sampleRate, ...this.vadOptions });
+    this.stt = this.stages.stt.open(this.init.log, this.init.wireFormat);
+    const greeting = this.init.greeting.trim();
+    if (greeting) {
+      this.messages.push({ role: 'assistant', content: greeting });
+      this.init.sink.transcript('agent', greeting, true);
+      void this.speak(greeting).then((ok) => ok && this.init.sink.agentDone());
+    }
+  }
+
+  sendAudio(chunk: Buffer): void {
+    if (this.closed || !this.vad || !this.stt) return;
+    this.stt.write(chunk);
+    const r = this.vad.push(chunk);
+    if (r.speechStart) this.onSpeechStart();
+    if (r.speechEnd) this.onSpeechEnd();
+  }
+
+  sendDtmf(digit: string): void {
+    this.init.log.debug({ digit }, 'pipeline: DTMF noted');
+    this.messages.push({ role: 'user', content: `(The caller pressed ${digit} on the keypad.)` });
+  }
+
+  interrupt(): void {
+    this.abortAll();
+  }
+
+  async say(text: string): Promise<void> {
+    if (this.closed) return;
+    this.init.sink.transcript('agent', text, true);
+    this.messages.push({ role: 'assistant', content: text });
+    await this.speak(text);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.abortAll();
+    await Promise.allSettled([this.turn?.done, this.speaking?.done]);
+    await this.stt?.close();
+    this.vad?.close();
+  }
+
+  /** Speaks fixed text; resolves false if interrupted. */
+  private async speak(text: string): Promise<boolean> {
+    const abort = new AbortController();
+    const speaker = new Speaker(this.stages.tts, this.init.sink, abort.signal, () => undefined, this.clock);
+    const entry = { abort, done: speaker.done };
+    this.speaking = entry;
+    speaker.say(text);
+    speaker.end();
+    try {
+      await speaker.done;
+    } catch (err) {
+      this.stageError('tts', err);
+      return false;
+    } finally {
+      if (this.speaking === entry) this.speaking = undefined;
+    }
+    return !abort.signal.aborted;
+  }
+
+  private agentAudible(): boolean {
+    return performance.now() < this.clock.playoutEndsAt;
+  }
+
+  private onSpeechStart(): void {
+    this.stt?.speechStarted();
+    if (this.turn || this.speaking || this.agentAudible()) {
+      this.init.sink.bargeIn();
+      this.abortAll();
+    }
+  }
+
+  private abortAll(): void {
+    this.turn?.abort.abort();
+    this.speaking?.abort.abort();
+    this.clock.playoutEndsAt = 0;
+    this.marks.close();
+  }
+
+  private onSpeechEnd(): void {
+    this.marks.endOfSpeech();
+    this.turn?.abort.abort();
+    const abort = new AbortController();
+    const entry = { abort, done: Promise.resolve() };
+    entry.done = this.runTurn(abort.signal)
+      .catch((err: unknown) => {
+        if (!abort.signal.aborted) this.stageError('turn', err);
+      })
+      .finally(() => {
+        if (this.turn === entry) this.turn = undefined;
+      });
+    this.turn = entry;
+  }
+
+  private async runTurn(signal: AbortSignal): Promise<void> {
+    const sink = this.init.sink;
+    let text: string;
+    try {
+      text = await this.stt!.finalize();
+    } catch (err) {
+      this.fail('stt', err);
+      return;
+    }
+    if (signal.aborted || this.closed) return;
+    this.marks.mark('stt_final');
+    if (!text) {
+      this.init.log.debug('pipeline: end of speech without a transcript');
+      this.marks.close();
+      return;
+    }
+    sink.transcript('caller', text, true);
+    this.messages.push({ role: 'user', content: text });
+    for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
+      const speaker = new Speaker(this.stages.tts, sink, signal, () => this.marks.mark('tts_first_byte'), this.clock);
+      const splitter = new SentenceSplitter();
+      const toolCalls: Array<{ id: string; name: string; arguments: string }> = [];
+      let reply = '';
+      try {
+        for await (const ev of this.stages.llm.stream(this.messages, this.init.tools, signal)) {
+          if (signal.aborted) break;
+          if (ev.type === 'text') {
+            this.marks.mark('llm_first_token');
+            reply += ev.text;
+            for (const s of splitter.push(ev.text)) speaker.say(s);
+          } else toolCalls.push(ev);
+        }
+      } catch (err) {
+        speaker.end();
+        if (signal.aborted) return this.keepPartial(reply);
+        throw new Error(`llm: ${errorText(err)}`);
+      }
+      for (const s of splitter.flush()) speaker.say(s);
+      speaker.end();
+      try {
+        await speaker.done;
+      } catch (err) {
+        if (!signal.aborted) throw new Error(`tts: ${errorText(err)}`);
+      }
+      if (signal.aborted) return this.keepPartial(reply);
+      reply = reply.trim();
+      if (reply) sink.transcript('agent', reply, true);
+      if (toolCalls.length === 0) {
+        this.messages.push({ role: 'assistant', content: reply });
+        this.marks.close();
+        sink.agentDone();
+        return;
+      }
+      this.messages.push({
+        role: 'assistant',
+        content: reply || null,
+        tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+      });
+      for (const c of toolCalls) {
+        let args: unknown = {};
+        try {
+          args = c.arguments ? JSON.parse(c.arguments) : {};
+        } catch {
+          this.init.log.warn({ tool: c.name }, 'pipeline: LLM sent unparsable tool arguments');
+        }
+        const result = await sink.callTool(c.name, args).catch((err: unknown) => ({ ok: false, output: { error: errorText(err) } }));
+        this.messages.push({ role: 'tool', tool_call_id: c.id, content: JSON.stringify(result.output) });
+      }
+      if (signal.aborted) return;
+    }
+    this.marks.close();
+  }
+
+  /** What the agent said before a barge-in stays in the conversation. */
+  private keepPartial(reply: string): void {
+    const said = reply.trim();
+    if (said) {
+      this.messages.push({ role: 'assistant', content: said });
+      this.init.sink.transcript('agent', said, true);
+    }
+  }
+
+  private stageError(stage: string, err: unknown): void {
+    const message = `pipeline ${stage}: ${errorText(err)}`;
+    this.onError(message);
+    this.init.log.warn({ stage }, message);
+    this.init.sink.error(new Error(message), false);
+  }
+
+  private fail(stage: string, err: unknown): void {
+    if (this.fatal || this.closed) return;
+    this.fatal = true;
+    const message = `pipeline ${stage}: ${errorText(err)}`;
+    this.onError(message);
+    this.init.log.warn({ stage }, message);
+    this.init.sink.error(new Error(message), true);
+  }
+}

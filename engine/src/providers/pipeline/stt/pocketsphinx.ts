@@ -1,0 +1,67 @@
+/**
+ * Local STT: one long-running pocketsphinx process per call, fed 16 kHz
+ * audio continuously; it closes utterances with its own silence detector,
+ * and finalize() collects what it recognized for this turn.
+ */
+import { createStreamingRecognizer, pocketsphinxHealth, type PocketsphinxOptions, type Utterance } from '../../../speech/pocketsphinx.js';
+import { SLIN16 } from '../../../media/audio-format.js';
+import type { SttAdapter, SttStream } from '../stages.js';
+
+/**
+ * How long finalize() waits for pocketsphinx to close the utterance after
+ * local end of speech: it needs its own trailing silence plus decoding time
+ * (about 1–2 s on a small machine).
+ */
+const SETTLE_MS = 6000;
+
+export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
+  return {
+    type: 'pocketsphinx',
+    format: () => SLIN16,
+    health: () => pocketsphinxHealth(config),
+    open(log): SttStream {
+      let pending: Utterance[] = [];
+      let waiter: (() => void) | undefined;
+      let failed: Error | undefined;
+      const rec = createStreamingRecognizer(
+        {
+          utterance(u) {
+            pending.push(u);
+            waiter?.();
+          },
+          error(err) {
+            failed = err;
+            log.warn({ err: err.message }, 'pocketsphinx stopped');
+            waiter?.();
+          },
+        },
+        config,
+      );
+      return {
+        write: (audio) => rec.write(audio),
+        speechStarted() {},
+        async finalize() {
+          if (failed) throw failed;
+          if (pending.length === 0) {
+            await new Promise<void>((resolve) => {
+              const t = setTimeout(done, SETTLE_MS);
+              function done() {
+                clearTimeout(t);
+                waiter = undefined;
+                resolve();
+              }
+              waiter = done;
+            });
+          }
+          const text = pending.map((u) => u.text).join(' ').trim();
+          pending = [];
+          if (!text && failed) throw failed;
+          return text;
+        },
+        async close() {
+          rec.close();
+        },
+      };
+    },
+  };
+}
