@@ -33,7 +33,7 @@ export async function runMediaBench(opts: { legs?: number[]; seconds?: number } 
   const conversion: RtfRow[] = [];
   for (const [from, to] of CONVERSIONS) conversion.push(await benchConverter(from, to));
   conversion.push(await benchVad());
-  console.log('Conversion and VAD (20 ms chunks; rtf = CPU time / audio time, one core)');
+  console.log('Conversion and VAD (20 ms chunks; rtf = processing time / audio time, one thread)');
   console.log(table(conversion.map((r) => ({ ...r }))));
 
   return { pacer, parser, conversion };
