@@ -70,3 +70,17 @@ describe('a FreePBX whose recording symlink points the wrong way', () => {
     expect(row.statusReason).toMatch(/symlink/);
   });
 });
+
+describe('a download that stalls', () => {
+  it('is cut after the idle timeout with ETIMEDOUT', async () => {
+    const server = new FakeAriRecordingsServer({ chunkBytes: 1024, chunkDelayMs: 1500 });
+    server.add(freepbxName(0), toneWav(0, 300));
+    await server.listen();
+    const client = new AriRecordingsClient({ host: '127.0.0.1', port: server.port, tls: false, username: 'aiagent', password: 'aiagentpass' }, { timeoutMs: 300 });
+    let got = 0;
+    await expect(client.download(freepbxName(0), (c) => void (got += c.length))).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    expect(got).toBe(1024);
+    client.close();
+    await server.close();
+  });
+});

@@ -94,6 +94,9 @@ function pinnedAgent(pin: string, opts: https.AgentOptions): https.Agent {
   return agent;
 }
 
+/** Responses cut by the idle timeout, so the body's "aborted" error can say why. */
+const stalled = new WeakMap<http.IncomingMessage, AriConnectError>();
+
 function toConnectError(err: unknown, presented?: string): AriConnectError {
   if (err instanceof AriConnectError) return err;
   const e = err as NodeJS.ErrnoException & { reason?: string };
@@ -129,6 +132,7 @@ export class AriRecordingsClient {
   private request(path: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
     const mod = this.endpoint.tls ? https : http;
     return new Promise((resolve, reject) => {
+      let response: http.IncomingMessage | undefined;
       const req = mod.request(
         {
           host: this.endpoint.host,
@@ -140,12 +144,17 @@ export class AriRecordingsClient {
           signal,
           servername: isIP(this.endpoint.host) ? undefined : this.endpoint.host,
         },
+        // The socket timeout stays on while the body streams: a download that stalls is cut after timeoutMs of silence.
         (res) => {
-          req.setTimeout(0);
+          response = res;
           resolve(res);
         },
       );
-      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      req.setTimeout(this.timeoutMs, () => {
+        const err = new AriConnectError('ETIMEDOUT', `nothing received for ${this.timeoutMs} ms`);
+        if (response) stalled.set(response, err);
+        req.destroy(err);
+      });
       req.once('error', (err) => reject(toConnectError(err)));
       req.end();
     });
@@ -206,7 +215,7 @@ export class AriRecordingsClient {
       }
     } catch (err) {
       res.destroy();
-      throw toConnectError(err);
+      throw stalled.get(res) ?? toConnectError(err);
     }
     if (!res.complete && opts.headOnly === undefined) throw new AriConnectError('ECONNRESET', `download of "${name}" ended early after ${bytes} bytes`);
     return { status, contentType, bytes, expectedBytes };
