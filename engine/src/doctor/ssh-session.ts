@@ -200,6 +200,8 @@ export class SshSession implements RemoteShell {
       this.sudoMode = 'nopasswd';
       return;
     }
+    if (/must have a tty|no tty present/i.test(probe.stderr)) throw new Error(`sudo on ${this.label}: sudo requires a terminal (Defaults requiretty); log in as root or allow this user without requiretty`);
+    if (/not in the sudoers|may not run sudo|command not found/i.test(probe.stderr)) throw new Error(`sudo on ${this.label}: ${probe.stderr.trim()}`);
     if (!this.opts.sudo.password) throw new Error(`sudo on ${this.label}: a password is required (store the SSH/sudo password as a secret)`);
     this.sudoMode = 'password';
     const check = await this.exec('true', { privileged: true });
