@@ -18,8 +18,8 @@ import type { CallSummary } from '../engine/src/api/calls.js';
 import { APP_SCHEME, MEDIA_SCHEME } from './channels.js';
 import { resolveDesktopPaths, ensureUserConfig, type DesktopPaths } from './app-paths.js';
 import { acquireSingleInstance, focusWindow } from './single-instance.js';
-import { buildCsp, allowPermission, allowPermissionCheck, socketOrigin } from './security.js';
-import { createAppHandler, createMediaHandler } from './protocols.js';
+import { buildCsp, socketOrigin } from './security.js';
+import { installSessionPolicy } from './session-policy.js';
 import { registerInvokeHandler, forwardEvents } from './ipc.js';
 import { SafeStorageSecretStore } from './secrets/safe-storage-store.js';
 import { PrefsFile, type NotificationKind } from './prefs.js';
@@ -30,7 +30,13 @@ import { checkForUpdates } from './updater.js';
 import { getOpenAtLogin, setOpenAtLogin, HIDDEN_FLAG, type AutoLaunchEnv } from './auto-launch.js';
 import { ShutdownCoordinator } from './shutdown.js';
 import { startHostedEngine, portOwnersFrom, type HostedEngine } from './engine-host.js';
-import { classifyStartupError, renderStartupErrorPage, parseStartupAction, type StartupAction, type StartupProblem } from './startup-error.js';
+import {
+  classifyStartupError,
+  renderStartupErrorPage,
+  transportPortProblems,
+  type StartupAction,
+  type StartupProblem,
+} from './startup-error.js';
 import { createMainWindow, START_URL, STARTUP_ERROR_PATH } from './main-window.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/electron (built) or electron/ (tests run the source)
@@ -190,6 +196,34 @@ async function startEngine(): Promise<void> {
   healthTimer = setInterval(pollHealth, HEALTH_POLL_MS);
   pollHealth();
   openWindow(!prefs.get().startHidden && !process.argv.includes(HIDDEN_FLAG));
+  const [portProblem] = transportPortProblems(engine.health().transports, paths.configPath, portOwnersFrom(paths.configPath));
+  if (portProblem) void askAboutPort(portProblem);
+}
+
+/** A media port in use does not stop the dashboard (the port can be changed there), but the user must know. */
+async function askAboutPort(p: StartupProblem): Promise<void> {
+  log.error({ port: p.port, problem: p.message }, 'media transport port in use');
+  const { response } = await dialog.showMessageBox({
+    type: 'error',
+    title: p.title,
+    message: p.title,
+    detail: `${p.message}\n\n${p.hint}`,
+    buttons: ['Open config', 'Retry', 'Continue'],
+    defaultId: 1,
+    cancelId: 2,
+  });
+  if (response === 0) openConfig();
+  if (response === 1) await restartEngine();
+}
+
+async function restartEngine(): Promise<void> {
+  detachEngine();
+  if (healthTimer) clearInterval(healthTimer);
+  healthTimer = undefined;
+  const old = hosted;
+  hosted = undefined;
+  await old?.engine.stop(ENGINE_STOP_MS);
+  await startEngine();
 }
 
 async function onStartupAction(action: StartupAction): Promise<void> {
@@ -227,35 +261,6 @@ function openWindow(show: boolean): void {
     mainWindow = undefined;
   });
   void mainWindow.loadURL(url);
-}
-
-function installSessionPolicy(): void {
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
-    const d = details as { requestingUrl?: string; isMainFrame?: boolean; mediaTypes?: string[] };
-    callback(allowPermission({ permission, requestingUrl: d.requestingUrl, isMainFrame: d.isMainFrame ?? false, mediaTypes: d.mediaTypes }));
-  });
-  ses.setPermissionCheckHandler((_wc, permission, origin) => allowPermissionCheck(permission, origin));
-  // Anything not served by our protocol handlers (there should be nothing) gets the same CSP.
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    const headers = { ...details.responseHeaders, 'Content-Security-Policy': [buildCsp({ socketUrls: softphoneSockets })] };
-    callback({ responseHeaders: headers });
-  });
-  const csp = () => buildCsp({ socketUrls: softphoneSockets });
-  ses.protocol.handle(
-    APP_SCHEME,
-    createAppHandler({
-      rendererDir: join(appRoot, 'out', 'renderer'),
-      csp,
-      page: (p) => (p === STARTUP_ERROR_PATH && problem ? renderStartupErrorPage(problem) : undefined),
-    }),
-  );
-  ses.protocol.handle(MEDIA_SCHEME, createMediaHandler((p) => hosted?.resolveMedia(p)));
-  ses.protocol.handle('aava-action', (req) => {
-    const action = parseStartupAction(req.url);
-    if (action) void onStartupAction(action);
-    return new Response(null, { status: 204 });
-  });
 }
 
 function buildMenus(): void {
@@ -343,7 +348,13 @@ async function boot(): Promise<void> {
   prefs = new PrefsFile(join(paths.dataDir, 'desktop-prefs.json'));
   if (process.platform === 'win32') app.setAppUserModelId('com.aava.desktop'); // toasts need it (matches appId)
   app.setAboutPanelOptions({ applicationName: 'AAVA Desktop', applicationVersion: app.getVersion() });
-  installSessionPolicy();
+  installSessionPolicy(session.defaultSession, {
+    rendererDir: join(appRoot, 'out', 'renderer'),
+    csp: () => buildCsp({ socketUrls: softphoneSockets }),
+    page: (p) => (p === STARTUP_ERROR_PATH && problem ? renderStartupErrorPage(problem) : undefined),
+    resolveMedia: (p) => hosted?.resolveMedia(p),
+    onAction: (a) => void onStartupAction(a),
+  });
   createTray();
   buildMenus();
   await startEngine();

@@ -130,3 +130,22 @@ a.primary{background:#0f766e}
 </nav>
 </body></html>`;
 }
+
+/**
+ * The engine starts even when a media transport cannot listen (it reports it
+ * in /health instead): turn "cannot listen on 0.0.0.0:8090: EADDRINUSE" into
+ * the same path-named problem so the user is told at start-up, not mid-call.
+ */
+export function transportPortProblems(
+  transports: Record<string, { listening: boolean; reason?: string }>,
+  configPath: string,
+  owners?: PortOwners,
+): StartupProblem[] {
+  const out: StartupProblem[] = [];
+  for (const [name, t] of Object.entries(transports)) {
+    if (t.listening || !t.reason || !isPortInUse(undefined, t.reason)) continue;
+    const p = classifyStartupError(new Error(`${name}: ${t.reason}`), configPath, owners);
+    out.push({ ...p, title: `${p.title} — ${name} calls cannot be answered` });
+  }
+  return out;
+}

@@ -7,6 +7,7 @@
 import { describe, it, expect, afterEach, beforeEach, vi } from 'vitest';
 vi.mock('electron', () => import('./stubs/electron.js'));
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Stub from './stubs/electron.js';
@@ -117,5 +118,25 @@ describe('main process', () => {
     expect(stub.shell.opened).toContain(join(dir, 'ai-agent.yaml'));
     await quit();
     expect(stub.app.exitCodes).toEqual([0]);
+  });
+
+  it('a media port in use keeps the dashboard but says which port and key, with Open config', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await bootMain(CONFIG.replace('audiosocket: { host: 127.0.0.1, port: 0 }', `audiosocket: { host: 127.0.0.1, port: ${port} }`));
+      const win = stub.BrowserWindow.created[0]!;
+      expect(win.loaded).toEqual(['app://local/index.html']);
+      await vi.waitFor(() => expect(stub.dialog.boxes).toHaveLength(1), { timeout: 15_000, interval: 20 });
+      const box = stub.dialog.boxes[0] as { title: string; detail: string; buttons: string[] };
+      expect(box.title).toBe(`Port ${port} is already in use — audiosocket calls cannot be answered`);
+      expect(box.detail).toContain(`${join(dir, 'ai-agent.yaml')}: audiosocket.port: port ${port} is in use`);
+      expect(box.buttons).toEqual(['Open config', 'Retry', 'Continue']);
+      await vi.waitFor(() => expect(stub.shell.opened).toContain(join(dir, 'ai-agent.yaml')));
+      await quit();
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
   });
 });

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startHostedEngine, portOwnersFrom, type HostedEngine } from '../../electron/engine-host.js';
-import { classifyStartupError, renderStartupErrorPage, parseStartupAction, portOwner } from '../../electron/startup-error.js';
+import { classifyStartupError, renderStartupErrorPage, parseStartupAction, portOwner, transportPortProblems } from '../../electron/startup-error.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { createConfigService } from '../../engine/src/config/config-service.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
@@ -87,6 +87,21 @@ describe('start-up failures become a page with the path-named error, not a crash
     const p = classifyStartupError(Object.assign(new Error('listen EADDRINUSE: address already in use 0.0.0.0:8090'), { code: 'EADDRINUSE' }), '/c.yaml');
     expect(p.message).toMatch(/^\/c\.yaml: audiosocket\.port: port 8090/);
     expect(classifyStartupError('boom', '/c.yaml')).toMatchObject({ kind: 'other', message: 'boom' });
+  });
+
+  it('turns a transport that could not bind into a port problem, ignoring other reasons', () => {
+    const problems = transportPortProblems(
+      {
+        audiosocket: { listening: false, reason: 'cannot listen on 0.0.0.0:9090: EADDRINUSE' },
+        externalmedia: { listening: false, reason: 'not started' },
+        other: { listening: true },
+      },
+      '/c.yaml',
+      { audiosocket: 9090 },
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ kind: 'port', port: 9090, title: 'Port 9090 is already in use — audiosocket calls cannot be answered' });
+    expect(problems[0]!.message).toMatch(/^\/c\.yaml: audiosocket\.port: port 9090 is in use/);
   });
 
   it('escapes the message and parses only its own actions', () => {

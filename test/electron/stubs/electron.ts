@@ -357,9 +357,10 @@ export const nativeImage = {
 export const dialog = {
   boxes: [] as unknown[],
   errors: [] as [string, string][],
+  response: 0,
   showMessageBox(o: unknown): Promise<{ response: number }> {
     this.boxes.push(o);
-    return Promise.resolve({ response: 0 });
+    return Promise.resolve({ response: this.response });
   },
   showErrorBox(title: string, content: string): void {
     this.errors.push([title, content]);
@@ -377,6 +378,10 @@ export function resetStub(): void {
   safeStorage.available = true;
   safeStorage.backend = 'gnome_libsecret';
   shell.opened.length = 0;
+  dialog.boxes.length = 0;
+  dialog.response = 0;
+  Tray.created.length = 0;
+  Notification.shown.length = 0;
 }
 
 export default {
