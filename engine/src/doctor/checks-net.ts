@@ -48,7 +48,8 @@ export async function recordingsDownloadCheck(f: PbxFacts, inp: DoctorInputs): P
   const ev: Evidence[] = [];
   const fixIds = f.recording && !f.recording.realMonitor.startsWith(f.recording.realRecording || '\0') ? [FIX.recordingDir] : [];
   try {
-    const list = await httpGet(`${base}/ari/recordings/stored`, creds);
+    const pin = r?.tls ? r.trustFingerprint : undefined;
+    const list = await httpGet(`${base}/ari/recordings/stored`, creds, { pin });
     ev.push({ command: `GET ${base}/ari/recordings/stored`, output: trimOutput(`HTTP ${list.status}\n${list.body.toString('utf8')}`) });
     if (list.status !== 200) {
       const why = list.status === 401 ? 'wrong ARI user or password' : list.status === 404 ? 'res_ari_recordings is not loaded' : `HTTP ${list.status}`;
@@ -58,7 +59,7 @@ export async function recordingsDownloadCheck(f: PbxFacts, inp: DoctorInputs): P
     if (!Array.isArray(items) || !items.length) return check('recordings-download', title, 'warn', ev, 'The list is empty: record a test call, then run the doctor again to prove a download.');
     const pick = items.find((i) => i.name.includes('/')) ?? items[0]!;
     const url = recordingFileUrl(base, pick.name);
-    const file = await httpGet(url, creds);
+    const file = await httpGet(url, creds, { pin });
     const v = judgeDownload(file);
     ev.push({ command: `GET ${url}`, output: v.ok ? `HTTP 200 ${v.contentType}, ${v.bytes} bytes` : `${v.reason}${v.body ? `\n${v.body}` : ''}` });
     if (v.ok) return check('recordings-download', `Downloaded ${pick.name} (${v.bytes} bytes) over ARI`, 'pass', ev);

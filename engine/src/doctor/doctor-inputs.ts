@@ -15,7 +15,7 @@ export interface DoctorInputs {
   contexts: string[];
   ari: { host: string; port: number; scheme: 'http' | 'https'; username?: string; password?: string };
   /** Present when recordings sync is enabled. */
-  recordings?: { host: string; port: number; tls: boolean; username: string; password: string };
+  recordings?: { host: string; port: number; tls: boolean; username: string; password: string; trustFingerprint?: string };
   transport: 'audiosocket' | 'externalmedia';
   audiosocket: { advertiseHost: string; port: number };
   rtp: { advertiseHost: string; start: number; end: number };
@@ -35,7 +35,7 @@ export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?:
     appName: cfg.asterisk.app_name,
     contexts: Object.keys(cfg.contexts),
     ari: { host: cfg.asterisk.host, port: cfg.asterisk.port, scheme: cfg.asterisk.scheme, username: cfg.asterisk.username, password: cfg.asterisk.password || undefined },
-    recordings: rec.enabled ? { host: rec.host, port: rec.port, tls: rec.tls, username: rec.username, password: rec.password } : undefined,
+    recordings: rec.enabled ? { host: rec.host, port: rec.port, tls: rec.tls, username: rec.username, password: rec.password, trustFingerprint: rec.trust_fingerprint } : undefined,
     transport: cfg.audio_transport,
     audiosocket: { advertiseHost: cfg.audiosocket.advertise_host, port: cfg.audiosocket.port },
     rtp: { advertiseHost: cfg.external_media.advertise_host, start: cfg.external_media.port_range.start, end: cfg.external_media.port_range.end },

@@ -12,11 +12,30 @@ import { connectTarget, type ParsedTarget } from './connect-target.js';
 import { DbHostKeyStore, DbApplyLedger } from './doctor-store.js';
 import { HostKeyError, CancelledError, probeHostKey, type SshSession } from './ssh-session.js';
 import type { DoctorInputs } from './doctor-inputs.js';
+import { effectiveSettings } from '../recordings/recordings-settings.js';
+import { RecordingsRepo } from '../recordings/recordings-repo.js';
+import { registerSecretValue } from '../observability/logger.js';
 
 export function createDoctorService(ctx: EngineContext): EngineService {
   const hostKeys = new DbHostKeyStore(ctx.db);
   const ledger = new DbApplyLedger(ctx.db);
   const inflight = new Set<AbortController>();
+  const recordingsRepo = new RecordingsRepo(ctx.db);
+
+  /** The app's side: the running config, with the recordings settings saved from the Settings page on top. */
+  const inputsFor = (target: ParsedTarget): DoctorInputs => {
+    const cfg = ctx.config.current();
+    const inp = inputsFromConfig(cfg, target.host, target.rootPrefix);
+    try {
+      const r = effectiveSettings(cfg.recordings, recordingsRepo, ctx.secrets);
+      inp.recordings = r.enabled ? { host: r.host, port: r.port, tls: r.tls, username: r.username, password: r.password, trustFingerprint: r.trustFingerprint } : undefined;
+    } catch (err) {
+      ctx.log.warn({ err: (err as Error).message }, 'doctor: recordings settings unreadable; using the config file');
+    }
+    registerSecretValue(inp.ari.password);
+    registerSecretValue(inp.recordings?.password);
+    return inp;
+  };
 
   const toApiError = (err: unknown): ApiError => {
     if (err instanceof ApiError) return err;
@@ -36,7 +55,7 @@ export function createDoctorService(ctx: EngineContext): EngineService {
     try {
       const session = await connectTarget(target, { hostKeys, secret: (n) => ctx.secrets.get(n), signal: ac.signal });
       try {
-        return await fn(session, inputsFromConfig(ctx.config.current(), target.host, target.rootPrefix));
+        return await fn(session, inputsFor(target));
       } finally {
         session.close();
       }

@@ -4,7 +4,9 @@
  * short-lived listeners that let the PBX prove it can reach the engine's
  * AudioSocket port (TCP) and RTP range (UDP).
  */
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, isIP, type Server } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -30,23 +32,49 @@ export interface HttpAnswer {
   body: Buffer;
 }
 
-export function httpGet(url: string, auth: { username: string; password: string }, timeoutMs = 15_000, maxBytes = 64 << 20): Promise<HttpAnswer> {
+function normalizeFp(fp: string): string {
+  return fp.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+}
+
+/**
+ * GET with Basic auth. `pin` (SHA-256 of the certificate, any separators) trusts exactly that
+ * certificate for https (self-signed PBX certificates); without it the normal CA checks apply.
+ */
+export async function httpGet(url: string, auth: { username: string; password: string }, opts: { timeoutMs?: number; maxBytes?: number; pin?: string } = {}): Promise<HttpAnswer> {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const maxBytes = opts.maxBytes ?? 64 << 20;
+  const u = new URL(url);
+  let socket: TLSSocket | undefined;
+  if (u.protocol === 'https:' && opts.pin) {
+    const pin = normalizeFp(opts.pin);
+    socket = await new Promise<TLSSocket>((resolve, reject) => {
+      const s = tlsConnect({ host: u.hostname, port: Number(u.port || 443), servername: isIP(u.hostname) ? undefined : u.hostname, rejectUnauthorized: false });
+      s.once('error', reject);
+      s.setTimeout(timeoutMs, () => s.destroy(new Error(`${u.host}: no TLS handshake within ${timeoutMs / 1000} s`)));
+      s.once('secureConnect', () => {
+        const presented = normalizeFp(s.getPeerCertificate().fingerprint256 ?? '');
+        if (presented !== pin) {
+          s.destroy();
+          reject(new Error(`${u.host}: certificate fingerprint ${presented} does not match the trusted one`));
+        } else resolve(s);
+      });
+    });
+  }
   return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
-      u,
-      { method: 'GET', headers: { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }, timeout: timeoutMs },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let n = 0;
-        res.on('data', (c: Buffer) => {
-          n += c.length;
-          if (n <= maxBytes) chunks.push(c);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
+    const headers = { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+    const onRes = (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let n = 0;
+      res.on('data', (c: Buffer) => {
+        n += c.length;
+        if (n <= maxBytes) chunks.push(c);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    };
+    const req = socket
+      ? httpRequest({ host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: 'GET', headers, timeout: timeoutMs, createConnection: () => socket }, onRes)
+      : (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, { method: 'GET', headers, timeout: timeoutMs }, onRes);
     req.on('timeout', () => req.destroy(new Error(`GET ${u.pathname}: no answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     req.end();
