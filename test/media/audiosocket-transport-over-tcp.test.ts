@@ -5,6 +5,9 @@ import type { MediaLeg, MediaLegEvents } from '../../engine/src/media/transport.
 import { createSineGenerator, sine, strongestTone } from '../../engine/src/media/signal.js';
 import { audioOf, connectPeer, type AudioSocketPeer } from './support/audiosocket-peer.js';
 
+/** Generous: CI runs this suite on 2 busy cores. */
+const WAIT = { timeout: 10_000, interval: 20 };
+
 const log = createLogger({ level: 'silent' });
 let transport: AudioSocketTransport;
 const peers: AudioSocketPeer[] = [];
@@ -65,7 +68,7 @@ describe('AudioSocket transport over real TCP', () => {
     for (let i = 0; i < 10; i++) p.sendAudio(tone.next(160));
     p.sendDtmf('1');
     p.sendDtmf('#');
-    await vi.waitFor(() => expect(digits).toEqual(['1', '#']));
+    await vi.waitFor(() => expect(digits).toEqual(['1', '#']), WAIT);
     expect(inbound).toHaveLength(10);
     expect(strongestTone(Buffer.concat(inbound), 8000, [440, 1000]).freqHz).toBe(440);
 
@@ -87,7 +90,7 @@ describe('AudioSocket transport over real TCP', () => {
     await p.end();
     expect((await closed).reason).toBe('remote_hangup');
     expect(leg.closed).toBe(true);
-    await vi.waitFor(() => expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 }));
+    await vi.waitFor(() => expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 }), WAIT);
   });
 
   it('an unknown UUID gets a 0xFF error frame and the connection is closed', async () => {

@@ -8,6 +8,9 @@ import type { MediaLeg } from '../../engine/src/media/transport.js';
 import { createRtpPeer, type RtpPeer } from './support/rtp-peer.js';
 import { freeUdpPorts as freePorts } from './support/free-udp-ports.js';
 
+/** Generous: CI runs this suite on 2 busy cores. */
+const WAIT = { timeout: 10_000, interval: 20 };
+
 const log = createLogger({ level: 'silent' });
 let transport: RtpTransport | undefined;
 const peers: RtpPeer[] = [];
@@ -73,8 +76,8 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     leg.events.on('audio', ({ frame }) => heard.push(Buffer.from(frame)));
     for (let n = 1; n <= 10; n++) asterisk.send(n, tone());
     intruder.send(0, Buffer.alloc(160, 0x00));
-    await vi.waitFor(() => expect(heard.length).toBe(10));
-    await vi.waitFor(() => expect(t.legStats('call-1')?.droppedForeign).toBe(1));
+    await vi.waitFor(() => expect(heard.length).toBe(10), WAIT);
+    await vi.waitFor(() => expect(t.legStats('call-1')?.droppedForeign).toBe(1), WAIT);
     expect(strongestTone(ulawToPcm16(Buffer.concat(heard)), 8000, [500, 1000]).freqHz).toBe(500);
 
     // Outbound: 200 ms of µ-law → 10 packets to the locked remote only.
@@ -97,7 +100,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
 
     // Our own packets looped back are dropped.
     asterisk.socket.send(encodeRtp({ payloadType: 0, sequence: 1, timestamp: 1, ssrc: pk[0]!.ssrc }, Buffer.alloc(160)), port, '127.0.0.1');
-    await vi.waitFor(() => expect(t.legStats('call-1')?.droppedOwnSsrc).toBe(1));
+    await vi.waitFor(() => expect(t.legStats('call-1')?.droppedOwnSsrc).toBe(1), WAIT);
     expect(heard).toHaveLength(10);
 
     await leg.close();
@@ -119,7 +122,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     leg.events.on('audio', ({ frame }) => heard.push(frame));
     other.send(0, Buffer.alloc(160, 1));
     asterisk.send(0, Buffer.alloc(160, 2));
-    await vi.waitFor(() => expect(heard).toHaveLength(1));
+    await vi.waitFor(() => expect(heard).toHaveLength(1), WAIT);
     expect(heard[0]![0]).toBe(2);
     expect(t.legStats('call-2')?.droppedForeign).toBe(1);
   });
@@ -144,8 +147,8 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const tsGapMs = ((pk[3]!.timestamp - pk[2]!.timestamp) >>> 0) / 8;
     const wallGapMs = arrivals[3]! - arrivals[2]!;
     expect(tsGapMs).toBeGreaterThan(180);
-    // Functional tolerance: the timestamp follows the pacing clock within two frames.
-    expect(Math.abs(tsGapMs - wallGapMs)).toBeLessThanOrEqual(40);
+    // Functional tolerance (the test process shares 2 busy cores): the timestamp follows the pacing clock.
+    expect(Math.abs(tsGapMs - wallGapMs)).toBeLessThanOrEqual(100);
   });
 
   it('reordered packets come out in order; a lost one becomes a µ-law silence frame', async () => {
@@ -158,7 +161,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const heard: number[] = [];
     leg.events.on('audio', ({ frame }) => heard.push(frame[0]!));
     for (const n of [0, 2, 1, 3, 5, 6]) asterisk.send(n, Buffer.alloc(160, n + 1));
-    await vi.waitFor(() => expect(heard).toEqual([1, 2, 3, 4, 0xff, 6, 7]));
+    await vi.waitFor(() => expect(heard).toEqual([1, 2, 3, 4, 0xff, 6, 7]), WAIT);
     expect(t.legStats('call-3')).toMatchObject({ lost: 1, reordered: 1 });
   });
 
@@ -176,7 +179,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     asterisk.send(1, ev(5, true), { pt: 101 });
     asterisk.socket.send(encodeRtp({ payloadType: 101, sequence: 53517, timestamp: 320, ssrc: 0x171ddb4f }, ev(5, true)), portOf(pending.externalMedia.external_host), '127.0.0.1');
     asterisk.send(3, ev(11, true), { pt: 101 });
-    await vi.waitFor(() => expect(digits).toEqual(['5', '#']));
+    await vi.waitFor(() => expect(digits).toEqual(['5', '#']), WAIT);
   });
 
   it('ten concurrent legs echoing: each peer hears only its own tone; stop() frees every port', async () => {

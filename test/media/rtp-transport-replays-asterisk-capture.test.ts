@@ -5,6 +5,9 @@ import { createRtpTransport, type RtpTransport } from '../../engine/src/media/rt
 import { hasFixtures, noticeIfMissing, readFixture } from '../support/shared-fixtures.js';
 import { freeUdpPorts } from './support/free-udp-ports.js';
 
+/** Generous: CI runs this suite on 2 busy cores. */
+const WAIT = { timeout: 10_000, interval: 20 };
+
 noticeIfMissing();
 
 let transport: RtpTransport | undefined;
@@ -38,7 +41,7 @@ describe.skipIf(!hasFixtures)('RTP transport fed the datagrams Asterisk 22 Unica
         for (const d of datagrams.slice(i, i + 50)) asterisk.send(d, port, '127.0.0.1');
         await sleep(5);
       }
-      await vi.waitFor(() => expect(sizes).toHaveLength(1202));
+      await vi.waitFor(() => expect(sizes).toHaveLength(1202), WAIT);
       expect(sizes.filter((n) => n !== 160)).toEqual([149, 136]);
       expect(transport.legStats('replay')).toMatchObject({ packetsIn: 1202, lost: 0, late: 0, droppedForeign: 0 });
     } finally {
