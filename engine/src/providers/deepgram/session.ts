@@ -149,7 +149,8 @@ export class DeepgramAgentSession implements ProviderSession {
   }
 
   async say(text: string): Promise<void> {
-    if (!this.applied || this.closing) return;
+    if (this.closing) return;
+    if (!this.applied || this.failed || !this.agent?.isConnected()) throw new Error('Deepgram Agent: cannot speak, the connection is not open');
     await new Promise<void>((resolve) => {
       this.sayWaiters.push(resolve);
       this.agent?.send(JSON.stringify({ type: 'InjectAgentMessage', message: text }));

@@ -107,7 +107,8 @@ export class OpenAIRealtimeSession implements ProviderSession {
   }
 
   async say(text: string): Promise<void> {
-    if (!this.ready || this.closing) return;
+    if (this.closing) return;
+    if (!this.ready || this.failed || this.rt?.socket.readyState !== 1) throw new Error('OpenAI Realtime: cannot speak, the connection is not open');
     if (this.activeResponse) this.cancelActive();
     await new Promise<void>((resolve) => {
       this.sayDone.push(resolve);
