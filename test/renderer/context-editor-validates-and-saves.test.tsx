@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { ContextsPage } from '../../renderer/src/pages/ContextsPage';
 import type { ContextInput } from '../../renderer/src/api/contract';
 import { FakeClient } from './support/fake-client';
@@ -15,7 +15,11 @@ function engineWithConfig() {
   let view = configView();
   const client = new FakeClient()
     .handle('config.get', () => view)
-    .handle('config.validateContext', () => ({ ok: true as const }))
+    .handle('config.validateContext', ({ name, context }) =>
+      context.provider === 'deepgrm'
+        ? { ok: false as const, issues: [{ path: `contexts.${name}.provider`, message: '"deepgrm" is not a provider or pipeline (have: echo, local_hybrid)' }] }
+        : { ok: true as const },
+    )
     .handle('config.saveContext', ({ name, context, renameFrom }) => {
       if (context.provider === 'deepgrm') {
         return { ok: false as const, issues: [{ path: `contexts.${name}.provider`, message: '"deepgrm" is not a provider or pipeline (have: echo, local_hybrid)' }] };
@@ -96,5 +100,27 @@ describe('Contexts editor', () => {
     expect(client.callsOf('config.deleteContext')).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: 'Really delete “sales”' }));
     await waitFor(() => expect(client.callsOf('config.deleteContext')).toEqual([{ name: 'sales' }]));
+  });
+
+  it('a config reload keeps unsaved edits and says the file changed; an untouched form follows the file', async () => {
+    let greeting = 'Hi, sales here.';
+    const client = new FakeClient()
+      .handle('config.get', () => configView({ contexts: [{ name: 'sales', greeting, tools: [] }] }))
+      .handle('config.validateContext', () => ({ ok: true as const }));
+    const r = renderWithStores(<ContextsPage selected="sales" />, client);
+    const field = (await screen.findByLabelText('Greeting')) as HTMLTextAreaElement;
+    greeting = 'Edited on disk';
+    await act(async () => {
+      client.emit({ type: 'config.reloaded', at: 'now', path: '/etc/aava/ai-agent.yaml' });
+      await r.stores.config.getState().load();
+    });
+    expect(field.value).toBe('Edited on disk');
+    fireEvent.change(field, { target: { value: 'My unsaved words' } });
+    greeting = 'Edited on disk again';
+    await act(async () => {
+      await r.stores.config.getState().load();
+    });
+    expect(field.value).toBe('My unsaved words');
+    expect(screen.getByText(/changed in the config file while you were editing/)).toBeTruthy();
   });
 });

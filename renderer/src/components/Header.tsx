@@ -1,5 +1,6 @@
 import { useApp } from '../stores/react';
 import { selectStatus } from '../stores/health';
+import { selectActiveCount } from '../stores/calls';
 import { hrefFor } from './router';
 import { formatDuration } from './format';
 
@@ -10,6 +11,10 @@ export function Header() {
   const status = useApp('health', selectStatus);
   const health = useApp('health', (s) => s.health.data);
   const conn = useApp('health', (s) => s.connection);
+  // Live from call events; /health's count only refreshes on a poll.
+  const active = useApp('calls', selectActiveCount);
+  const loaded = useApp('calls', (s) => s.list.data !== undefined);
+  const activeCalls = loaded ? active : (health?.active_calls ?? 0);
   return (
     <header className="app-header">
       <div className="brand">AAVA Desktop</div>
@@ -22,7 +27,7 @@ export function Header() {
           <>
             <span>ARI {health.ari_connected ? 'connected' : 'disconnected'}</span>
             <span>
-              <span className="num">{health.active_calls}</span> active call{health.active_calls === 1 ? '' : 's'}
+              <span className="num" data-testid="header-active-calls">{activeCalls}</span> active call{activeCalls === 1 ? '' : 's'}
             </span>
             <span className="muted">up {formatDuration(health.uptime_seconds)}</span>
           </>

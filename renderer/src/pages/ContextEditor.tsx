@@ -23,18 +23,30 @@ function FieldIssues({ id, issues }: { id: string; issues: ConfigIssue[] | undef
 export function ContextEditor({ config, original }: { config: ConfigView; original: string | undefined }) {
   const stores = useStores();
   const ctxView = config.contexts.find((c) => c.name === original);
-  const initial = useMemo(() => formFrom(ctxView), [ctxView]);
+  // Keyed on content: a config reload that leaves this context as it was changes nothing here.
+  const initialKey = JSON.stringify(formFrom(ctxView));
+  const initial = useMemo(() => JSON.parse(initialKey) as ContextForm, [initialKey]);
   const [form, setForm] = useState<ContextForm>(initial);
   const [issues, setIssues] = useState<ConfigIssue[]>([]);
   const [error, setError] = useState<ApiError | undefined>();
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | 'deleting'>('idle');
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [changedOnDisk, setChangedOnDisk] = useState(false);
   const promptRef = useRef<HTMLTextAreaElement>(null);
+  const reqSeq = useRef(0);
+  const prevInitial = useRef(initial);
+  const formRef = useRef(form);
+  formRef.current = form;
   useEffect(() => {
-    setForm(initial);
-    setIssues([]);
-    setError(undefined);
-    setConfirmDelete(false);
+    const prev = prevInitial.current;
+    prevInitial.current = initial;
+    if (prev === initial) return;
+    // The file changed underneath (our own save, another editor, a reload): adopt it unless the user has other unsaved edits.
+    const f = formRef.current;
+    if (sameForm(f, initial) || sameForm(f, prev)) {
+      setForm(initial);
+      setChangedOnDisk(false);
+    } else setChangedOnDisk(true);
   }, [initial]);
 
   const dirty = !sameForm(form, initial);
@@ -45,10 +57,12 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
   useEffect(() => {
     if (!dirty || !nameOk) return undefined;
     const t = setTimeout(() => {
+      const seq = ++reqSeq.current;
       void stores.config
         .getState()
         .validate(form.name, toInput(form))
         .then((r) => {
+          if (seq !== reqSeq.current) return; // a newer validate or save answered already
           setIssues(r.ok ? [] : r.issues);
           setError(r.ok ? undefined : r.error && r.issues.length === 0 ? r.error : undefined);
         });
@@ -70,10 +84,12 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
 
   const save = async () => {
     setStatus('saving');
+    ++reqSeq.current;
     const r = await stores.config.getState().save(form.name, toInput(form), original);
     if (r.ok) {
       setIssues([]);
       setError(undefined);
+      setChangedOnDisk(false);
       setStatus('saved');
       if (form.name !== original) navigate('contexts', form.name);
     } else {
@@ -207,11 +223,24 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
         </div>
       )}
       <ErrorNotice error={error} what="Saving the context" />
+      {changedOnDisk && (
+        <div className="notice notice-info" role="status">
+          This context changed in the config file while you were editing. Save to keep your version, or Discard changes to load the file’s.
+        </div>
+      )}
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={!dirty || !nameOk || nameTaken || status === 'saving'}>
           {status === 'saving' ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" className="btn" disabled={!dirty} onClick={() => setForm(initial)}>
+        <button
+          type="button"
+          className="btn"
+          disabled={!dirty}
+          onClick={() => {
+            setForm(initial);
+            setChangedOnDisk(false);
+          }}
+        >
           Discard changes
         </button>
         <button

@@ -3,7 +3,7 @@ import type { CallListFilter, CallOutcome } from '../api/contract';
 import { useApp, useStores } from '../stores/react';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { CallDetailView } from '../components/CallDetailView';
-import { elapsedSec, formatCaller, formatDateTime, formatDuration, formatMs } from '../components/format';
+import { elapsedSec, formatCaller, formatDateTime, formatDuration, formatMs, formatShortDateTime } from '../components/format';
 import { hrefFor, navigate } from '../components/router';
 
 const OUTCOMES: CallOutcome[] = ['completed', 'transferred', 'caller_hangup', 'agent_hangup', 'error', 'no_input_timeout'];
@@ -121,10 +121,10 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
                 <th scope="col">Started</th>
                 <th scope="col">Caller</th>
                 <th scope="col">Context</th>
-                <th scope="col">Provider</th>
+                <th scope="col" className="opt">Provider</th>
                 <th scope="col">Duration</th>
-                <th scope="col">Turns</th>
-                <th scope="col">Last turn</th>
+                <th scope="col" className="opt">Turns</th>
+                <th scope="col" className="opt">Last turn</th>
                 <th scope="col">Outcome</th>
               </tr>
             </thead>
@@ -132,16 +132,16 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
               {rows.map((c) => (
                 <tr key={c.id} className={c.id === detailId ? 'selected' : ''} onClick={() => navigate('history', c.id)} aria-selected={c.id === detailId}>
                   <td>
-                    <a href={hrefFor('history', c.id)} onClick={(e) => e.stopPropagation()}>
-                      {formatDateTime(c.startedAt)}
+                    <a href={hrefFor('history', c.id)} onClick={(e) => e.stopPropagation()} title={formatDateTime(c.startedAt)}>
+                      {formatShortDateTime(c.startedAt)}
                     </a>
                   </td>
                   <td>{formatCaller(c.callerName, c.callerNumber)}</td>
                   <td>{c.context}</td>
-                  <td>{c.provider}</td>
+                  <td className="opt">{c.provider}</td>
                   <td className="num">{c.endedAt ? formatDuration(elapsedSec(c.startedAt, c.endedAt, Date.now())) : 'live'}</td>
-                  <td className="num">{c.turns}</td>
-                  <td className="num">{formatMs(c.lastTurnLatencyMs)}</td>
+                  <td className="num opt">{c.turns}</td>
+                  <td className="num opt">{formatMs(c.lastTurnLatencyMs)}</td>
                   <td>{c.outcome ? <span className={`badge outcome-${c.outcome}`}>{c.outcome.replace(/_/g, ' ')}</span> : <span className="badge state-listening">in progress</span>}</td>
                 </tr>
               ))}

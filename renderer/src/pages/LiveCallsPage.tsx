@@ -31,7 +31,7 @@ function CallRow({ call, selected }: { call: CallSummary; selected: boolean }) {
       </td>
       <td>{call.context}</td>
       <td>{call.provider}</td>
-      <td>{call.transport}</td>
+      <td className="opt">{call.transport}</td>
       <td>
         <StateBadge state={call.state} />
       </td>
@@ -141,20 +141,20 @@ export function LiveCallsPage({ selectedId }: { selectedId?: string | undefined 
         <div className="table-frame calls-frame">
           <table className="data-table calls-table">
             <colgroup>
-              <col style={{ width: '24%' }} />
-              <col style={{ width: '13%' }} />
-              <col style={{ width: '15%' }} />
-              <col style={{ width: '12%' }} />
-              <col style={{ width: '13%' }} />
-              <col style={{ width: '10%' }} />
-              <col style={{ width: '13%' }} />
+              <col className="c-caller" />
+              <col className="c-context" />
+              <col className="c-provider" />
+              <col className="c-transport opt" />
+              <col className="c-state" />
+              <col className="c-duration" />
+              <col className="c-latency" />
             </colgroup>
             <thead>
               <tr>
                 <th scope="col">Caller</th>
                 <th scope="col">Context</th>
                 <th scope="col">Provider</th>
-                <th scope="col">Transport</th>
+                <th scope="col" className="opt">Transport</th>
                 <th scope="col">State</th>
                 <th scope="col">Duration</th>
                 <th scope="col">Last turn</th>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApp, useStores } from '../stores/react';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { SyncProgressBar } from '../components/SyncProgressBar';
-import { formatDateTime, formatDuration } from '../components/format';
+import { formatDateTime, formatDuration, formatShortDateTime } from '../components/format';
 import { hrefFor, navigate } from '../components/router';
 import { RecordingReview } from './recordings/RecordingReview';
 import { SentimentBadge, StatusBadge, directionLabel } from './recordings/badges';
@@ -80,11 +80,11 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
             <thead>
               <tr>
                 <th scope="col">Date</th>
-                <th scope="col">Direction</th>
+                <th scope="col" className="opt">Direction</th>
                 <th scope="col">From</th>
                 <th scope="col">To</th>
                 <th scope="col">Duration</th>
-                <th scope="col">Sentiment</th>
+                <th scope="col" className="opt">Sentiment</th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -92,15 +92,15 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
               {rows.map((r) => (
                 <tr key={r.id} className={r.id === detailId ? 'selected' : ''} onClick={() => navigate('recordings', r.id)} aria-selected={r.id === detailId}>
                   <td>
-                    <a href={hrefFor('recordings', r.id)} onClick={(e) => e.stopPropagation()} title={r.name}>
-                      {r.startedAt ? formatDateTime(r.startedAt) : r.name}
+                    <a href={hrefFor('recordings', r.id)} onClick={(e) => e.stopPropagation()} title={`${r.name}${r.startedAt ? ` · ${formatDateTime(r.startedAt)}` : ''}`}>
+                      {r.startedAt ? formatShortDateTime(r.startedAt) : r.name}
                     </a>
                   </td>
-                  <td>{directionLabel(r.direction)}</td>
+                  <td className="opt">{directionLabel(r.direction)}</td>
                   <td>{r.source ?? '—'}</td>
                   <td>{r.destination ?? '—'}</td>
                   <td className="num">{formatDuration(r.durationSec)}</td>
-                  <td>
+                  <td className="opt">
                     <SentimentBadge label={r.sentiment} score={r.sentimentScore} />
                   </td>
                   <td>

@@ -1,0 +1,160 @@
+/**
+ * The dashboard in Debian chromium against a real engine (serve's HTTP/WS on
+ * port 0) with the fake Asterisk and the echo provider: a call shows up live
+ * with its transcript, ends and lands in History; a greeting edited in the
+ * Contexts page is written to the YAML (comments kept) and the next call uses
+ * it; a bad provider value shows the inline validation error with its path.
+ */
+import { FakeAsterisk, concatPcm, silence, tone, until } from '../fakes/asterisk/index.js';
+import { buildDashboard, removeDashboards } from './support/dashboard.js';
+import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
+import { startEngine, type RunningEngine } from './support/engine.js';
+
+if (!hasChromium) console.warn('[notice] /usr/bin/chromium not installed: dashboard e2e skipped (apt-get install chromium)');
+
+function configYaml(ariPort: number): string {
+  const rtp = 40000 + Math.floor(Math.random() * 15000);
+  return `# e2e config — this comment must survive a save from the dashboard
+default_provider: echo
+
+asterisk:
+  host: 127.0.0.1
+  port: ${ariPort}
+  username: aiagent
+  password: aiagentpass   # fake Asterisk user
+  app_name: asterisk-ai-voice-agent
+
+audio_transport: audiosocket
+audiosocket:
+  host: 127.0.0.1
+  advertise_host: 127.0.0.1
+  port: 0
+external_media:
+  rtp_host: 127.0.0.1
+  advertise_host: 127.0.0.1
+  port_range: "${rtp}-${rtp + 19}"
+
+# Contexts: the sales greeting is edited by the test
+contexts:
+  default:
+    tools: [transfer, hangup]
+  sales:
+    greeting: "Thanks for calling sales." # inline comment on the greeting
+    tools: [transfer]
+    destination: "7001"
+
+providers:
+  echo:
+    type: echo   # no API key needed
+    tone_ms: 200
+
+tools:
+  transfer:
+    destinations:
+      operator: { type: extension, target: "100" }
+`;
+}
+
+describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, validation', () => {
+  let fake: FakeAsterisk;
+  let eng: RunningEngine;
+  let b: BrowserSession;
+
+  beforeAll(async () => {
+    const dash = await buildDashboard();
+    fake = await new FakeAsterisk().start();
+    eng = await startEngine({ configText: configYaml(fake.port), dashboardDir: dash });
+    b = await openBrowser();
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await eng?.stop();
+    await fake?.stop();
+    removeDashboards();
+  });
+
+  it('a call placed through the fake appears in Live calls with its transcript, ends, and appears in History', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/calls`);
+    await page.getByText('No active calls.').waitFor();
+    await until(() => eng.engine.health().ari_connected, 'engine connected to the fake ARI', 10_000);
+    await page.getByTestId('header-status').filter({ hasText: /Healthy|Degraded/ }).waitFor();
+
+    const caller = fake.injectCall({
+      callerName: 'Ada Lovelace',
+      callerNumber: '7175882255',
+      vars: { AI_CONTEXT: 'sales' },
+      audio: concatPcm([silence(400), tone(1000, 600), silence(600)]),
+    });
+    const row = page.locator('table.calls-table tbody tr', { hasText: 'Ada Lovelace (7175882255)' });
+    await row.waitFor();
+    await row.getByRole('link').click();
+    const panel = page.getByRole('region', { name: 'Ada Lovelace (7175882255)' });
+    const liveTranscript = panel.getByRole('list', { name: 'Transcript' });
+    await liveTranscript.getByText('Thanks for calling sales.', { exact: true }).waitFor();
+    await liveTranscript.getByText('(600 ms of speech)', { exact: true }).waitFor({ timeout: 15_000 });
+    await panel.getByRole('img', { name: /^Turn 1: \d+ ms to first audio$/ }).waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('sales');
+    expect(await row.locator('td').nth(2).textContent()).toBe('echo');
+    await screenshot(page, 'live-calls-with-call');
+
+    caller.hangup();
+    await row.and(page.locator('tr.ended')).waitFor();
+    await page.getByRole('link', { name: 'History' }).click();
+    const hrow = page.locator('.history-page tbody tr', { hasText: 'Ada Lovelace (7175882255)' });
+    await hrow.waitFor();
+    expect(await hrow.locator('.badge').textContent()).toBe('caller hangup');
+    await hrow.getByRole('link').click();
+    const detail = page.getByRole('region', { name: 'Call detail' });
+    const transcript = detail.getByRole('list', { name: 'Transcript' });
+    await transcript.getByText('Thanks for calling sales.', { exact: true }).waitFor();
+    await transcript.getByText('(600 ms of speech)', { exact: true }).waitFor();
+    await screenshot(page, 'history-detail');
+    expect(b.errors).toEqual([]);
+  });
+
+  it('editing the sales greeting rewrites the YAML (comments kept) and the next call greets with it', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/contexts/sales`);
+    const greeting = page.getByLabel('Greeting');
+    await expect.poll(() => greeting.inputValue()).toBe('Thanks for calling sales.');
+    await greeting.fill('Welcome to ACME sales, how can we help?');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`Saved to ${eng.configPath}`).waitFor();
+    const yaml = eng.readConfig();
+    expect(yaml).toContain('greeting: "Welcome to ACME sales, how can we help?" # inline comment on the greeting');
+    expect(yaml).toContain('# e2e config — this comment must survive a save from the dashboard');
+    expect(yaml).toContain('# Contexts: the sales greeting is edited by the test');
+    expect(yaml).toMatch(/password: aiagentpass +# fake Asterisk user/);
+    expect(yaml).toMatch(/type: echo +# no API key needed/);
+    await screenshot(page, 'contexts-saved');
+
+    // The engine reloads; the next call uses the new greeting.
+    await until(() => eng.engine.ctx.config.current().contexts.sales?.greeting === 'Welcome to ACME sales, how can we help?', 'config reloaded', 10_000);
+    await page.goto(`${eng.url}#/calls`);
+    const caller = fake.injectCall({ callerName: 'Grace Hopper', callerNumber: '2125550100', vars: { AI_CONTEXT: 'sales' }, audio: silence(300) });
+    const row = page.locator('table.calls-table tbody tr', { hasText: 'Grace Hopper' });
+    await row.getByRole('link').click();
+    await page.getByRole('region', { name: 'Grace Hopper (2125550100)' }).getByRole('list', { name: 'Transcript' }).getByText('Welcome to ACME sales, how can we help?', { exact: true }).waitFor();
+    caller.hangup();
+    await row.and(page.locator('tr.ended')).waitFor();
+  });
+
+  it('a bad provider value shows the inline validation error with the YAML path, and nothing is written', async () => {
+    const { page } = b;
+    const before = eng.readConfig();
+    await page.goto(`${eng.url}#/contexts/sales`);
+    const provider = page.getByLabel('Provider or pipeline');
+    await provider.fill('deepgrm');
+    // Live validation (config.validateContext) names the path before Save.
+    const issue = page.locator('#ctx-provider-issues li');
+    await issue.waitFor();
+    expect(await issue.textContent()).toBe('contexts.sales.provider: "deepgrm" is not a provider or pipeline (have: echo)');
+    expect(await provider.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#ctx-provider-issues li').waitFor();
+    expect(eng.readConfig()).toBe(before);
+    await screenshot(page, 'contexts-validation-error');
+  });
+});
