@@ -88,6 +88,27 @@ describe('recordings sync from a FreePBX over ARI', () => {
     expect(health.recordings).toMatchObject({ enabled: false, last_result: 'ok', last_sync_at: third.finishedAt });
   });
 
+  it('leaves a call that is still being recorded (WAV sizes not written yet) for the next sync', async () => {
+    const name = freepbxName(900);
+    const final = toneWav(900, 300);
+    const growing = Buffer.from(final);
+    growing.writeUInt32LE(0, 4); // Asterisk writes RIFF and data sizes when it closes the file
+    growing.writeUInt32LE(0, 40);
+    server.add(name, growing);
+    await service.sync();
+    const row = (await service.handlers!['recordings.list']!({})).find((r) => r.name === name)!;
+    expect(row.status).toBe('pending');
+    expect(row.statusReason).toMatch(/still being recorded/);
+    expect(service.resolveMedia!(`recordings/${row.id}/audio`)).toBeUndefined();
+
+    server.add(name, final); // MixMonitor closed the file
+    const next = await service.sync();
+    expect(next.downloaded).toBe(1);
+    const done = (await service.handlers!['recordings.list']!({})).find((r) => r.name === name)!;
+    expect(done).toMatchObject({ status: 'downloaded', sizeBytes: final.length });
+    expect(done.statusReason).toBeUndefined();
+  });
+
   it('runs Sync now and a concurrent trigger as one job, and serves the audio as media', async () => {
     const [a, b] = await Promise.all([service.sync(), service.handlers!['recordings.syncNow']!(undefined)]);
     expect(a).toBe(b);

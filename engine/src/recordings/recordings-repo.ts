@@ -166,6 +166,20 @@ export class RecordingsRepo {
     return this.summary(id)!;
   }
 
+  /** Listed but not final yet (still recording): a row without a file, fetched again next time. */
+  savePending(id: string, name: string, parsed: ParsedRecordingName, format: string, reason: string, now = Date.now()): RecordingSummary {
+    const f = parsed.freepbx;
+    this.db
+      .prepare(
+        `INSERT INTO recordings (id, name, direction, source, destination, started_at, unique_id, format, status, status_reason, updated_at, call_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET status = CASE WHEN recordings.file_path IS NULL THEN 'pending' ELSE recordings.status END,
+           status_reason = excluded.status_reason, updated_at = excluded.updated_at`,
+      )
+      .run(id, name, f?.direction ?? null, f?.source ?? null, f?.destination ?? null, f?.startedAtMs ?? null, f?.uniqueId ?? null, format, reason, now, this.linkCallId(f?.uniqueId));
+    return this.summary(id)!;
+  }
+
   summary(id: string): RecordingSummary | undefined {
     const row = this.db.prepare(`SELECT ${SUMMARY_COLS} FROM recordings r LEFT JOIN recording_analysis a ON a.recording_id = r.id WHERE r.id = ?`).get(id) as RecordingRow | undefined;
     return row ? toSummary(row) : undefined;

@@ -9,6 +9,7 @@ import type { RecordingsSettingsView } from '../api/recordings.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { AriEndpoint } from './ari-recordings-client.js';
 import type { RecordingsRepo } from './recordings-repo.js';
+import { registerSecretValue } from '../observability/logger.js';
 
 export const PASSWORD_SECRET = 'RECORDINGS_ARI_PASSWORD';
 export const SETTINGS_KEY = 'recordings.settings';
@@ -49,6 +50,7 @@ export function settingsView(s: EffectiveSettings): RecordingsSettingsView {
 }
 
 export function endpointOf(s: Pick<EffectiveSettings, 'host' | 'port' | 'tls' | 'username' | 'password' | 'trustFingerprint'>): AriEndpoint {
+  registerSecretValue(s.password); // scrubbed from every log line, whatever key it hides under
   const e: AriEndpoint = { host: s.host, port: s.port, tls: s.tls, username: s.username, password: s.password };
   if (s.tls && s.trustFingerprint) e.trustFingerprint = s.trustFingerprint;
   return e;

@@ -163,6 +163,16 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
           verified = verifyDownload(body, res.bytes, r.format);
           if (!verified.ok) reason = downloadFailureReason(200, undefined, verified.message);
         }
+        if (verified && !verified.ok && verified.code === 'in_progress') {
+          // Not an error: fetch it again once Asterisk has closed the file.
+          await fh.close();
+          closed = true;
+          await unlink(tmp).catch(() => undefined);
+          summary.skipped++;
+          hooks.count?.('skipped');
+          hooks.recording?.(repo.savePending(id, r.name, parsedName, r.format, 'still being recorded; fetched again by the next sync'));
+          return;
+        }
         if (reason || !verified || !verified.ok) {
           await fh.close();
           closed = true;

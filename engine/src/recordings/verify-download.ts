@@ -7,7 +7,9 @@ import { parseWavHeader, WavError, type WavInfo } from '../media/wav.js';
 
 export type VerifyFailure =
   | { ok: false; code: 'json_error'; message: string; serverMessage?: string }
-  | { ok: false; code: 'empty' | 'too_small' | 'bad_wav' | 'length_mismatch' | 'too_large'; message: string };
+  | { ok: false; code: 'empty' | 'too_small' | 'bad_wav' | 'length_mismatch' | 'too_large'; message: string }
+  /** Asterisk writes the WAV sizes when it closes the file: zero sizes with audio after them = still recording. */
+  | { ok: false; code: 'in_progress'; message: string };
 
 export type VerifyResult =
   | { ok: true; kind: 'wav'; info: WavInfo; analyzable: boolean; unsupportedReason?: string }
@@ -68,6 +70,10 @@ export function verifyDownload(head: Buffer, totalBytes: number, format: string)
   const declared = head.readUInt32LE(info.dataOffset - 4);
   if (declared !== 0xffffffff && declared !== 0 && info.dataOffset + declared > totalBytes) {
     return { ok: false, code: 'length_mismatch', message: `the WAV header announces ${declared} data bytes but only ${totalBytes - info.dataOffset} arrived` };
+  }
+  const riffSize = head.readUInt32LE(4);
+  if ((declared === 0 || riffSize === 0) && totalBytes > info.dataOffset) {
+    return { ok: false, code: 'in_progress', message: 'the WAV header is not final yet (the call is still being recorded)' };
   }
   if (info.blockAlign > 0 && info.dataBytes % info.blockAlign !== 0 && info.audioFormat === 1) {
     return { ok: false, code: 'length_mismatch', message: `${info.dataBytes} data bytes is not a whole number of ${info.blockAlign}-byte frames` };
