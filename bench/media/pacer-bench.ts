@@ -20,6 +20,8 @@ export interface PacerBenchRow {
   cpuPct: number;
   /** 1-minute load average at the end (other processes compete for the 2 cores). */
   loadAvg1m: number;
+  /** RSS growth per leg (both ends in this process: transport leg + peer socket), KiB. */
+  rssPerLegKiB: number;
 }
 
 export async function benchPacer(legs: number, seconds: number): Promise<PacerBenchRow> {
@@ -36,6 +38,7 @@ export async function benchPacer(legs: number, seconds: number): Promise<PacerBe
     scheduler,
   });
   await t.start();
+  const rssBefore = process.memoryUsage().rss;
   const clients: Socket[] = [];
   const second = sine({ freqHz: 440, sampleRate: 8000, ms: 1000 });
   try {
@@ -52,6 +55,7 @@ export async function benchPacer(legs: number, seconds: number): Promise<PacerBe
         return p.connected;
       }),
     );
+    const rssPerLegKiB = (process.memoryUsage().rss - rssBefore) / legs / 1024;
     lateness.length = 0;
     const cpu = cpuMeter();
     const t0 = performance.now();
@@ -75,6 +79,7 @@ export async function benchPacer(legs: number, seconds: number): Promise<PacerBe
       framesPerLegPerSec: round(lateness.length / legs / wall, 1),
       cpuPct: round(cpuPct, 1),
       loadAvg1m: round(loadavg()[0] ?? 0, 2),
+      rssPerLegKiB: round(rssPerLegKiB, 1),
     };
   } finally {
     for (const c of clients) c.destroy();

@@ -167,6 +167,16 @@ describe('AudioSocket transport over real TCP', () => {
     expect(transport.health().listening).toBe(false);
   });
 
+  it('a port already in use fails start() with the address in the error and in health()', async () => {
+    transport = make();
+    await transport.start();
+    const second = make({ port: transport.port });
+    await expect(second.start()).rejects.toThrow(`audiosocket: cannot listen on 127.0.0.1:${transport.port}: EADDRINUSE`);
+    expect(second.health()).toMatchObject({ listening: false, reason: `cannot listen on 127.0.0.1:${transport.port}: EADDRINUSE` });
+    await expect(second.allocate('x')).rejects.toThrow(/allocate\(\) before start\(\)/);
+    await second.stop();
+  });
+
   it('ten concurrent legs echoing their caller: each caller hears only its own tone', async () => {
     transport = make({ underrun: 'nothing', prebufferMs: 20 });
     await transport.start();

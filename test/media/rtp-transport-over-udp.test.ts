@@ -53,6 +53,12 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     expect(t.stats().ports).toBe(1);
   });
 
+  it('rejects an invalid port range naming the config key', () => {
+    expect(() => createRtpTransport({ host: '127.0.0.1', advertiseHost: '127.0.0.1', portRange: { start: 18099, end: 18080 }, jitterBufferMs: 40, prebufferMs: 40, log })).toThrow(
+      'external_media.port_range: 18099–18080 is not a valid port range (1–65535, start ≤ end)',
+    );
+  });
+
   it('reports exhaustion clearly', async () => {
     const range = await freePorts(2);
     const t = await make(range);
