@@ -21,7 +21,7 @@ import { acquireSingleInstance, focusWindow } from './single-instance.js';
 import { buildCsp, socketOrigin } from './security.js';
 import { installSessionPolicy } from './session-policy.js';
 import { registerInvokeHandler, forwardEvents } from './ipc.js';
-import { SafeStorageSecretStore } from './secrets/safe-storage-store.js';
+import { SafeStorageSecretStore, SecretStoreUnavailableError } from './secrets/safe-storage-store.js';
 import { PrefsFile, type NotificationKind } from './prefs.js';
 import { NotificationPolicy, CallCounter, type DesktopNotification } from './notifications.js';
 import { buildMenuTemplate } from './menu.js';
@@ -156,7 +156,9 @@ function openSecretStore(dataDir: string): SecretStore {
     if (store.weakBackend) log.warn('no OS keyring found (safeStorage backend "basic_text"): secrets are only obfuscated');
     return store;
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'OS keychain unavailable; using the 0600 file secret store');
+    // A corrupt keychain file is a start-up error (named); only a missing OS encryption falls back.
+    if (!(err instanceof SecretStoreUnavailableError)) throw err;
+    log.warn({ err: err.message }, 'OS keychain unavailable; using the 0600 file secret store');
     return new FileSecretStore(join(dataDir, 'secrets.json'));
   }
 }

@@ -26,11 +26,12 @@ const CONFIG = [
 let dir: string;
 let stub: typeof Stub;
 
-async function bootMain(configText: string): Promise<void> {
+async function bootMain(configText: string, before?: () => void): Promise<void> {
   vi.resetModules();
   // the very module main.ts receives for `electron`
   stub = (await import('electron')) as unknown as typeof Stub;
   stub.resetStub();
+  if (dir) rmSync(dir, { recursive: true, force: true }); // a previous boot in the same test
   dir = mkdtempSync(join(tmpdir(), 'aava-main-'));
   mkdirSync(join(dir, 'renderer'));
   stub.app.userDataDir = join(dir, 'userData');
@@ -38,6 +39,7 @@ async function bootMain(configText: string): Promise<void> {
   vi.stubEnv('AI_AGENT_CONFIG', join(dir, 'ai-agent.yaml'));
   vi.stubEnv('AI_ENGINE_DATA_DIR', join(dir, 'data'));
   vi.stubEnv('AAVA_LOG_LEVEL', 'fatal');
+  before?.();
   await import('../../electron/main.js');
   await vi.waitFor(() => expect(stub.BrowserWindow.created.length).toBe(1), { timeout: 15_000, interval: 20 });
 }
@@ -138,5 +140,26 @@ describe('main process', () => {
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
+  });
+
+  it('without OS encryption falls back to the 0600 file store (and /health says so); a corrupt keychain file is a named error', async () => {
+    await bootMain(CONFIG, () => {
+      stub.safeStorage.available = false;
+    });
+    const win = stub.BrowserWindow.created[0]!;
+    const handler = stub.ipcMain.handlers.get('aava:invoke')!;
+    const health = (await handler({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, 'health.get')) as Envelope;
+    expect(health.ok && (health.result as { secret_store: string }).secret_store).toBe('file');
+    await quit();
+
+    await bootMain(CONFIG, () => {
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      writeFileSync(join(dir, 'data', 'secrets.keychain.json'), '{"version":1,');
+    });
+    const win2 = stub.BrowserWindow.created[0]!;
+    expect(win2.loaded).toEqual(['app://local/__startup-error']);
+    const page = await (await stub.protocol.handlers.get('app')!(new Request('app://local/__startup-error'))).text();
+    expect(page).toContain(`${join(dir, 'data', 'secrets.keychain.json')}: keychain secret store is not valid JSON`);
+    await quit();
   });
 });
