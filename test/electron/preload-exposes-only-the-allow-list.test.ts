@@ -52,6 +52,13 @@ describe('preload: window.aava is exactly the PreloadBridge', () => {
     ]);
   });
 
+  it('forwards every contract method and nothing else', async () => {
+    ipcRenderer.invocations.length = 0;
+    for (const m of API_METHOD_NAMES) await bridge.invoke(m, {});
+    for (const m of ['', 'health', 'health.get ', 'HEALTH.GET', 'hasOwnProperty', '__proto__']) await bridge.invoke(m, {});
+    expect(ipcRenderer.invocations.map((i) => i.args[0])).toEqual([...API_METHOD_NAMES]);
+  });
+
   it('delivers events without the IpcRendererEvent, and unsubscribes', () => {
     const got: ApiEvent[] = [];
     const off = bridge.onEvent((e) => got.push(e));
