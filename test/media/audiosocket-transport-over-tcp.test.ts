@@ -110,6 +110,21 @@ describe('AudioSocket transport over real TCP', () => {
     expect(p.received.map((m) => m.type)).toEqual(['error']);
   });
 
+  it('a protocol violation mid-call closes the leg with an error after sending the 0xFF frame', async () => {
+    transport = make({ underrun: 'nothing' });
+    await transport.start();
+    const pending = await transport.allocate('call-bad');
+    const p = await peer(pending.externalMedia.data);
+    const leg = await pending.connected;
+    const closed = nextClosed(leg);
+    p.raw(Buffer.from([0x03, 0x00, 0x02, 0x31, 0x32]));
+    const ev = await closed;
+    expect(ev.reason).toBe('error');
+    expect(ev.error?.message).toMatch(/DTMF frame has 2 bytes/);
+    await p.closed;
+    expect(p.received.at(-1)).toMatchObject({ type: 'error' });
+  });
+
   it('slin16 legs send 0x12 frames of 640 bytes', async () => {
     transport = make({ format: 'slin16', underrun: 'nothing' });
     await transport.start();

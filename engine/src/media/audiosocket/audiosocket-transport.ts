@@ -95,6 +95,14 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
       clearTimeout(uuidTimer);
       uuidTimers.delete(uuidTimer);
     };
+    let lingerTimer: NodeJS.Timeout | undefined;
+    /** Send a last frame and close; destroy if the peer does not close within a second. */
+    const endWith = (frame: Buffer): void => {
+      if (sock.destroyed || sock.writableEnded) return;
+      sock.end(frame);
+      lingerTimer = setTimeout(() => sock.destroy(), 1000);
+      lingerTimer.unref();
+    };
 
     const onMessage = (m: AudioSocketMessage): void => {
       if (!leg) {
@@ -104,7 +112,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
         if (!p) {
           rejected = true;
           log.warn({ uuid: m.uuid }, 'AudioSocket connection for an unknown UUID; sending error and closing');
-          sock.end(encodeError(AS_ERROR_UNKNOWN_UUID));
+          endWith(encodeError(AS_ERROR_UNKNOWN_UUID));
           return;
         }
         pending.delete(m.uuid);
@@ -143,7 +151,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
       const err = parser.push(chunk, onMessage);
       if (err) {
         log.warn({ violation: err.violation, callId: leg?.id }, err.message);
-        if (!sock.destroyed) sock.end(encodeError(AS_ERROR_PROTOCOL));
+        endWith(encodeError(AS_ERROR_PROTOCOL));
         if (leg) void leg.shutdown('error', err);
       }
     });
@@ -153,6 +161,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
     });
     sock.on('close', () => {
       clearUuidTimer();
+      if (lingerTimer) clearTimeout(lingerTimer);
       sockets.delete(sock);
       if (leg) void leg.shutdown('remote_hangup');
     });
@@ -196,8 +205,10 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
           }, 1000);
           t.unref();
           sock.once('close', done);
-          if (why === 'local') sock.end(encodeHangup());
-          else sock.destroy();
+          if (why === 'local') {
+            if (!sock.writableEnded) sock.end(encodeHangup());
+          } else if (!sock.writableEnded) sock.destroy();
+          // else: a final error frame is being flushed; the peer closes or the timer destroys.
         }),
     });
     return leg;
