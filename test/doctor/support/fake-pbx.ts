@@ -80,8 +80,9 @@ const CLI_FILES = [
 
 export const WEBSOCKET_MODULE = 'Module                         Description                              Use Count  Status      Support Level\nres_http_websocket.so          HTTP WebSocket Support                   3          Running              core\n1 modules loaded\n';
 
-export async function startFakePbx(): Promise<FakePbx> {
+export async function startFakePbx(opts: { passwordAuth?: boolean } = {}): Promise<FakePbx> {
   const dir = mkdtempSync(join(tmpdir(), 'aava-doctor-pbx-'));
+  chmodSync(dir, 0o755); // a throwaway non-root login user must reach the stubs and the fake root
   const root = join(dir, 'root');
   const stub = join(dir, 'stub');
   for (const d of ['etc/asterisk', 'var/spool/asterisk/monitor', 'var/lib/asterisk/sounds', 'mnt']) mkdirSync(join(root, d), { recursive: true });
@@ -146,7 +147,7 @@ exec "$@"
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'StrictModes no',
       'UsePAM no',
-      'PasswordAuthentication no',
+      `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`,
       'KbdInteractiveAuthentication no',
       'PubkeyAuthentication yes',
       'PermitRootLogin prohibit-password',
