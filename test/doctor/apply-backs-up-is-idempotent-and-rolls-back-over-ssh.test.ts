@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { readFileSync, existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { readFileSync, existsSync, lstatSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasFixtures, noticeIfMissing, fixturePath } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutBroken, testInputs, ETC_EXTENSIONS, ETC_HTTP, RECORDING } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
-import { runChecks, planFixes, applyFixes, rollbackLast } from '../../engine/src/doctor/doctor-core.js';
+import { runChecks, planFixes, applyFixes, rollbackLast, FixError } from '../../engine/src/doctor/doctor-core.js';
 import { DbApplyLedger } from '../../engine/src/doctor/doctor-store.js';
 import { openDatabase, type Db } from '../../engine/src/store/database.js';
 import type { DoctorInputs } from '../../engine/src/doctor/doctor-inputs.js';
@@ -130,6 +130,23 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor apply / rollback over real 
       for (const log of [sudoLog, pbx.log('asterisk'), pbx.log('fwconsole'), JSON.stringify(r)]) expect(log).not.toContain(SUDO_PASSWORD);
       await rollbackLast(s, inp, new DbApplyLedger(db), target());
       expect(readFileSync(etc('extensions_custom.conf'), 'utf8')).toBe(ETC_EXTENSIONS);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('a failing step stops the apply, names the step, and rollback restores what was already written', async () => {
+    rmSync(join(pbx.root, 'mnt'), { recursive: true, force: true });
+    writeFileSync(join(pbx.root, 'mnt'), 'not a directory');
+    const s = await connect();
+    try {
+      const err = await applyFixes(s, inp, ['http-bind', 'media-dir'], new DbApplyLedger(db), target()).catch((e: unknown) => e as Error);
+      expect(err).toBeInstanceOf(FixError);
+      expect(err.message).toMatch(/media-dir: mkdir -p .* failed \(exit 1\).*Applied so far: http-bind; doctor.rollback restores it/s);
+      expect(readFileSync(etc('http_custom.conf'), 'utf8')).toContain('bindaddr = 0.0.0.0');
+      const rb = await rollbackLast(s, inp, new DbApplyLedger(db), target());
+      expect(rb!.restored).toEqual([etc('http_custom.conf')]);
+      expect(readFileSync(etc('http_custom.conf'), 'utf8')).toBe(ETC_HTTP);
     } finally {
       s.close();
     }

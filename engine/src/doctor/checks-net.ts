@@ -24,6 +24,9 @@ export async function workstationPortChecks(f: PbxFacts, inp: DoctorInputs): Pro
   const tlsPort = f.http?.tlsBound?.port;
   const tlsUsed = inp.ari.scheme === 'https' || !!inp.recordings?.tls;
   if (tlsUsed && f.http?.tlsEnabled && tlsPort && tlsPort !== inp.ari.port) targets.push({ port: tlsPort, label: 'ARI (HTTPS)', needed: true });
+  if (!isLoopback(inp.sshHost) && isLoopback(inp.ari.host)) {
+    out.push(check('ari-address', `The app reaches ARI at ${inp.ari.host}`, 'warn', [{ command: 'asterisk.host (app config)', output: inp.ari.host }], `The PBX is ${inp.sshHost} but the app's ARI host is ${inp.ari.host}: set asterisk.host to the PBX's address (Settings → ARI connection).`));
+  }
   for (const t of targets) {
     const r = await tcpProbe(inp.ari.host, t.port);
     const ev: Evidence = { command: `tcp connect ${inp.ari.host}:${t.port} (from this workstation)`, output: r.ok ? 'connected' : r.error ?? 'failed' };

@@ -46,7 +46,16 @@ export function planFixes(run: DoctorRun, inp: DoctorInputs): { actions: FixActi
   return { actions, plans: actions.filter((a) => a.needed || !isNoop(a)).map(toPlan) };
 }
 
-export class FixError extends Error {}
+export class FixError extends Error {
+  constructor(
+    message: string,
+    /** "unknown-id": the request named a fix that does not exist; "failed": a step failed on the PBX. */
+    readonly kind: 'unknown-id' | 'failed' = 'failed',
+  ) {
+    super(message);
+    this.name = 'FixError';
+  }
+}
 
 function stamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace('.', '');
@@ -82,7 +91,7 @@ export async function applyFixes(
 ): Promise<ApplyResult> {
   const before = await runChecks(shell, inp);
   const { actions } = planFixes(before, inp);
-  for (const id of fixIds) if (!actions.some((a) => a.id === id)) throw new FixError(`unknown fix id "${id}" (have: ${actions.map((a) => a.id).join(', ')})`);
+  for (const id of fixIds) if (!actions.some((a) => a.id === id)) throw new FixError(`unknown fix id "${id}" (have: ${actions.map((a) => a.id).join(', ')})`, 'unknown-id');
   const chosen = actions.filter((a) => fixIds.includes(a.id) && !isNoop(a));
   const batch: ApplyBatch = { host: target.host, port: target.port, rootPrefix: inp.rootPrefix ?? '', appliedAt: now.getTime(), fixIds: [], files: [], undo: [], reload: [] };
   const kinds = new Set<ReloadKind>();

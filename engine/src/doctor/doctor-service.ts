@@ -41,7 +41,7 @@ export function createDoctorService(ctx: EngineContext): EngineService {
     if (err instanceof ApiError) return err;
     if (err instanceof HostKeyError) return new ApiError('conflict', err.message, { path: 'target.acceptHostKey' });
     if (err instanceof CancelledError) return new ApiError('conflict', err.message);
-    if (err instanceof FixError) return new ApiError('bad_request', err.message, { path: 'fixIds' });
+    if (err instanceof FixError) return err.kind === 'unknown-id' ? new ApiError('bad_request', err.message, { path: 'fixIds' }) : new ApiError('internal', err.message);
     const msg = (err as Error).message ?? String(err);
     const path = /^target\.\w+/.exec(msg)?.[0];
     return new ApiError(path ? 'bad_request' : 'internal', msg, path ? { path } : {});
