@@ -33,6 +33,8 @@ export interface AgentFakeConnection {
   url: string;
   headers: Record<string, string | string[] | undefined>;
   received: Json[];
+  /** JSON messages the fake sent. */
+  sent: Json[];
   settings?: Json;
   audioBytes: number;
   /** Binary frames that arrived before SettingsApplied was sent (a protocol violation). */
@@ -106,12 +108,14 @@ export class FakeDeepgramAgent {
   private onConnection(ws: WebSocket, url: string, headers: Record<string, string | string[] | undefined>): void {
     this.sockets.add(ws);
     const send = (e: Json) => {
+      conn.sent.push(e);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
     };
     const conn: AgentFakeConnection = {
       url,
       headers,
       received: [],
+      sent: [],
       audioBytes: 0,
       audioBeforeSettings: 0,
       keepAlives: 0,

@@ -86,6 +86,11 @@ export class FakeDeepgramSpeech {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Cuts every listen socket without a close frame (outage). */
+  dropAll(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     for (const s of this.raw) s.destroy();

@@ -57,7 +57,7 @@ export class PipelineSession implements ProviderSession {
   async start(): Promise<void> {
     if (this.input.sampleRate !== 8000 && this.input.sampleRate !== 16000) throw new Error(`pipeline: VAD needs 8 or 16 kHz input, got ${this.input.sampleRate} Hz`);
     this.vad = await createVoiceActivityDetector({ sampleRate: this.input.sampleRate, ...this.vadOptions });
-    this.stt = this.stages.stt.open(this.init.log, this.init.wireFormat);
+    this.stt = this.stages.stt.open(this.init.log, this.init.wireFormat, (err) => this.fail('stt', err));
     const greeting = this.init.greeting.trim();
     if (greeting) {
       this.messages.push({ role: 'assistant', content: greeting });

@@ -27,7 +27,8 @@ export interface SttAdapter {
   /** pcm16 format the recognizer wants, given the call's wire format. */
   format(wire: AudioFormat): AudioFormat;
   health(): StageHealth;
-  open(log: Logger, wire: AudioFormat): SttStream;
+  /** `onFatal`: the recognizer died mid-call (process exit, socket closed). */
+  open(log: Logger, wire: AudioFormat, onFatal: (err: Error) => void): SttStream;
 }
 
 export type ChatMessage =

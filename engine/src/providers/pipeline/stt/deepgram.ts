@@ -31,7 +31,7 @@ export function createDeepgramStt(config: { api_key: string; url?: string; model
     type: 'deepgram',
     format,
     health: () => (key ? { ready: true } : { ready: false, reason: `DEEPGRAM_API_KEY is not set (or ${where}.api_key)` }),
-    open(log, wire): SttStream {
+    open(log, wire, onFatal): SttStream {
       const f = format(wire);
       const client = createClient(key, {
         global: { websocket: { client: WebSocket as never, ...(config.url ? { options: { url: toWsUrl(config.url) } } : {}) } },
@@ -47,9 +47,13 @@ export function createDeepgramStt(config: { api_key: string; url?: string; model
         if (r.from_finalize) waiter?.();
       });
       live.on(LiveTranscriptionEvents.Error, (e: { message?: string }) => log.warn({ err: e?.message }, 'Deepgram listen error'));
-      live.on(LiveTranscriptionEvents.Close, () => {
+      live.on(LiveTranscriptionEvents.Close, (e: { code?: number }) => {
         clearInterval(keepAlive);
         waiter?.();
+        if (!closed) {
+          closed = true;
+          onFatal(new Error(`Deepgram listen connection closed (code ${e?.code ?? '?'})`));
+        }
       });
       return {
         write(audio) {

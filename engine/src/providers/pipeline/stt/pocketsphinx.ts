@@ -19,10 +19,11 @@ export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
     type: 'pocketsphinx',
     format: () => SLIN16,
     health: () => pocketsphinxHealth(config),
-    open(log): SttStream {
+    open(log, _wire, onFatal): SttStream {
       let pending: Utterance[] = [];
       let waiter: (() => void) | undefined;
       let failed: Error | undefined;
+      let closing = false;
       const rec = createStreamingRecognizer(
         {
           utterance(u) {
@@ -33,6 +34,7 @@ export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
             failed = err;
             log.warn({ err: err.message }, 'pocketsphinx stopped');
             waiter?.();
+            if (!closing) onFatal(err);
           },
         },
         config,
@@ -59,6 +61,7 @@ export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
           return text;
         },
         async close() {
+          closing = true;
           rec.close();
         },
       };
