@@ -80,6 +80,9 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     await page.getByText('No active calls.').waitFor();
     await until(() => eng.engine.health().ari_connected, 'engine connected to the fake ARI', 10_000);
     await page.getByTestId('header-status').filter({ hasText: /Healthy|Degraded/ }).waitFor();
+    // No layout shift as calls come and go: the table frame and the heading keep their box.
+    const frameBox = async () => page.locator('.calls-frame').boundingBox();
+    const emptyBox = await frameBox();
 
     const caller = fake.injectCall({
       callerName: 'Ada Lovelace',
@@ -89,6 +92,8 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     });
     const row = page.locator('table.calls-table tbody tr', { hasText: 'Ada Lovelace (7175882255)' });
     await row.waitFor();
+    expect(await frameBox()).toEqual(emptyBox);
+    expect(await page.getByTestId('header-active-calls').textContent()).toBe('1');
     await row.getByRole('link').click();
     const panel = page.getByRole('region', { name: 'Ada Lovelace (7175882255)' });
     const liveTranscript = panel.getByRole('list', { name: 'Transcript' });

@@ -54,12 +54,12 @@ describe('Doctor: /health as a checklist', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
     await screen.findByText('SHA256:abc');
     // The password went to the secret store; the doctor got only its name.
-    expect(client.callsOf('secrets.set')).toEqual([{ name: 'DOCTOR_SSH_PASSWORD', value: 'pw-1234' }]);
+    expect(client.callsOf('secrets.set')).toEqual([{ name: 'SSH_PASSWORD', value: 'pw-1234' }]);
     expect(JSON.stringify(client.callsOf('doctor.hostKey'))).not.toContain('pw-1234');
     fireEvent.click(screen.getByRole('button', { name: 'Accept this host key' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Run checks' }));
     await screen.findByText('ARI user exists');
-    expect((client.callsOf('doctor.run')[0] as { target: { acceptHostKey: string; secretName: string } }).target).toMatchObject({ acceptHostKey: 'SHA256:abc', secretName: 'DOCTOR_SSH_PASSWORD', host: 'pbx.lan' });
+    expect((client.callsOf('doctor.run')[0] as { target: { acceptHostKey: string; secretName: string } }).target).toMatchObject({ acceptHostKey: 'SHA256:abc', secretName: 'SSH_PASSWORD', host: 'pbx.lan' });
     fireEvent.click(screen.getByRole('button', { name: 'Plan fixes for 1 item' }));
     const create = await screen.findByLabelText(/Create the ARI user/);
     expect((create as HTMLInputElement).checked).toBe(true);

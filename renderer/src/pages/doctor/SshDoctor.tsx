@@ -4,8 +4,8 @@ import { useApp, useStores } from '../../stores/react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { DoctorResults } from './DoctorResults';
 
-const PASSWORD_SECRET = 'DOCTOR_SSH_PASSWORD';
-const PASSPHRASE_SECRET = 'DOCTOR_SSH_PASSPHRASE';
+const PASSWORD_SECRET = 'SSH_PASSWORD';
+const PASSPHRASE_SECRET = 'SSH_PASSPHRASE';
 
 interface Form {
   host: string;
