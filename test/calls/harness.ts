@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { FakeAsterisk, type FakeAsteriskOptions } from '../fakes/asterisk/index.js';
+import { FakeAsterisk, until, type FakeAsteriskOptions } from '../fakes/asterisk/index.js';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase } from '../../engine/src/store/database.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
@@ -70,6 +70,7 @@ export async function startHarness(opts: { fake?: FakeAsteriskOptions; config?: 
   ctx.bus.subscribe((e) => events.push(e));
   const service = createCallServiceWith(ctx, { ariBackoff: { baseMs: 50, maxMs: 500, jitter: 0 }, setupTimeoutMs: opts.setupTimeoutMs ?? 5000 });
   await service.start();
+  await until(() => service.ari.connected, 'the engine connected to the fake ARI');
   const health = (): HealthReport => {
     const r = { ari_connected: false, transports: {}, providers: {}, active_calls: 0 } as unknown as HealthReport;
     service.contributeHealth!(r);

@@ -18,6 +18,7 @@ import { CallsRepository } from './calls-repository.js';
 import { CallController } from './call-controller.js';
 import type { CallSession } from './call-session.js';
 import { turnTotalMs } from './latency-tracker.js';
+import { checkMediaDir } from './file-playback.js';
 
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
@@ -206,6 +207,13 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         providers.update(l.config);
         ari.update(ariSettings(l.config));
       });
+      if (cfg.downstream_mode === 'file') {
+        try {
+          checkMediaDir(cfg.media_dir);
+        } catch (err) {
+          log.error({ err: (err as Error).message }, 'file playback will fail');
+        }
+      }
       try {
         await transport(cfg.audio_transport);
       } catch (err) {

@@ -4,7 +4,7 @@
  * deleted after PlaybackFinished. The media dir is checked once per call so a
  * misconfiguration fails with a clear message instead of silent calls.
  */
-import { accessSync, constants, mkdirSync, writeFileSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encodeWav } from '../media/wav.js';
 
@@ -12,7 +12,9 @@ export class MediaDirError extends Error {}
 
 export function checkMediaDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    // Not recursive: the parent (the mount Asterisk also sees) must exist, and
+    // Node's recursive mkdir can spin forever on pseudo file systems like /proc.
+    if (!existsSync(dir)) mkdirSync(dir);
     accessSync(dir, constants.W_OK);
   } catch (err) {
     throw new MediaDirError(

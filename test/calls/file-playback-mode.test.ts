@@ -1,0 +1,57 @@
+/**
+ * downstream_mode: file — agent audio becomes WAV files in media_dir, played
+ * with ARI sound:ai-generated/<name> and deleted after PlaybackFinished; an
+ * unwritable media_dir fails the call with a clear message.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import type { CallDetail } from '../../engine/src/api/calls.js';
+
+let h: Harness | undefined;
+let sounds: string | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  if (sounds) rmSync(sounds, { recursive: true, force: true });
+  sounds = undefined;
+});
+
+describe('file playback mode', () => {
+  it('plays the greeting and the echo as ARI sound files and deletes them afterwards', async () => {
+    sounds = mkdtempSync(join(tmpdir(), 'aava-sounds-'));
+    const mediaDir = join(sounds, 'ai-generated');
+    h = await startHarness({ fake: { soundsDir: sounds }, config: (p) => baseConfig(p, { downstream_mode: 'file', media_dir: mediaDir }) });
+    const { fake, service } = h;
+    await until(() => service.ari.connected, 'ARI connected');
+    const caller = fake.injectCall({ callerNumber: '900', audio: concatPcm([silence(600), tone(1100, 500), silence(200)]) });
+    await until(() => caller.heard.length >= 1, 'greeting played as a file');
+    expect(caller.heard[0]!.media).toMatch(/^sound:ai-generated\/aava-.+-1$/);
+    expect(caller.heard[0]!.state).toBe('done');
+    expect(tonePower(caller.received(), 440)).toBeGreaterThan(300);
+    await until(() => caller.heard.length >= 2, 'echo played as a file', 8000);
+    expect(tonePower(caller.received(), 1100)).toBeGreaterThan(300);
+    await until(() => readdirSync(mediaDir).length === 0, 'files deleted after PlaybackFinished');
+    caller.hangup();
+    await until(() => fake.inspect().channels === 0 && fake.inspect().playbacks === 0, 'cleanup');
+  });
+
+  it('fails the call clearly when media_dir is not writable', async () => {
+    // A parent that is a regular file: unusable even for root.
+    sounds = mkdtempSync(join(tmpdir(), 'aava-sounds-'));
+    const blocker = join(sounds, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const mediaDir = join(blocker, 'ai-generated');
+    h = await startHarness({ config: (p) => baseConfig(p, { downstream_mode: 'file', media_dir: mediaDir }) });
+    const { fake, service } = h;
+    await until(() => service.ari.connected, 'ARI connected');
+    const caller = fake.injectCall({ callerNumber: '901' });
+    await until(() => caller.gone, 'call ended');
+    const ended = h.events.find((e) => e.type === 'call.ended');
+    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
+    const d = (await service.handlers!['calls.get']!({ id: ended!.type === 'call.ended' ? ended.call.id : '' })) as CallDetail;
+    expect(d.error).toContain(`media_dir "${mediaDir}" is not writable`);
+  });
+});

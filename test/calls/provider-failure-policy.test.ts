@@ -1,0 +1,79 @@
+/**
+ * A provider that fails mid-call: `announce_hangup` tells the caller and hangs
+ * up; `continue` sends the caller back into the dialplan. Both end as `error`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHarness, baseConfig, type Harness, silence, until } from './harness.js';
+import { providerFactories } from '../../engine/src/providers/catalog.js';
+import type { Provider } from '../../engine/src/providers/provider.js';
+import { sine } from '../../engine/src/media/signal.js';
+
+let h: Harness | undefined;
+const saved = providerFactories.deepgram;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  providerFactories.deepgram = saved;
+});
+
+/** Stands in as type `deepgram`: greets, then reports a fatal error. */
+function failingProvider(name: string): Provider {
+  return {
+    name,
+    type: 'deepgram',
+    kind: 'provider',
+    capabilities: (wire) => ({ input: { encoding: 'pcm16', sampleRate: wire.sampleRate }, output: { encoding: 'pcm16', sampleRate: wire.sampleRate }, nativeVad: true }),
+    health: () => ({ ready: true, kind: 'provider', type: 'deepgram' }),
+    createSession: (init) => ({
+      async start() {
+        init.sink.audio(sine({ freqHz: 440, sampleRate: 8000, ms: 100 }));
+        init.sink.agentDone();
+        setTimeout(() => init.sink.error(new Error('socket closed by the provider'), true), 200);
+      },
+      sendAudio() {},
+      sendDtmf() {},
+      interrupt() {},
+      async say(text: string) {
+        init.sink.transcript('agent', text, true);
+        init.sink.audio(sine({ freqHz: 660, sampleRate: 8000, ms: 200 }));
+        init.sink.agentDone();
+      },
+      async close() {},
+    }),
+    close: async () => {},
+  };
+}
+
+function config(action: 'announce_hangup' | 'continue') {
+  return (p: number) => ({
+    ...baseConfig(p, { default_provider: 'flaky' }),
+    providers: { flaky: { type: 'deepgram', api_key: 'test' }, echo: { type: 'echo' } },
+    on_provider_failure: { action, message: 'Sorry, technical trouble.', context: 'from-internal', extension: '100', priority: 1 },
+  });
+}
+
+describe('on_provider_failure', () => {
+  it('announce_hangup: says the message, hangs up, outcome error', async () => {
+    providerFactories.deepgram = (name) => failingProvider(name);
+    h = await startHarness({ config: config('announce_hangup') });
+    const caller = h.fake.injectCall({ callerNumber: '950', audio: silence(100) });
+    await until(() => caller.gone, 'hung up');
+    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
+    const ended = h.events.find((e) => e.type === 'call.ended');
+    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
+    expect(h.events.some((e) => e.type === 'call.transcript' && e.line.text === 'Sorry, technical trouble.')).toBe(true);
+  });
+
+  it('continue: the caller goes back to the dialplan', async () => {
+    providerFactories.deepgram = (name) => failingProvider(name);
+    h = await startHarness({ config: config('continue') });
+    const caller = h.fake.injectCall({ callerNumber: '951', audio: silence(100) });
+    await until(() => caller.continuedTo, 'continued');
+    expect(caller.continuedTo).toEqual({ context: 'from-internal', extension: '100', priority: 1 });
+    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
+    const ended = h.events.find((e) => e.type === 'call.ended');
+    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
+    await until(() => h!.fake.inspect().bridges === 0 && h!.fake.inspect().mediaLegs === 0, 'cleanup');
+    expect(caller.gone).toBe(false);
+  });
+});
