@@ -75,6 +75,14 @@ describe('recordings service: settings, schedule, retention, call link, CLI', ()
     expect(r!.callId).toBe('call-1');
     const d = await service.handlers!['recordings.get']!({ id: r!.id });
     expect(d!.latencyMarkers).toEqual([{ atSec: 6, latencyMs: 640 }]);
+
+    // a call recorded before the engine row existed is linked by a later sync
+    const late = 'monitor/2026/11/21/out-7175882255-200-20261121-070000-1795244400.9';
+    server.add(late, toneWav(4));
+    await service.sync();
+    h.ctx.db.prepare("INSERT INTO calls (id, channel_id, unique_id, context, provider, transport, started_at) VALUES ('call-2', 'x', '1795244400.9', 'demo', 'echo', 'audiosocket', 0)").run();
+    await service.sync();
+    expect((await service.handlers!['recordings.list']!({ number: '7175882255' }))[0]!.callId).toBe('call-2');
   });
 
   it('retention removes old files and does not fetch them again', async () => {

@@ -180,6 +180,17 @@ export class RecordingsRepo {
     return this.summary(id)!;
   }
 
+  /** Links recordings to engine calls that appeared after they were synced (same Asterisk uniqueid). */
+  linkCalls(): number {
+    return this.db
+      .prepare(
+        `UPDATE recordings SET call_id = (SELECT c.id FROM calls c WHERE c.unique_id = recordings.unique_id OR c.linked_id = recordings.unique_id ORDER BY c.started_at LIMIT 1)
+         WHERE call_id IS NULL AND unique_id IS NOT NULL
+           AND EXISTS (SELECT 1 FROM calls c WHERE c.unique_id = recordings.unique_id OR c.linked_id = recordings.unique_id)`,
+      )
+      .run().changes;
+  }
+
   summary(id: string): RecordingSummary | undefined {
     const row = this.db.prepare(`SELECT ${SUMMARY_COLS} FROM recordings r LEFT JOIN recording_analysis a ON a.recording_id = r.id WHERE r.id = ?`).get(id) as RecordingRow | undefined;
     return row ? toSummary(row) : undefined;

@@ -242,6 +242,7 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
         repo.expire(old.id);
       }
     }
+    repo.linkCalls();
     summary.finishedAt = new Date().toISOString();
     progress('done');
     return summary;
