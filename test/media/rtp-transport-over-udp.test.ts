@@ -59,6 +59,22 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     );
   });
 
+  it('port range 0–0 binds any free port per call (for tests on port 0)', async () => {
+    const t = await make({ start: 0, end: 0 });
+    const a = await t.allocate('a');
+    const b = await t.allocate('b');
+    const pa = portOf(a.externalMedia.external_host);
+    const pb = portOf(b.externalMedia.external_host);
+    expect(pa).toBeGreaterThan(0);
+    expect(pb).not.toBe(pa);
+    const peer = await createRtpPeer(pa);
+    peers.push(peer);
+    peer.send(0, Buffer.alloc(160, 0xff));
+    const leg = await a.connected;
+    expect(leg.id).toBe('a');
+    expect(t.stats()).toEqual({ legs: 1, pending: 1, sockets: 2, ports: 2 });
+  });
+
   it('reports exhaustion clearly', async () => {
     const range = await freePorts(2);
     const t = await make(range);

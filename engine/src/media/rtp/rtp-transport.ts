@@ -80,7 +80,9 @@ export interface RtpTransport extends MediaTransport {
 export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
   const log = opts.log.child({ transport: 'externalmedia' });
   const { start: portStart, end: portEnd } = opts.portRange;
-  if (!Number.isInteger(portStart) || !Number.isInteger(portEnd) || portStart < 1 || portEnd > 65535 || portStart > portEnd) {
+  /** 0–0: any free port per call, chosen by the OS (tests). */
+  const ephemeral = portStart === 0 && portEnd === 0;
+  if (!ephemeral && (!Number.isInteger(portStart) || !Number.isInteger(portEnd) || portStart < 1 || portEnd > 65535 || portStart > portEnd)) {
     throw new Error(`external_media.port_range: ${portStart}–${portEnd} is not a valid port range (1–65535, start ≤ end)`);
   }
   const ownScheduler = !opts.scheduler;
@@ -263,7 +265,7 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
     health(): TransportHealth {
       const h: TransportHealth = { listening: started, bind: `${opts.host}:${portStart}-${portEnd}`, advertise: opts.advertiseHost };
       if (!started) h.reason = 'not started';
-      else if (usedPorts.size >= portEnd - portStart + 1) h.reason = `all ${portEnd - portStart + 1} RTP ports in use`;
+      else if (!ephemeral && usedPorts.size >= portEnd - portStart + 1) h.reason = `all ${portEnd - portStart + 1} RTP ports in use`;
       return h;
     },
 
@@ -273,7 +275,14 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
       const size = portEnd - portStart + 1;
       let socket: Socket | undefined;
       let port = 0;
-      for (let i = 0; i < size && !socket; i++) {
+      if (ephemeral) {
+        socket = await bindPort(0);
+        if (socket) {
+          port = socket.address().port;
+          usedPorts.add(port);
+        }
+      }
+      for (let i = 0; i < size && !socket && !ephemeral; i++) {
         const p = portStart + ((cursor - portStart + i) % size);
         if (usedPorts.has(p)) continue;
         usedPorts.add(p);
