@@ -49,9 +49,10 @@ describe('file playback mode', () => {
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerNumber: '901' });
     await until(() => caller.gone, 'call ended');
-    const ended = h.events.find((e) => e.type === 'call.ended');
-    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
-    const d = (await service.handlers!['calls.get']!({ id: ended!.type === 'call.ended' ? ended.call.id : '' })) as CallDetail;
+    const ended = await until(() => h!.events.find((e) => e.type === 'call.ended'), 'call.ended');
+    if (ended.type !== 'call.ended') throw new Error('unexpected event');
+    expect(ended.call.outcome).toBe('error');
+    const d = (await service.handlers!['calls.get']!({ id: ended.call.id })) as CallDetail;
     expect(d.error).toContain(`media_dir "${mediaDir}" is not writable`);
   });
 });
