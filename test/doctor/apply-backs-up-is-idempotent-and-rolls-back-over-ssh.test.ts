@@ -140,7 +140,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor apply / rollback over real 
     writeFileSync(join(pbx.root, 'mnt'), 'not a directory');
     const s = await connect();
     try {
-      const err = await applyFixes(s, inp, ['http-bind', 'media-dir'], new DbApplyLedger(db), target()).catch((e: unknown) => e as Error);
+      const err = (await applyFixes(s, inp, ['http-bind', 'media-dir'], new DbApplyLedger(db), target()).then(() => undefined, (e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(FixError);
       expect(err.message).toMatch(/media-dir: mkdir -p .* failed \(exit 1\).*Applied so far: http-bind; doctor.rollback restores it/s);
       expect(readFileSync(etc('http_custom.conf'), 'utf8')).toContain('bindaddr = 0.0.0.0');
