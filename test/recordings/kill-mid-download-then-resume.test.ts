@@ -85,3 +85,28 @@ describe('a sync killed with SIGKILL mid-download', () => {
     for (const r of rows) expect(readFileSync(join(recDir, r.file_path)).equals(server.recordings.get(r.name)!.body as Buffer)).toBe(true);
   });
 });
+
+describe('an engine stop during a sync', () => {
+  it('cancels the downloads, removes their temp files and releases the lock', async () => {
+    const { makeHarness } = await import('./support/harness.js');
+    const { createRecordingsService } = await import('../../engine/src/recordings/recordings-service.js');
+    const server = new FakeAriRecordingsServer({ chunkBytes: 2048, chunkDelayMs: 20 });
+    for (let i = 0; i < 4; i++) server.add(freepbxName(i), toneWav(i, 2500));
+    const h = makeHarness({ port: await server.listen() });
+    const service = createRecordingsService(h.ctx, { analysis: false });
+    try {
+      const started = new Promise<void>((r) => (server.onFileBytes = (n) => n > 8000 && r()));
+      const job = service.sync();
+      await started;
+      await service.stop(Date.now() + 5000);
+      const summary = await job;
+      expect(summary.error).toMatch(/abort|cancel/i);
+      expect(summary.downloaded).toBeLessThan(4);
+      expect(walk(join(service.dir, '.partial'))).toEqual([]);
+      expect(existsSync(join(service.dir, '.sync.lock'))).toBe(false);
+    } finally {
+      await server.close();
+      h.close();
+    }
+  });
+});
