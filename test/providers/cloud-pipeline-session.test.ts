@@ -148,7 +148,7 @@ describe('cloud pipeline session', () => {
       expect(p.health()).toMatchObject({ ready: false, kind: 'pipeline', reason: 'stt: DEEPGRAM_API_KEY is not set (or pipelines.cloud.stt.api_key)' });
       const q = createPipelineProvider('q', pipelineSchema.parse({ stt: { type: 'openai', api_key: 'x' }, llm: {}, tts: { type: 'flite' } }), { log: silentLogger() });
       expect(q.health().reason).toBe('llm: OPENAI_API_KEY is not set (or pipelines.q.llm.api_key)');
-      const local = createPipelineProvider('l', pipelineSchema.parse({ stt: { type: 'openai', api_key: 'x' }, llm: { base_url: 'http://127.0.0.1:11434/v1', model: 'llama3.2' }, tts: { type: 'flite' } }), { log: silentLogger() });
+      const local = createPipelineProvider('l', pipelineSchema.parse({ stt: { type: 'openai', api_key: 'x' }, llm: { base_url: 'https://api.groq.com/openai/v1', model: 'llama-3.1-8b-instant' }, tts: { type: 'flite' } }), { log: silentLogger() });
       expect(local.health()).toMatchObject({ ready: true });
     } finally {
       if (prev.o !== undefined) process.env.OPENAI_API_KEY = prev.o;

@@ -26,6 +26,8 @@ export interface OpenAIRestFakeOptions {
   chat?: (messages: ChatMessage[], tools: Json[]) => ChatReply;
   /** Transcripts returned by /audio/transcriptions, in order (then "hello"). */
   transcripts?: string[];
+  /** Model ids listed by GET /models (Ollama style, e.g. "llama3.2:latest"). */
+  models?: string[];
 }
 
 let seq = 0;
@@ -105,6 +107,11 @@ export class FakeOpenAIRest {
     if (this.opts.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.opts.apiKey}`) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+      return;
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: (this.opts.models ?? []).map((id) => ({ id, object: 'model', created: 0, owned_by: 'library' })) }));
       return;
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(JSON.parse(body.toString('utf8')) as Json, res);
