@@ -29,6 +29,7 @@ import { TrayController } from './tray.js';
 import { checkForUpdates } from './updater.js';
 import { getOpenAtLogin, setOpenAtLogin, HIDDEN_FLAG, type AutoLaunchEnv } from './auto-launch.js';
 import { ShutdownCoordinator } from './shutdown.js';
+import { TeeLogDestination } from './log-file.js';
 import { startHostedEngine, portOwnersFrom, type HostedEngine } from './engine-host.js';
 import {
   classifyStartupError,
@@ -43,7 +44,8 @@ const here = dirname(fileURLToPath(import.meta.url)); // out/electron (built) or
 // The repo root in dev, app.asar when packaged.
 const appRoot = basename(dirname(here)) === 'out' ? join(here, '..', '..') : join(here, '..');
 const isDev = !app.isPackaged;
-const log = createLogger();
+const logDestination = new TeeLogDestination();
+const log = createLogger({ destination: logDestination });
 const ENGINE_STOP_MS = 8000;
 const HEALTH_POLL_MS = 5000;
 
@@ -347,6 +349,7 @@ async function boot(): Promise<void> {
     appRoot,
     isPackaged: app.isPackaged,
   });
+  logDestination.attach(join(paths.dataDir, 'logs', 'desktop.log'));
   prefs = new PrefsFile(join(paths.dataDir, 'desktop-prefs.json'));
   if (process.platform === 'win32') app.setAppUserModelId('com.aava.desktop'); // toasts need it (matches appId)
   app.setAboutPanelOptions({ applicationName: 'AAVA Desktop', applicationVersion: app.getVersion() });

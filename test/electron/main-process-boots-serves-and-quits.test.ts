@@ -102,15 +102,16 @@ describe('main process', () => {
   });
 
   it('shows the start-up error page for a bad config, and Retry recovers once it is fixed', async () => {
-    await bootMain('default_provider: nope\n');
+    await bootMain('default_provider: nope\n', () => vi.stubEnv('AAVA_LOG_LEVEL', 'error'));
     const win = stub.BrowserWindow.created[0]!;
     expect(win.loaded).toEqual(['app://local/__startup-error']);
     const page = await (await stub.protocol.handlers.get('app')!(new Request('app://local/__startup-error'))).text();
     expect(page).toContain('The configuration file has errors');
     expect(page).toContain(join(dir, 'ai-agent.yaml'));
     expect(page).toMatch(/asterisk: is required/);
-    // IPC while broken: a clear answer, not a hang
+    // no IPC handler while broken; the failure is in the desktop log file
     expect(stub.ipcMain.handlers.has('aava:invoke')).toBe(false);
+    expect(readFileSync(join(dir, 'data', 'logs', 'desktop.log'), 'utf8')).toMatch(/engine start failed/);
 
     writeFileSync(join(dir, 'ai-agent.yaml'), CONFIG);
     win.webContents.emit('will-navigate', { preventDefault() {} }, 'aava-action:retry');
