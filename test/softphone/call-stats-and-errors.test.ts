@@ -4,7 +4,7 @@ import { dtmfFrequencies, isDtmfDigit, sanitizeDialString } from '../../renderer
 
 const chromeLikeReport: StatLike[] = [
   { id: 'COT01_111', type: 'codec', mimeType: 'audio/opus', clockRate: 48000 },
-  { id: 'IT01A', type: 'inbound-rtp', kind: 'audio', codecId: 'COT01_111', jitter: 0.004, packetsReceived: 980, packetsLost: 20, bytesReceived: 70000 },
+  { id: 'IT01A', type: 'inbound-rtp', kind: 'audio', codecId: 'COT01_111', jitter: 0.004, jitterBufferDelay: 19616, jitterBufferEmittedCount: 470400, packetsReceived: 980, packetsLost: 20, bytesReceived: 70000 },
   { id: 'OT01A', type: 'outbound-rtp', kind: 'audio', codecId: 'COT01_111', packetsSent: 1000 },
   { id: 'RI01A', type: 'remote-inbound-rtp', kind: 'audio', roundTripTime: 0.048 },
   { id: 'CP1', type: 'candidate-pair', state: 'succeeded', nominated: true, currentRoundTripTime: 0.05 },
@@ -17,16 +17,24 @@ describe('getStats summary', () => {
     expect(s.rttMs).toBe(48);
     expect(s.jitterMs).toBe(4);
     expect(s.packetLossPct).toBe(2);
+    expect(s.jitterBufferMs).toBeCloseTo(41.7, 1);
     expect(s.packetsReceived).toBe(980);
     expect(s.mos).toBeGreaterThan(3.5);
     expect(s.mos).toBeLessThan(4.5);
+  });
+
+  it('reports the jitter buffer over the last interval when given the previous sample', () => {
+    const first = summarizeStats(chromeLikeReport);
+    const later = chromeLikeReport.map((r) => (r.type === 'inbound-rtp' ? { ...r, jitterBufferDelay: 19616 + 48000 * 0.02, jitterBufferEmittedCount: 470400 + 48000 } : r));
+    expect(summarizeStats(later, first).jitterBufferMs).toBeCloseTo(20, 1);
+    expect(summarizeStats(later).jitterBufferMs).toBeCloseTo((19616 + 960) / 518.4, 1);
   });
 
   it('falls back to the candidate pair RTT and reports nothing before media', () => {
     const noRemote = chromeLikeReport.filter((r) => r.type !== 'remote-inbound-rtp');
     expect(summarizeStats(noRemote).rttMs).toBe(50);
     const empty = summarizeStats([]);
-    expect(empty).toMatchObject({ codec: null, rttMs: null, jitterMs: null, packetLossPct: null, mos: null, packetsReceived: 0 });
+    expect(empty).toMatchObject({ codec: null, rttMs: null, jitterMs: null, packetLossPct: null, mos: null, packetsReceived: 0, jitterBufferMs: null, jitterBufferEmitted: 0 });
   });
 
   it('flags one-way audio only after the grace period with zero packets', () => {

@@ -36,6 +36,10 @@ export interface TestCallReport {
   /** Timeline of detected segments (ms since call start). */
   timeline: { kind: 'caller' | 'agent'; startMs: number; endMs: number }[];
   engineCallId?: string;
+  /** This phone's own receive (jitter-buffer) delay, already taken out of the agent timings above. */
+  playoutDelayMs?: number;
+  /** This computer's own audio pipeline (one way, measured by local loopback), taken out as well. */
+  pipelineMs?: number;
   error?: string;
 }
 
@@ -50,6 +54,8 @@ export const testCallReportInput = z
     timeline: z
       .array(z.object({ kind: z.enum(['caller', 'agent']), startMs: z.number(), endMs: z.number() }).strict())
       .max(1000),
+    playoutDelayMs: z.number().min(0).max(10_000).optional(),
+    pipelineMs: z.number().min(0).max(10_000).optional(),
     error: z.string().max(1000).optional(),
   })
   .strict();

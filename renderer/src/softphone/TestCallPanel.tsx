@@ -65,6 +65,7 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
           replyLatenciesMs: res.replyLatenciesMs,
           timeline: res.timeline,
           ...(res.playoutDelayMs !== undefined ? { playoutDelayMs: res.playoutDelayMs } : {}),
+          ...(res.pipelineMs !== undefined ? { pipelineMs: res.pipelineMs } : {}),
           ...(res.error ? { error: res.error.slice(0, 1000) } : {}),
         });
         setResult({ ...res, ...(saved.engineCallId ? { engineCallId: saved.engineCallId } : {}) });

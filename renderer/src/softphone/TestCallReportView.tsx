@@ -38,7 +38,7 @@ export function TimelineChart({ timeline, answerMs }: { timeline: Timeline; answ
 }
 
 /** The caller-side numbers next to what the engine recorded for the same call. */
-export function TestCallReportView({ report, client }: { report: Pick<TestCallReport, 'answerMs' | 'greetingLatencyMs' | 'replyLatenciesMs' | 'timeline' | 'error' | 'destination' | 'startedAt' | 'playoutDelayMs'> & { engineCallId?: string }; client?: DashboardClient }) {
+export function TestCallReportView({ report, client }: { report: Pick<TestCallReport, 'answerMs' | 'greetingLatencyMs' | 'replyLatenciesMs' | 'timeline' | 'error' | 'destination' | 'startedAt' | 'playoutDelayMs' | 'pipelineMs'> & { engineCallId?: string }; client?: DashboardClient }) {
   const [engine, setEngine] = useState<CallDetail | null>(null);
   useEffect(() => {
     setEngine(null);
@@ -103,8 +103,11 @@ export function TestCallReportView({ report, client }: { report: Pick<TestCallRe
           })}
         </tbody>
       </table>
-      {report.playoutDelayMs !== undefined && (
-        <p className="muted">Agent audio is timed as it arrived at this phone: its own playout buffer ({report.playoutDelayMs} ms) is taken out.</p>
+      {(report.playoutDelayMs !== undefined || report.pipelineMs !== undefined) && (
+        <p className="muted">
+          Timed at this computer&apos;s network edge: its own playout buffer ({report.playoutDelayMs ?? 0} ms) and audio pipeline ({report.pipelineMs ?? '—'} ms, measured
+          by local loopback) are taken out, so the numbers describe the agent and the network.
+        </p>
       )}
     </div>
   );

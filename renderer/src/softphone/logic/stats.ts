@@ -16,8 +16,11 @@ export interface CallStats {
   jitterMs: number | null;
   /** Inbound loss over the whole call, percent. */
   packetLossPct: number | null;
-  /** Average receive jitter-buffer delay, ms (how long audio waits before playout). */
+  /** Receive jitter-buffer delay, ms (how long audio waits before playout): since the previous sample when given, else the call average. */
   jitterBufferMs: number | null;
+  /** Raw cumulative counters behind jitterBufferMs (s, samples). */
+  jitterBufferDelayS: number;
+  jitterBufferEmitted: number;
   packetsReceived: number;
   packetsSent: number;
   bytesReceived: number;
@@ -26,7 +29,7 @@ export interface CallStats {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export function summarizeStats(reports: Iterable<StatLike>): CallStats {
+export function summarizeStats(reports: Iterable<StatLike>, prev?: Pick<CallStats, 'jitterBufferDelayS' | 'jitterBufferEmitted'>): CallStats {
   const byId = new Map<string, StatLike>();
   const list: StatLike[] = [];
   for (const r of reports) {
@@ -58,10 +61,12 @@ export function summarizeStats(reports: Iterable<StatLike>): CallStats {
       : estimateMos({ rttMs: rttMs ?? 0, jitterMs, packetLossPct, codec: codec ?? undefined });
   const jbDelay = num(inbound?.jitterBufferDelay);
   const jbCount = num(inbound?.jitterBufferEmittedCount);
-  const jitterBufferMs = jbDelay !== null && jbCount ? Math.round((jbDelay / jbCount) * 10000) / 10 : null;
+  const jitterBufferMs = recentJitterBufferMs(prev, jbDelay ?? 0, jbCount ?? 0);
   return {
     codec,
     jitterBufferMs,
+    jitterBufferDelayS: jbDelay ?? 0,
+    jitterBufferEmitted: jbCount ?? 0,
     rttMs: rttMs === null ? null : Math.round(rttMs * 10) / 10,
     jitterMs: jitterMs === null ? null : Math.round(jitterMs * 10) / 10,
     packetLossPct: packetLossPct === null ? null : Math.round(packetLossPct * 100) / 100,
@@ -78,4 +83,12 @@ export function summarizeStats(reports: Iterable<StatLike>): CallStats {
  */
 export function isOneWayAudio(sinceAnswerMs: number, packetsReceived: number, afterMs = 3000): boolean {
   return sinceAnswerMs >= afterMs && packetsReceived === 0;
+}
+
+/** Jitter-buffer delay over the interval since `prev` (ms), or the cumulative average without one. */
+export function recentJitterBufferMs(prev: { jitterBufferDelayS: number; jitterBufferEmitted: number } | undefined, delayS: number, emitted: number): number | null {
+  const dCount = emitted - (prev?.jitterBufferEmitted ?? 0);
+  const dDelay = delayS - (prev?.jitterBufferDelayS ?? 0);
+  if (dCount > 0 && dDelay >= 0) return Math.round((dDelay / dCount) * 10000) / 10;
+  return emitted > 0 ? Math.round((delayS / emitted) * 10000) / 10 : null;
 }

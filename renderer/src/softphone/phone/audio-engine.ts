@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The phone's WebAudio graph. Everything the far end hears goes through
  * `outbound` (a MediaStreamDestination used as the call's microphone):

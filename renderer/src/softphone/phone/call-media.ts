@@ -18,6 +18,7 @@ export class CallMedia {
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly pending = new Set<FrameListener>();
   private oneWayReported = false;
+  private lastStats: CallStats | null = null;
 
   constructor(
     private readonly audio: AudioEngine,
@@ -51,7 +52,8 @@ export class CallMedia {
       } catch {
         return;
       }
-      const s = summarizeStats(reports);
+      const s = summarizeStats(reports, this.lastStats ?? undefined);
+      this.lastStats = s;
       this.hooks.onStats(s);
       if (!this.oneWayReported && isOneWayAudio(performance.now() - answeredAtPerf, s.packetsReceived, ONE_WAY_AUDIO_MS)) {
         this.oneWayReported = true;
@@ -59,6 +61,14 @@ export class CallMedia {
       }
     };
     this.statsTimer = setInterval(() => void poll(), 1000);
+    this.poll = poll;
+  }
+
+  private poll: (() => Promise<void>) | null = null;
+
+  /** Fresh stats now (e.g. right before a test call hangs up). */
+  async refreshStats(): Promise<void> {
+    await this.poll?.();
   }
 
   onFrame(listener: FrameListener): () => void {

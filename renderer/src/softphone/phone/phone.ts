@@ -19,10 +19,20 @@ const quietLogger = (level: string, category: string, _label: string | undefined
 
 /** Timing marks on performance.now(), for the caller-side latency report. */
 export interface CallMarks {
+  callId?: string;
+  /** The first INVITE of the call left the socket. */
   inviteSentAt?: number;
+  /** The 200 OK to it arrived (set again at Established if the wire mark was missed). */
   answeredAt?: number;
   endedAt?: number;
+  /** INVITE transaction on the wire: [first line, performance.now()] (diagnostics). */
+  wire?: [string, number][];
 }
+
+const headerValue = (msg: string, name: string): string | undefined => {
+  const m = new RegExp(`^(?:${name}):[ \\t]*(.+)$`, 'im').exec(msg);
+  return m?.[1]?.trim();
+};
 
 export class Phone {
   readonly store: StoreApi<PhoneState>;
@@ -97,6 +107,7 @@ export class Phone {
       },
     });
     this.ua = ua;
+    this.watchWire(ua);
     try {
       await ua.start();
     } catch (err) {
@@ -132,6 +143,27 @@ export class Phone {
         },
       },
     });
+  }
+
+  /** Marks INVITE out / 200 OK in on the wire, so answer time excludes SDP processing on either side. */
+  private watchWire(ua: UserAgent) {
+    const t = ua.transport;
+    const send = t.send.bind(t);
+    t.send = (msg: string) => {
+      if (msg.startsWith('INVITE ') && headerValue(msg, 'Call-ID|i') === this.marks.callId) this.marks.wire?.push([msg.slice(0, msg.indexOf(' ')), performance.now()]);
+      if (this.marks.inviteSentAt === undefined && msg.startsWith('INVITE ') && headerValue(msg, 'Call-ID|i') === this.marks.callId) {
+        this.marks.inviteSentAt = performance.now();
+      }
+      return send(msg);
+    };
+    const onMessage = t.onMessage;
+    t.onMessage = (msg: string) => {
+      if (msg.startsWith('SIP/2.0') && headerValue(msg, 'Call-ID|i') === this.marks.callId) this.marks.wire?.push([msg.slice(0, msg.indexOf('\r')), performance.now()]);
+      if (this.marks.answeredAt === undefined && msg.startsWith('SIP/2.0 200') && /INVITE$/i.test(headerValue(msg, 'CSeq') ?? '') && headerValue(msg, 'Call-ID|i') === this.marks.callId) {
+        this.marks.answeredAt = performance.now();
+      }
+      onMessage?.(msg);
+    };
   }
 
   async unregister(): Promise<void> {
@@ -198,7 +230,7 @@ export class Phone {
       return;
     }
     const inviter = new Inviter(this.ua, uri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
-    this.marks = {};
+    this.marks = { callId: inviter.request.callId, wire: [] };
     this.set({
       callError: undefined,
       call: { id: ++this.callSeq, direction: 'outgoing', remote: uri.user ?? target, phase: 'dialing', startedAt: Date.now(), muted: false, held: false, dtmfSent: '', scripted: !!opts.scripted },
@@ -215,7 +247,7 @@ export class Phone {
           },
         },
       });
-      this.marks.inviteSentAt = performance.now();
+      this.marks.inviteSentAt ??= performance.now();
     } catch (err) {
       if (!this.state.callError) this.set({ callError: { kind: 'other', message: `Call failed: ${(err as Error).message}` } });
       this.finish('failed');
@@ -265,7 +297,7 @@ export class Phone {
 
   private established(s: Session) {
     this.ringer?.stop();
-    this.marks.answeredAt = performance.now();
+    this.marks.answeredAt ??= performance.now();
     this.patchCall({ phase: 'established', answeredAt: Date.now() });
     const sdh = s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
     const pc = sdh?.peerConnection;
@@ -282,6 +314,11 @@ export class Phone {
     );
     for (const l of this.frameListeners) this.media.onFrame(l);
     this.media.answered(this.marks.answeredAt);
+  }
+
+  /** Polls getStats() now; the store's call.stats is current afterwards. */
+  async refreshStats(): Promise<void> {
+    await this.media?.refreshStats();
   }
 
   /** Remote-audio frames for the level meter and the test-call analysis (survives across calls). */

@@ -4,6 +4,7 @@
  * and compute answer time, greeting latency and per-utterance reply latency.
  */
 import type { Phone } from './phone';
+import { measurePipelineLatency } from './pipeline-latency';
 import { Segmenter, computeTestCallFigures, type Segment, type TestCallFigures } from '../logic/latency';
 
 export interface TestCallOptions {
@@ -25,6 +26,8 @@ export interface TestCallResult extends TestCallFigures {
   context?: string;
   /** This phone's average receive jitter-buffer delay (ms), subtracted from agent onsets. */
   playoutDelayMs?: number;
+  pipelineMs?: number;
+  /** This computer's one-way audio pipeline (local loopback), half taken out on each side. */
   destination: string;
   startedAt: string;
   error?: string;
@@ -41,6 +44,9 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   } catch (err) {
     return { answerMs: null, greetingLatencyMs: null, replyLatenciesMs: [], timeline: [], destination: o.destination, startedAt: new Date().toISOString(), ...(o.context ? { context: o.context } : {}), error: (err as Error).message };
   }
+  o.onProgress?.({ phase: 'measuring this computer’s audio pipeline', figures: { answerMs: null, greetingLatencyMs: null, replyLatenciesMs: [], timeline: [] } });
+  const pipeline = await measurePipelineLatency(audio);
+  const halfPipe = (pipeline?.pipelineMs ?? 0) / 2;
   const offset = audio.clockOffsetMs();
   const toAudio = (perfMs: number) => perfMs - offset;
   // Agent speech onsets are sustained; ignore clicks shorter than 80 ms.
@@ -60,12 +66,14 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
    * playout times minus our own jitter buffer, which the caller's phone on
    * the PSTN would replace with its own.
    */
-  const arrived = () => agentSegments().map((s) => ({ startMs: s.startMs - playoutDelayMs, endMs: s.endMs - playoutDelayMs }));
+  const arrived = () => agentSegments().map((s) => ({ startMs: s.startMs - playoutDelayMs - halfPipe, endMs: s.endMs - playoutDelayMs - halfPipe }));
+  /** Caller audio as it left this computer (the send half of the pipeline later than it was played). */
+  const sent = () => callerSegments.map((s) => ({ startMs: s.startMs + halfPipe, endMs: s.endMs + halfPipe }));
   const figures = () =>
     computeTestCallFigures({
       inviteAtMs: toAudio(phone.marks.inviteSentAt ?? performance.now()),
       answeredAtMs: phone.marks.answeredAt === undefined ? null : toAudio(phone.marks.answeredAt),
-      callerSegments,
+      callerSegments: sent(),
       agentSegments: arrived().filter((s) => phone.marks.answeredAt === undefined || s.startMs >= toAudio(phone.marks.answeredAt) - 50),
     });
   const progress = (phase: string) => o.onProgress?.({ phase, figures: figures() });
@@ -111,7 +119,10 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   } catch (err) {
     error = (err as Error).message;
   } finally {
-    playoutDelayMs = phone.state.call?.stats?.jitterBufferMs ?? 0;
+    await phone.refreshStats();
+    // Call average: agent audio arrived throughout the call.
+    const st = phone.state.call?.stats;
+    playoutDelayMs = st && st.jitterBufferEmitted > 0 ? (1000 * st.jitterBufferDelayS) / st.jitterBufferEmitted : 0;
     await phone.hangup();
     segmenter.flush();
     off();
@@ -120,6 +131,7 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   const fig = figures();
   const res: TestCallResult = { ...fig, destination: o.destination, startedAt: new Date(startedAtWall).toISOString() };
   if (playoutDelayMs > 0) res.playoutDelayMs = Math.round(playoutDelayMs);
+  if (pipeline) res.pipelineMs = Math.round(pipeline.pipelineMs);
   if (o.context) res.context = o.context;
   if (error) res.error = error;
   return res;
