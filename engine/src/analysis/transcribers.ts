@@ -40,13 +40,14 @@ export function localTranscriber(opts: PocketsphinxOptions = {}): Transcriber {
   return {
     name: 'local',
     async transcribe(input) {
-      const out: TranscriptSegment[] = [];
-      for (const ch of channelsOf(input)) {
-        const pcm16k = resamplePcm16(ch.pcm, ch.sampleRate, POCKETSPHINX_SAMPLE_RATE);
-        const t = await transcribePcm16k(pcm16k, opts);
-        for (const u of t.utterances) if (u.text.trim()) out.push({ startSec: u.startSec, endSec: u.endSec, speaker: ch.speaker, text: u.text.trim() });
-      }
-      return out.sort((a, b) => a.startSec - b.startSec);
+      // One recognizer process per channel, side by side (a stereo call uses two cores).
+      const perChannel = await Promise.all(
+        channelsOf(input).map(async (ch) => {
+          const t = await transcribePcm16k(resamplePcm16(ch.pcm, ch.sampleRate, POCKETSPHINX_SAMPLE_RATE), opts);
+          return t.utterances.filter((u) => u.text.trim()).map((u) => ({ startSec: u.startSec, endSec: u.endSec, speaker: ch.speaker, text: u.text.trim() }));
+        }),
+      );
+      return perChannel.flat().sort((a, b) => a.startSec - b.startSec);
     },
   };
 }
