@@ -5,6 +5,7 @@
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import type { WASI as WasiClass } from 'node:wasi';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeWavPcm16 } from '../media/wav.js';
@@ -27,6 +28,29 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: Promise<object> | undefined;
+let wasiClass: Promise<typeof WasiClass> | undefined;
+
+/**
+ * node:wasi, loaded on first use (not when the engine starts). Node flags the
+ * module as experimental with a process warning on load; that one warning is
+ * not useful to an admin reading the engine log, so it is skipped.
+ */
+function loadWasi(): Promise<typeof WasiClass> {
+  wasiClass ??= (async () => {
+    const emit = process.emitWarning;
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      const text = typeof warning === 'string' ? warning : warning.message;
+      if (/WASI/.test(text)) return;
+      (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+    }) as typeof process.emitWarning;
+    try {
+      return (await import('node:wasi')).WASI;
+    } finally {
+      process.emitWarning = emit;
+    }
+  })();
+  return wasiClass;
+}
 let workDir: Promise<string> | undefined;
 let seq = 0;
 
@@ -67,10 +91,11 @@ export async function synthesize(text: string, opts: { voice?: string } = {}): P
   const clean = text.replace(/\s+/g, ' ').trim();
   if (clean === '') return { pcm: Buffer.alloc(0), sampleRate };
   const mod = await fliteModule();
+  const WASI = await loadWasi();
   workDir ??= mkdtemp(join(tmpdir(), 'aava-flite-'));
   const dir = await workDir;
   const name = `${process.pid}-${++seq}.wav`;
-  const wasi = new (await import('node:wasi')).WASI({
+  const wasi = new WASI({
     version: 'preview1',
     args: ['flite', '-voice', voice, '-t', clean, '-o', `/out/${name}`],
     env: {},
