@@ -9,6 +9,7 @@ import type { HealthReport, TransportHealth } from '../api/health.js';
 import type { CallSummary, TransportKind } from '../api/calls.js';
 import { ApiError } from '../api/define.js';
 import type { MediaTransport } from '../media/transport.js';
+import type { FrameScheduler } from '../media/pacer.js';
 import { createAudioSocketTransport } from '../media/audiosocket/audiosocket-transport.js';
 import { createRtpTransport } from '../media/rtp/rtp-transport.js';
 import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
@@ -23,6 +24,8 @@ import { checkMediaDir } from './file-playback.js';
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
   setupTimeoutMs?: number;
+  /** Shared outbound frame scheduler (bench: lateness hook). */
+  scheduler?: FrameScheduler;
 }
 
 export interface CallService extends EngineService {
@@ -58,10 +61,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     const onBytes = (dir: 'rx' | 'tx', n: number) => (dir === 'rx' ? m.rxBytes : m.txBytes).inc({ transport: kind }, n);
     if (kind === 'audiosocket') {
       const a = cfg.audiosocket;
-      return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes });
+      return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
     }
     const e = cfg.external_media;
-    return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes });
+    return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
   }
 
   function transport(kind: TransportKind): Promise<MediaTransport> {
