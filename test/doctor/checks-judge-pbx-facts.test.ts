@@ -117,6 +117,15 @@ describe('checks judged from PBX facts', () => {
     expect(moduleChecks(f, inputs({ transport: 'externalmedia' })).find((c) => c.id === 'module-chan_rtp')!.status).toBe('fail');
   });
 
+  it('a firewalled ARI port on FreePBX offers to trust this workstation (with an untrust undo)', () => {
+    const f = healthy();
+    const blocked = { id: 'port-8088', title: 'ARI', status: 'fail' as const, evidence: [], fixIds: ['firewall-trust'] };
+    const a = buildFixes(f, inputs(), [blocked]).find((x) => x.id === 'firewall-trust')!;
+    expect(a.commands).toEqual(['fwconsole firewall trust 192.0.2.10']);
+    expect(a.undo).toEqual(['fwconsole firewall untrust 192.0.2.10']);
+    expect(buildFixes({ ...f, freepbx: undefined }, inputs(), [blocked]).find((x) => x.id === 'firewall-trust')!.commands).toEqual([]);
+  });
+
   it('reloads, downloads and URLs', () => {
     expect(reloadCommands(new Set(['http', 'dialplan']), true)).toEqual(['fwconsole reload']);
     expect(reloadCommands(new Set(['http', 'ari', 'dialplan']), false)).toEqual(["asterisk -rx 'module reload http'", "asterisk -rx 'module reload res_ari.so'", "asterisk -rx 'dialplan reload'"]);

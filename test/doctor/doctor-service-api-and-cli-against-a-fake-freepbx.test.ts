@@ -167,11 +167,12 @@ contexts:
     expect(lines.map((l) => l.id)).toContain('recordings-download');
 
     layoutBroken(pbx.root);
-    const bad = await run(base, env);
+    const bad = await run([...base, '--verbose'], env);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^FAIL {2}recording-dir/m);
     expect(bad.out).toMatch(/fix: .*\[fix ids: recording-dir\]/);
     expect(bad.out).toMatch(/\d+ passed, \d+ warnings, \d+ failed, \d+ skipped/);
+    expect(bad.out).toMatch(/^ {6}\$ asterisk -rx 'core show version'\n {8}Asterisk 22\.10\.1/m);
     expect(bad.out + bad.err).not.toContain(ARI_PASSWORD);
   });
 });

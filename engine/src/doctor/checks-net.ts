@@ -32,7 +32,11 @@ export async function workstationPortChecks(f: PbxFacts, inp: DoctorInputs): Pro
     const ev: Evidence = { command: `tcp connect ${inp.ari.host}:${t.port} (from this workstation)`, output: r.ok ? 'connected' : r.error ?? 'failed' };
     const id = `port-${t.port}`;
     if (r.ok) out.push(check(id, `${t.label} ${inp.ari.host}:${t.port} reachable from this workstation`, 'pass', [ev]));
-    else out.push(check(id, `${t.label} ${inp.ari.host}:${t.port} from this workstation`, t.needed ? 'fail' : 'warn', [ev], `${r.error === 'ECONNREFUSED' ? 'Nothing listens there (check the HTTP bindaddr). ' : ''}${firewallFix(f, `TCP ${t.port}`)}`, r.error === 'ECONNREFUSED' ? [FIX.httpBind] : []));
+    else {
+      const refused = r.error === 'ECONNREFUSED';
+      const fixIds = refused ? [FIX.httpBind] : f.freepbx && f.sshClientIp ? [FIX.firewallTrust] : [];
+      out.push(check(id, `${t.label} ${inp.ari.host}:${t.port} from this workstation`, t.needed ? 'fail' : 'warn', [ev], `${refused ? 'Nothing listens there (check the HTTP bindaddr). ' : ''}${firewallFix(f, `TCP ${t.port}`)}`, fixIds));
+    }
   }
   return out;
 }

@@ -38,6 +38,7 @@ export const DOCTOR_USAGE = `usage: aava doctor --ssh user@host [options]
   --root-prefix DIR        prefix for /etc/asterisk, /var/spool/asterisk, … (tests, chroots)
   --json                   one JSON line per check
   --strict                 warnings count as failures
+  --verbose                print each check's evidence (commands and their output)
 `;
 
 const ICON: Record<CheckResult['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
@@ -67,6 +68,7 @@ export async function runDoctorCli(argv: string[], io: CliIo): Promise<number> {
         'root-prefix': { type: 'string' },
         json: { type: 'boolean' },
         strict: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -133,7 +135,7 @@ export async function runDoctorCli(argv: string[], io: CliIo): Promise<number> {
       if (!json) io.stdout.write(`aava doctor: ${username}@${host}:${port}\n`);
       await runChecks(session, inputs, (c) => {
         results.push(c);
-        io.stdout.write(json ? `${JSON.stringify(c)}\n` : formatCheck(c));
+        io.stdout.write(json ? `${JSON.stringify(c)}\n` : formatCheck(c, !!values.verbose));
       });
     } finally {
       session.close();
@@ -154,8 +156,11 @@ export async function runDoctorCli(argv: string[], io: CliIo): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-export function formatCheck(c: CheckResult): string {
+export function formatCheck(c: CheckResult, verbose = false): string {
   let s = `${ICON[c.status]}  ${c.id.padEnd(34)} ${c.title}\n`;
   if (c.status !== 'pass' && c.fix) s += `      fix: ${c.fix}${c.fixIds?.length ? ` [fix ids: ${c.fixIds.join(', ')}]` : ''}\n`;
+  if (verbose) {
+    for (const e of c.evidence) s += `      $ ${e.command}\n${e.output.split('\n').map((l) => `        ${l}`).join('\n')}\n`;
+  }
   return s;
 }

@@ -68,6 +68,7 @@ export const FIX = {
   recordingDir: 'recording-dir',
   mediaDir: 'media-dir',
   dialplan: 'dialplan-contexts',
+  firewallTrust: 'firewall-trust',
 } as const;
 
 export function check(

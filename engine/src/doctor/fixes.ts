@@ -118,6 +118,19 @@ export function buildFixes(f: PbxFacts, inp: DoctorInputs, results: CheckResult[
   const media = wanted.has(FIX.mediaDir) ? mediaCommands(f) : { commands: [], undo: [] };
   out.push({ id: FIX.mediaDir, title: 'Media dir for file playback and the sounds/ai-generated symlink', files: [], ...media, reload: [], secrets: [], needed: wanted.has(FIX.mediaDir) });
 
+  const ip = f.sshClientIp;
+  const trust = wanted.has(FIX.firewallTrust) && !!f.freepbx && !!ip;
+  out.push({
+    id: FIX.firewallTrust,
+    title: `Trust this workstation (${ip ?? '?'}) in the FreePBX firewall`,
+    files: [],
+    commands: trust ? [`fwconsole firewall trust ${q(ip!)}`] : [],
+    undo: trust ? [`fwconsole firewall untrust ${q(ip!)}`] : [],
+    reload: [],
+    secrets: [],
+    needed: wanted.has(FIX.firewallTrust),
+  });
+
   out.push({
     id: FIX.dialplan,
     title: `Dialplan contexts into Stasis(${inp.appName}) (${f.confFiles.extensions.replace(/^.*\//, '')})`,
