@@ -99,7 +99,7 @@ export function DoctorResults() {
               </label>
               {p.files.length > 0 && <div className="muted small">Files: {p.files.join(', ')}</div>}
               {p.diff && <pre className="diff small">{p.diff.split('\n').map((l, i) => <span key={i} className={l.startsWith('+') && !l.startsWith('+++') ? 'add' : l.startsWith('-') && !l.startsWith('---') ? 'del' : ''}>{l}{'\n'}</span>)}</pre>}
-              {p.commands.length > 0 && <pre className="small">{p.commands.map((c) => `$ ${c}`).join('\n')}</pre>}
+              {p.commands.length > 0 && !p.diff && <pre className="small">{p.commands.map((c) => `$ ${c}`).join('\n')}</pre>}
             </div>
           ))}
           <div className="actions">

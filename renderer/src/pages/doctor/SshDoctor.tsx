@@ -15,12 +15,13 @@ interface Form {
   password: string;
   identityFile: string;
   useSudo: boolean;
+  rootPrefix: string;
 }
 
 /** SSH doctor: connect, accept the host key, run the FreePBX checks, plan and apply fixes, roll back. */
 export function SshDoctor() {
   const stores = useStores();
-  const [form, setForm] = useState<Form>({ host: '', port: '22', username: 'root', auth: 'password', password: '', identityFile: '', useSudo: false });
+  const [form, setForm] = useState<Form>({ host: '', port: '22', username: 'root', auth: 'password', password: '', identityFile: '', useSudo: false, rootPrefix: '' });
   const [secretError, setSecretError] = useState<string>();
   const hostKey = useApp('doctor', (s) => s.hostKey);
   const accepted = useApp('doctor', (s) => s.acceptedKey);
@@ -28,11 +29,12 @@ export function SshDoctor() {
   const target = useApp('doctor', (s) => s.target);
   const port = Number(form.port);
   const valid = form.host.trim() !== '' && form.username.trim() !== '' && Number.isInteger(port) && port >= 1 && port <= 65535;
-  const upd = (k: 'host' | 'port' | 'username' | 'password' | 'identityFile') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const upd = (k: 'host' | 'port' | 'username' | 'password' | 'identityFile' | 'rootPrefix') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
 
   const connect = async () => {
     setSecretError(undefined);
     const t: SshTarget = { host: form.host.trim(), port, username: form.username.trim(), auth: form.auth, useSudo: form.useSudo };
+    if (form.rootPrefix.trim()) t.rootPrefix = form.rootPrefix.trim();
     if (form.auth === 'password') t.secretName = PASSWORD_SECRET;
     if (form.auth === 'key') {
       if (form.identityFile.trim()) t.identityFile = form.identityFile.trim();
@@ -94,6 +96,13 @@ export function SshDoctor() {
             <input id="ssh-sudo" type="checkbox" checked={form.useSudo} onChange={(e) => setForm((f) => ({ ...f, useSudo: e.target.checked }))} /> for a non-root user
           </label>
         </div>
+        <details className="subsection">
+          <summary className="small">Advanced</summary>
+          <div className="grid-form">
+            <label htmlFor="ssh-root">Root prefix</label>
+            <input id="ssh-root" value={form.rootPrefix} onChange={upd('rootPrefix')} placeholder="empty: / (set for chroot-like layouts)" />
+          </div>
+        </details>
         <div className="actions">
           <button type="submit" className="btn btn-primary" disabled={!valid || hostKey.loading}>
             {hostKey.loading ? 'Connecting…' : 'Connect'}
