@@ -110,6 +110,14 @@ describe('cloud transcription adapters and the LLM review, against local stand-i
     expect(body).toContain('RIFF');
   });
 
+  it('OpenAI gpt-4o transcribe models get plain json, one untimed segment per channel', async () => {
+    const t = openaiTranscriber({ apiKey: 'k', baseUrl: `http://127.0.0.1:${cloud.port}/v1`, model: 'gpt-4o-mini-transcribe' });
+    const file = wav(1);
+    const segs = await t.transcribe({ wav: file, info: parseWavHeader(file) });
+    expect(segs).toEqual([{ startSec: 0, endSec: 1, speaker: 'speaker 1', text: 'x' }]);
+    expect(cloud.seen[0]!.body.toString('latin1')).toMatch(/name="response_format"\r\n\r\njson\r\n/);
+  });
+
   it('LLM review over an OpenAI-compatible chat API', async () => {
     const r = await llmReview({ apiKey: 'k', baseUrl: `http://127.0.0.1:${cloud.port}/v1`, model: 'local-model' }, [{ startSec: 0, endSec: 1, speaker: 'speaker 1', text: 'my invoice is wrong' }]);
     expect(r).toEqual({ summary: 'Billing complaint.', sentiment_score: -0.6, reasons: ['invoice wrong'] });

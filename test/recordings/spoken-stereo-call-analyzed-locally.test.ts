@@ -69,6 +69,8 @@ describe.skipIf(!canRecognize)('a spoken stereo call analysed with the local tra
 
     expect((await service.handlers!['recordings.list']!({ text: 'billing' })).map((r) => r.id)).toEqual([rec!.id]);
     expect(await service.handlers!['recordings.list']!({ text: 'refund' })).toEqual([]);
+    expect((await service.handlers!['recordings.list']!({ text: 'thank bill' })).length).toBe(1); // last term as a prefix
+    expect(await service.handlers!['recordings.list']!({ text: 'thank "OR" NEAR(' })).toEqual([]); // operators are plain words
     expect((await service.handlers!['recordings.list']!({ text: 'billing', number: '2125550123', from: '2026-11-21T00:00:00Z', to: '2026-11-22T00:00:00Z' })).length).toBe(1);
     expect((await service.handlers!['recordings.list']!({ text: 'billing', from: '2026-11-22T00:00:00Z' })).length).toBe(0);
     expect((await service.handlers!['recordings.list']!({ sentiment: d.sentiment! })).map((r) => r.id)).toEqual([rec!.id]);

@@ -82,6 +82,11 @@ export function deepgramTranscriber(o: CloudOptions): Transcriber {
   };
 }
 
+/** verbose_json (segment timestamps) is a whisper-1 feature; the gpt-4o transcribe models refuse it. */
+export function supportsVerboseJson(model: string): boolean {
+  return !/^gpt-4o/.test(model);
+}
+
 export function openaiTranscriber(o: CloudOptions): Transcriber {
   const client = new OpenAI({ apiKey: o.apiKey, baseURL: o.baseUrl, maxRetries: 1 });
   return {
@@ -90,6 +95,13 @@ export function openaiTranscriber(o: CloudOptions): Transcriber {
       const out: TranscriptSegment[] = [];
       for (const ch of channelsOf(input)) {
         const file = await toFile(encodeWav(ch.pcm, ch.sampleRate), 'recording.wav', { type: 'audio/wav' });
+        if (!supportsVerboseJson(o.model)) {
+          // gpt-4o(-mini)-transcribe answer only json/text: one untimed segment per channel.
+          const res = await client.audio.transcriptions.create({ file, model: o.model, response_format: 'json' }, { signal });
+          const text = res.text.trim();
+          if (text) out.push({ startSec: 0, endSec: ch.pcm.length / 2 / ch.sampleRate, speaker: ch.speaker, text });
+          continue;
+        }
         const res = await client.audio.transcriptions.create(
           { file, model: o.model, response_format: 'verbose_json', timestamp_granularities: ['segment'] },
           { signal },

@@ -83,7 +83,8 @@ export function ftsQuery(text: string): string | undefined {
     .filter((t) => t.length > 0)
     .slice(0, 16);
   if (terms.length === 0) return undefined;
-  return terms.map((t) => `"${t}"`).join(' ');
+  // Every term must match; the last one also as a prefix (search-as-you-type).
+  return terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ');
 }
 
 export class RecordingsRepo {
