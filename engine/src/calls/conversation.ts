@@ -317,7 +317,7 @@ export class Conversation {
       if (this.playbacks.size === 0) this.utteranceDone();
       return;
     }
-    (this.leg as MediaLeg & { markEndOfBurst?: () => void }).markEndOfBurst?.();
+    this.leg.markEndOfBurst?.();
     void this.leg.whenDrained().then(() => {
       this.agentBusy = false;
       this.tracker.burstEnded();
@@ -360,11 +360,9 @@ export class Conversation {
   }
 
   private whenQuiet(): Promise<void> {
+    const quiet = () => this.closed || (!this.agentBusy && this.leg.queuedMs() === 0 && this.playbacks.size === 0);
     return new Promise((resolve) => {
-      const check = () => {
-        if (this.closed || (!this.agentBusy && this.leg.queuedMs() === 0 && this.playbacks.size === 0)) resolve();
-        else setTimeout(check, 20).unref();
-      };
+      const check = () => (quiet() ? resolve() : setTimeout(check, 20).unref());
       setTimeout(check, 20).unref();
     });
   }

@@ -28,6 +28,8 @@ export interface FakeAsteriskOptions {
   legStasisDelayMs?: number;
   /** A media leg counts as in Stasis only this long after its StasisStart event (the 422 seen once on a real PBX). */
   legStasisLagMs?: number;
+  /** false: behave like Asterisk < 18, whose externalMedia knows no audiosocket encapsulation. */
+  externalMediaAudioSocket?: boolean;
   /** Directory `sound:<name>` files are looked up in (e.g. <dir>/ai-generated/x.wav). */
   soundsDir?: string;
   /** Playback speed factor for file durations (tests: >1 plays faster). */
@@ -66,6 +68,7 @@ export class FakeAsterisk {
       legStasisOrder: opts.legStasisOrder ?? 'random',
       legStasisDelayMs: opts.legStasisDelayMs ?? 0,
       legStasisLagMs: opts.legStasisLagMs ?? 0,
+      externalMediaAudioSocket: opts.externalMediaAudioSocket ?? true,
       soundsDir: opts.soundsDir,
       playbackSpeed: opts.playbackSpeed ?? 1,
       rtpBindHost: opts.rtpBindHost ?? '127.0.0.1',

@@ -84,6 +84,7 @@ export async function externalMedia(fake: FakeAsterisk, q: Record<string, string
   const transport = q.transport ?? 'udp';
   if (encapsulation === 'rtp' && transport !== 'udp') throw fail(400, "transport must be 'udp' for rtp encapsulation");
   if (encapsulation === 'audiosocket') {
+    if (!fake.opts.externalMediaAudioSocket) throw fail(400, 'encapsulation must be rtp');
     if (transport !== 'tcp') throw fail(400, "transport must be 'tcp' for audiosocket encapsulation");
     if (!q.data) throw fail(400, 'data can not be empty');
     if (q.format !== 'slin' && q.format !== 'slin16') throw fail(400, `format ${q.format} is not supported by the fake for audiosocket`);
