@@ -162,4 +162,18 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     expect(eng.readConfig()).toBe(before);
     await screenshot(page, 'contexts-validation-error');
   });
+
+  it('the Latency page charts the turns those calls produced (uPlot canvases, p50/p95 with units)', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/latency`);
+    const stats = page.locator('.stats-line');
+    await expect.poll(async () => Number((await stats.locator('.num').first().textContent()) ?? '0')).toBeGreaterThanOrEqual(1);
+    expect(await stats.textContent()).toMatch(/p50 \d+ ms · p95 \d+ ms/);
+    expect(await page.locator('.chart canvas').count()).toBe(3);
+    expect(await page.locator('.chart .u-legend').first().textContent()).toContain('echo p50');
+    await page.getByRole('button', { name: 'Last day' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Last day' }).getAttribute('aria-pressed')).toBe('true');
+    await screenshot(page, 'latency-with-turns');
+    expect(b.errors).toEqual([]);
+  });
 });

@@ -59,8 +59,8 @@ export default function LatencyPage() {
     series: [
       {},
       ...provNames.flatMap((p, i) => [
-        { label: `${p} p50`, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true, value: (_u: uPlot, v: number | null) => formatMs(v) },
-        { label: `${p} p95`, stroke: PALETTE[i % PALETTE.length], width: 1.5, dash: [6, 4], spanGaps: true, value: (_u: uPlot, v: number | null) => formatMs(v) },
+        { label: `${p} p50`, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true, points: { show: true, size: 6, fill: PALETTE[i % PALETTE.length] }, value: (_u: uPlot, v: number | null) => formatMs(v) },
+        { label: `${p} p95`, stroke: PALETTE[i % PALETTE.length], width: 1.5, dash: [6, 4], spanGaps: true, points: { show: true, size: 5 }, value: (_u: uPlot, v: number | null) => formatMs(v) },
       ]),
     ],
     axes: [baseOpts(w, h, true).axes![0]!, { ...baseOpts(w, h, true).axes![1]!, ...msAxis('turn latency') }],
@@ -77,6 +77,8 @@ export default function LatencyPage() {
         stroke: STAGE_COLORS[i],
         fill: `${STAGE_COLORS[i]}99`,
         width: 1,
+        spanGaps: true,
+        points: { show: true, size: 5, fill: STAGE_COLORS[i] },
         value: (_u: uPlot, v: number | null) => formatMs(v),
       })),
     ],
@@ -115,7 +117,7 @@ export default function LatencyPage() {
           </select>
         </label>
         <p className="muted small stats-line">
-          <span className="num">{charts.count}</span> turns · p50 <span className="num">{formatMs(charts.p50)}</span> · p95 <span className="num">{formatMs(charts.p95)}</span> (end of caller speech → first agent audio)
+          <span className="num">{charts.count}</span> turn{charts.count === 1 ? '' : 's'} · p50 <span className="num">{formatMs(charts.p50)}</span> · p95 <span className="num">{formatMs(charts.p95)}</span> (end of caller speech → first agent audio)
         </p>
       </div>
       <ErrorNotice error={points.error} what="Loading latency points" />
