@@ -67,6 +67,7 @@ const counter = new CallCounter();
 const detach: (() => void)[] = [];
 let healthTimer: NodeJS.Timeout | undefined;
 let quitting = false;
+let starting = false;
 
 const launchEnv = (): AutoLaunchEnv => ({ platform: process.platform, execPath: process.execPath, env: process.env, home: homedir() });
 const policy = new NotificationPolicy(() => prefs.get().notifications);
@@ -104,7 +105,8 @@ function notify(n: DesktopNotification): void {
 }
 
 function showWindow(): void {
-  if (!focusWindow(mainWindow)) openWindow(true);
+  // While the engine starts there is nothing to show yet; startEngine opens the window when done.
+  if (!focusWindow(mainWindow) && !starting && paths) openWindow(true);
 }
 
 function openDataFolder(): void {
@@ -166,17 +168,20 @@ function openSecretStore(dataDir: string): SecretStore {
 }
 
 async function startEngine(): Promise<void> {
+  starting = true;
   try {
     if (ensureUserConfig(paths)) log.info({ config: paths.configPath }, 'first run: copied the shipped config');
     secrets ??= openSecretStore(paths.dataDir);
     hosted = await startHostedEngine({ configPath: paths.configPath, dataDir: paths.dataDir, secrets });
   } catch (err) {
+    starting = false;
     hosted = undefined;
     problem = classifyStartupError(err, paths.configPath, portOwnersFrom(paths.configPath));
     log.error({ kind: problem.kind, problem: problem.message }, 'engine start failed');
     openWindow(true);
     return;
   }
+  starting = false;
   problem = undefined;
   const engine = hosted.engine;
   detach.push(
@@ -234,7 +239,7 @@ async function onStartupAction(action: StartupAction): Promise<void> {
   if (action === 'open-config') return openConfig();
   if (action === 'open-data') return openDataFolder();
   if (action === 'quit') return app.quit();
-  if (hosted) return;
+  if (hosted || starting) return;
   await startEngine();
 }
 

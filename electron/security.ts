@@ -80,17 +80,24 @@ export interface PermissionRequest {
   mediaTypes?: readonly string[];
 }
 
-/** Microphone for the app's own top-level page; everything else (camera, geolocation, …) is denied. */
+/**
+ * Extra, harmless capabilities the dashboard uses on its own page: copying the dialplan snippet
+ * (sanitized clipboard *write*, never read) and choosing the softphone's audio output device.
+ */
+const APP_PAGE_PERMISSIONS = new Set(['clipboard-sanitized-write', 'speaker-selection']);
+
+/** Microphone (audio only) and the extras above for the app's own top-level page; everything else is denied. */
 export function allowPermission(req: PermissionRequest): boolean {
-  if (req.permission !== 'media') return false;
   if (!req.isMainFrame || !isAppUrl(req.requestingUrl)) return false;
+  if (APP_PAGE_PERMISSIONS.has(req.permission)) return true;
+  if (req.permission !== 'media') return false;
   const types = req.mediaTypes ?? [];
   return types.length > 0 && types.every((t) => t === 'audio');
 }
 
-/** Permission *checks* (no device list): only 'media' from the app origin. */
+/** Permission *checks* (no device list): the same set, from the app origin only. */
 export function allowPermissionCheck(permission: string, origin: string | undefined): boolean {
-  return permission === 'media' && isAppUrl(origin);
+  return (permission === 'media' || APP_PAGE_PERMISSIONS.has(permission)) && isAppUrl(origin);
 }
 
 /** The parts of webContents the guards need. */

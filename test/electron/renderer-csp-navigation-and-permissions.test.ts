@@ -62,16 +62,21 @@ describe('app origin, permissions', () => {
     expect(isAppUrl(url)).toBe(ok);
   });
 
-  it('grants the microphone to the app page only, and nothing else', () => {
+  it('grants the microphone (and clipboard write, speaker choice) to the app page only, nothing else', () => {
     const ok = { permission: 'media', requestingUrl: 'app://local/index.html', isMainFrame: true, mediaTypes: ['audio'] };
     expect(allowPermission(ok)).toBe(true);
     expect(allowPermission({ ...ok, mediaTypes: ['audio', 'video'] })).toBe(false);
     expect(allowPermission({ ...ok, mediaTypes: [] })).toBe(false);
     expect(allowPermission({ ...ok, isMainFrame: false })).toBe(false);
     expect(allowPermission({ ...ok, requestingUrl: 'https://pbx.example.com/' })).toBe(false);
-    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi', 'hid', 'serial']) {
+    for (const p of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi', 'hid', 'serial', 'display-capture', 'pointerLock']) {
       expect(allowPermission({ ...ok, permission: p })).toBe(false);
     }
+    // the dialplan "Copy" button and the softphone's output-device picker, on the app page only
+    expect(allowPermission({ ...ok, permission: 'clipboard-sanitized-write', mediaTypes: undefined })).toBe(true);
+    expect(allowPermission({ ...ok, permission: 'speaker-selection', mediaTypes: undefined })).toBe(true);
+    expect(allowPermission({ ...ok, permission: 'clipboard-sanitized-write', requestingUrl: 'https://x.example/' })).toBe(false);
+    expect(allowPermission({ ...ok, permission: 'speaker-selection', isMainFrame: false })).toBe(false);
     expect(allowPermissionCheck('media', 'app://local')).toBe(true);
     expect(allowPermissionCheck('media', 'https://evil.example')).toBe(false);
     expect(allowPermissionCheck('geolocation', 'app://local')).toBe(false);
