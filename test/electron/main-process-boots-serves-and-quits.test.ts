@@ -26,7 +26,7 @@ const CONFIG = [
 let dir: string;
 let stub: typeof Stub;
 
-async function bootMain(configText: string, before?: () => void): Promise<void> {
+async function bootMain(configText: string, before?: () => void, whileStarting?: () => void): Promise<void> {
   vi.resetModules();
   // the very module main.ts receives for `electron`
   stub = (await import('electron')) as unknown as typeof Stub;
@@ -41,6 +41,7 @@ async function bootMain(configText: string, before?: () => void): Promise<void> 
   vi.stubEnv('AAVA_LOG_LEVEL', 'fatal');
   before?.();
   await import('../../electron/main.js');
+  whileStarting?.();
   await vi.waitFor(() => expect(stub.BrowserWindow.created.length).toBe(1), { timeout: 15_000, interval: 20 });
 }
 
@@ -61,7 +62,12 @@ afterEach(() => {
 
 describe('main process', () => {
   it('boots the engine, opens the hardened window on app://, answers IPC, and quits cleanly', async () => {
-    await bootMain(CONFIG);
+    // the dock icon / a second launch while the engine is still starting must not open a half-ready window
+    await bootMain(CONFIG, undefined, () => {
+      stub.app.emit('activate');
+      stub.app.emit('second-instance', {}, [], '/');
+    });
+    expect(stub.BrowserWindow.created).toHaveLength(1);
     const win = stub.BrowserWindow.created[0]!;
     expect(win.loaded).toEqual(['app://local/index.html']);
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
