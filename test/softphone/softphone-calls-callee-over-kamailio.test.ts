@@ -46,6 +46,7 @@ interface CalleeState {
   acceptTookMs: number[];
   answerTookMs: number[];
   errors: string[];
+  lastRejectCode: number;
 }
 
 const calleeState = () => callee.evaluate(() => {
@@ -169,6 +170,15 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
     await app.getByRole('button', { name: 'Unmute' }).click();
     await expect.poll(() => calleePeak(1000), { timeout: 5000 }).toBeGreaterThan(0.01);
 
+    // Hold: a re-INVITE through Kamailio (sendonly); nothing reaches the callee until resumed.
+    await app.getByRole('button', { name: 'Hold' }).click();
+    await app.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 5000 });
+    await app.waitForTimeout(1500);
+    expect(await calleePeak(1000)).toBeLessThan(0.002);
+    await app.getByRole('button', { name: 'Resume' }).click();
+    await app.getByRole('button', { name: 'Hold' }).waitFor({ timeout: 5000 });
+    await expect.poll(() => calleePeak(1000), { timeout: 5000 }).toBeGreaterThan(0.01);
+
     await app.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(async () => (await calleeState()).ended, { timeout: 5000 }).toBe(1);
     await expect.poll(() => app.getByTestId('call-panel').count()).toBe(0);
@@ -207,6 +217,30 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
     expect(await app.getByTestId('greeting-ms').textContent()).toBe(`${report.greetingLatencyMs} ms`);
     await expect.poll(async () => (await calleeState()).ended).toBe(before.ended + 1);
   }, 60_000);
+
+  it('rings for an incoming call: decline rejects it, accept connects both sides', async () => {
+    await openApp();
+    await app.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => app.getByTestId('reg-state').textContent(), { timeout: 10_000 }).toBe('Registered');
+    const before = await calleeState();
+    await callee.evaluate((t) => void (window as unknown as { calleeDial(t: string): Promise<void> }).calleeDial(t), SIP_USERS.softphone.user);
+    const ringing = app.getByRole('alert').filter({ hasText: 'Incoming call' });
+    await ringing.waitFor({ timeout: 10_000 });
+    expect(await ringing.textContent()).toContain(SIP_USERS.callee.user);
+    await ringing.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(async () => (await calleeState()).lastRejectCode, { timeout: 5000 }).toBe(603);
+    await expect.poll(() => ringing.count()).toBe(0);
+
+    await callee.evaluate((t) => void (window as unknown as { calleeDial(t: string): Promise<void> }).calleeDial(t), SIP_USERS.softphone.user);
+    await ringing.waitFor({ timeout: 10_000 });
+    await ringing.getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => app.getByTestId('call-phase').textContent(), { timeout: 10_000 }).toMatch(/^established/);
+    await expect.poll(async () => (await calleeState()).established, { timeout: 5000 }).toBe(true);
+    // Far end hangs up: the softphone tears down too.
+    await callee.evaluate(() => (window as unknown as { calleeHangup(): Promise<void> }).calleeHangup());
+    await expect.poll(() => app.getByTestId('call-panel').count(), { timeout: 5000 }).toBe(0);
+    expect((await calleeState()).ended).toBe(before.ended + 2);
+  }, 40_000);
 
   it('shows 401 for a wrong password', async () => {
     await saveAccount(kam!.wsUrl, 'not-the-password');

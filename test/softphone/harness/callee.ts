@@ -6,7 +6,7 @@
  * time after the burst ended (measured on its own audio clock). It records
  * inbound audio levels and in-band DTMF for the test to read.
  */
-import { type Invitation, Registerer, RegistererState, SessionState, UserAgent, Web } from 'sip.js';
+import { Inviter, type Session, Registerer, RegistererState, SessionState, UserAgent, Web } from 'sip.js';
 import meterWorkletUrl from '../../../renderer/src/softphone/phone/meter.worklet.ts?worker&url';
 import { Segmenter } from '../../../renderer/src/softphone/logic/latency';
 import { AudioEngine } from '../../../renderer/src/softphone/phone/audio-engine';
@@ -42,6 +42,7 @@ const state = {
   /** Epoch ms (timeOrigin + now) of INVITE receipt and 200 OK sent, for cross-page debugging. */
   wire: [] as [number, number][],
   inviteWireAt: [] as number[],
+  lastRejectCode: 0,
   errors: [] as string[],
   /** [scheduled start, audio clock when scheduled] of reply tones, ms. */
   tones: [] as [number, number][],
@@ -58,7 +59,8 @@ let halfPipe = 0;
 /** When the last INVITE reached our WebSocket (performance.now()). */
 let lastInviteArrival = 0;
 const out = ctx.createMediaStreamDestination();
-let session: Invitation | null = null;
+let session: Session | null = null;
+let agent: UserAgent | null = null;
 let segmenter: Segmenter | null = null;
 let teardown: (() => void) | null = null;
 
@@ -139,6 +141,38 @@ async function analyse(remote: MediaStream) {
   };
 }
 
+function track(sess: Session) {
+  sess.stateChange.addListener((s) => {
+    if (s === SessionState.Established) {
+      state.established = true;
+      const sdh = sess.sessionDescriptionHandler as Web.SessionDescriptionHandler;
+      void analyse(sdh.remoteMediaStream).catch((e: Error) => state.errors.push(e.message));
+      let prev = { d: 0, n: 0 };
+      const poll = setInterval(() => {
+        const pc = sdh.peerConnection;
+        if (!pc) return clearInterval(poll);
+        void pc.getStats().then((r) =>
+          r.forEach((x: { type: string; kind?: string; jitterBufferDelay?: number; jitterBufferEmittedCount?: number }) => {
+            if (x.type === 'inbound-rtp' && x.kind === 'audio' && x.jitterBufferEmittedCount) {
+              // Over the last interval: the buffer adapts, a call average lags behind.
+              const dn = x.jitterBufferEmittedCount - prev.n;
+              if (dn > 0) state.jitterBufferMs = (1000 * (x.jitterBufferDelay! - prev.d)) / dn;
+              prev = { d: x.jitterBufferDelay!, n: x.jitterBufferEmittedCount };
+            }
+          }),
+        );
+      }, 250);
+    }
+    if (s === SessionState.Terminated) {
+      state.established = false;
+      state.ended++;
+      segmenter = null;
+      teardown?.();
+      teardown = null;
+    }
+  });
+}
+
 async function start() {
   await ctx.resume();
   const pipe = await measurePipelineLatency(engine);
@@ -156,35 +190,7 @@ async function start() {
       onInvite(inv) {
         state.invites++;
         session = inv;
-        inv.stateChange.addListener((s) => {
-          if (s === SessionState.Established) {
-            state.established = true;
-            const sdh = inv.sessionDescriptionHandler as Web.SessionDescriptionHandler;
-            void analyse(sdh.remoteMediaStream).catch((e: Error) => state.errors.push(e.message));
-            let prev = { d: 0, n: 0 };
-            const poll = setInterval(() => {
-              const pc = sdh.peerConnection;
-              if (!pc) return clearInterval(poll);
-              void pc.getStats().then((r) =>
-                r.forEach((x: { type: string; kind?: string; jitterBufferDelay?: number; jitterBufferEmittedCount?: number }) => {
-                  if (x.type === 'inbound-rtp' && x.kind === 'audio' && x.jitterBufferEmittedCount) {
-                    // Over the last interval: the buffer adapts, a call average lags behind.
-                    const dn = x.jitterBufferEmittedCount - prev.n;
-                    if (dn > 0) state.jitterBufferMs = (1000 * (x.jitterBufferDelay! - prev.d)) / dn;
-                    prev = { d: x.jitterBufferDelay!, n: x.jitterBufferEmittedCount };
-                  }
-                }),
-              );
-            }, 250);
-          }
-          if (s === SessionState.Terminated) {
-            state.established = false;
-            state.ended++;
-            segmenter = null;
-            teardown?.();
-            teardown = null;
-          }
-        });
+        track(inv);
         // An agent's answer delay counts from the INVITE's arrival, not from when our JS got to it.
         const invitedAt = lastInviteArrival || performance.now();
         setTimeout(async () => {
@@ -215,6 +221,7 @@ async function start() {
     }
     onMessage?.(msg);
   };
+  agent = ua;
   await ua.start();
   const reg = new Registerer(ua);
   reg.stateChange.addListener((s) => {
@@ -222,6 +229,19 @@ async function start() {
   });
   await reg.register();
 }
+
+/** Calls `target` (the softphone) — for the incoming-call test. */
+async function dial(target: string) {
+  if (!agent) throw new Error('callee not started');
+  const inviter = new Inviter(agent, UserAgent.makeURI(`sip:${target}@127.0.0.1`)!, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+  session = inviter;
+  track(inviter);
+  await inviter.invite({ requestDelegate: { onReject: (r) => void (state.lastRejectCode = r.message.statusCode ?? 0) } });
+}
+async function hangup() {
+  if (session?.state === SessionState.Established) await session.bye();
+}
+Object.assign(window, { calleeDial: dial, calleeHangup: hangup });
 
 document.getElementById('start')!.addEventListener('click', () => {
   start().catch((e: Error) => state.errors.push(e.message));

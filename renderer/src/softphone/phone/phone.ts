@@ -368,7 +368,13 @@ export class Phone {
     s.sessionDescriptionHandlerOptionsReInvite = { hold: held } as Web.SessionDescriptionHandlerOptions;
     await s.invite({
       requestDelegate: {
-        onAccept: () => this.patchCall({ held }),
+        onAccept: () => {
+          // Like a desk phone: nothing goes out or comes in while held (mute stays as the user set it).
+          const pc = (s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.peerConnection;
+          for (const r of pc?.getReceivers() ?? []) if (r.track) r.track.enabled = !held;
+          for (const snd of pc?.getSenders() ?? []) if (snd.track) snd.track.enabled = !held && !this.state.call?.muted;
+          this.patchCall({ held });
+        },
         onReject: (res) => this.set({ callError: sipResponseError(res.message.statusCode ?? 0, res.message.reasonPhrase ?? '', 'call') }),
       },
     });
