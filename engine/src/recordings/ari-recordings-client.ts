@@ -165,10 +165,15 @@ export class AriRecordingsClient {
     const res = await this.request(path, signal);
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const c of res as AsyncIterable<Buffer>) {
-      size += c.length;
-      if (size > 256 * 1024 * 1024) throw new AriConnectError('ETOOBIG', `${path}: response larger than 256 MiB`);
-      chunks.push(c);
+    try {
+      for await (const c of res as AsyncIterable<Buffer>) {
+        size += c.length;
+        if (size > 256 * 1024 * 1024) throw new AriConnectError('ETOOBIG', `${path}: response larger than 256 MiB`);
+        chunks.push(c);
+      }
+    } catch (err) {
+      res.destroy();
+      throw stalled.get(res) ?? toConnectError(err);
     }
     return { status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') };
   }
@@ -196,9 +201,13 @@ export class AriRecordingsClient {
     if (status !== 200) {
       const chunks: Buffer[] = [];
       let n = 0;
-      for await (const c of res as AsyncIterable<Buffer>) {
-        if (n < 65536) chunks.push(c);
-        n += c.length;
+      try {
+        for await (const c of res as AsyncIterable<Buffer>) {
+          if (n < 65536) chunks.push(c);
+          n += c.length;
+        }
+      } catch (err) {
+        throw stalled.get(res) ?? toConnectError(err);
       }
       return { status, contentType, bytes: n, expectedBytes, errorBody: Buffer.concat(chunks).toString('utf8').slice(0, 65536) };
     }
