@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
@@ -32,6 +32,8 @@ export interface CallsBenchRow {
   outboundDelayP50Ms: number;
   outboundDelayP99Ms: number;
   frames: number;
+  /** 1-minute load average when the row was measured (other processes skew every figure). */
+  load1: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -126,6 +128,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         outboundDelayP50Ms: round(outS.p50),
         outboundDelayP99Ms: round(outS.p99),
         frames: late.n,
+        load1: round(loadavg()[0] ?? 0, 1),
       });
       await fake.ask({ type: 'hangupAll' }, 'done');
       await until(() => service.controller.active.length === 0, 'calls ended', 30_000);
@@ -140,9 +143,11 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
   }
   console.log(`Calls (AudioSocket, echo provider, ${seconds} s per row; engine process only; lateness = frame send − deadline)`);
   console.log(table(rows.map((r) => ({ ...r }))));
+  const busy = rows.some((r) => r.load1 > cpus().length);
+  if (busy) console.log(`note: the load average exceeded the ${cpus().length} cores during the run; lateness and delays include waiting for a CPU.`);
   const out = join(import.meta.dirname, '..', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'calls-latest.json'), JSON.stringify({ at: new Date().toISOString(), seconds, rows }, null, 2));
+  writeFileSync(join(out, 'calls-latest.json'), JSON.stringify({ at: new Date().toISOString(), seconds, cores: cpus().length, rows }, null, 2));
   return { rows };
 }
 
