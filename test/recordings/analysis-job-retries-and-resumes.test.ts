@@ -88,3 +88,26 @@ describe('the analysis queue', () => {
     expect(repo.summary(id)!.status).toBe('analyzed');
   });
 });
+
+describe('with transcription off', () => {
+  it('jobs wait, and are worked once a transcriber is configured', async () => {
+    const h = makeHarness({});
+    try {
+      const repo = new RecordingsRepo(h.ctx.db);
+      const dir = join(h.dataDir, 'recordings');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'b.wav'), toneWav(2, 300));
+      const name = 'sip-call-1795243053455';
+      repo.saveDownloaded({ id: recordingId(name), name, parsed: parseRecordingName(name), format: 'wav', filePath: 'b.wav', sizeBytes: 4844, analyzable: true });
+      let t: Transcriber | undefined;
+      const q = new AnalysisQueue({ db: h.ctx.db, repo, log: h.ctx.log, dir, transcriber: () => t });
+      expect(await q.drain()).toBe(0);
+      expect(repo.summary(recordingId(name))!.status).toBe('downloaded');
+      t = { name: 'local', transcribe: async () => [{ startSec: 0, endSec: 0.2, speaker: 'speaker 1', text: 'hello' }] };
+      expect(await q.drain()).toBe(1);
+      expect(repo.summary(recordingId(name))!.status).toBe('analyzed');
+    } finally {
+      h.close();
+    }
+  });
+});

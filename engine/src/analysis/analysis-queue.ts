@@ -22,7 +22,7 @@ export interface AnalysisDeps {
   log: Logger;
   /** Recordings dir (file_path is relative to it). */
   dir: string;
-  /** The transcriber to use now (settings may change), or undefined for none. */
+  /** The transcriber to use now (settings may change), or undefined when transcription is off (jobs then wait). */
   transcriber(): Transcriber | undefined;
   /** LLM review options when enabled. */
   llm?(): LlmOptions | undefined;
@@ -97,7 +97,9 @@ export class AnalysisQueue {
     if (this.stopped) return;
     const next = this.d.db.prepare("SELECT MIN(next_run_at) AS t FROM jobs WHERE kind = 'analyze' AND state = 'queued'").get() as { t: number | null };
     if (next.t !== null) {
-      this.timer = setTimeout(() => void this.loop(), Math.max(1000, next.t - this.now()));
+      // Transcription off: look again now and then (a config reload may switch it on).
+      const wait = this.d.transcriber() ? Math.max(1000, next.t - this.now()) : 60_000;
+      this.timer = setTimeout(() => void this.loop(), wait);
       this.timer.unref?.();
     }
   }
@@ -111,6 +113,8 @@ export class AnalysisQueue {
 
   /** Takes one due job and works it. False when none is due. */
   async runNext(): Promise<boolean> {
+    // With transcription off the jobs wait: switching a transcriber on later works off the backlog.
+    if (!this.d.transcriber()) return false;
     const job = this.d.db
       .prepare("SELECT id, subject, attempts, next_run_at FROM jobs WHERE kind = 'analyze' AND state = 'queued' AND next_run_at <= ? ORDER BY next_run_at, id LIMIT 1")
       .get(this.now()) as JobRow | undefined;
@@ -153,7 +157,8 @@ export class AnalysisQueue {
     const wav = await readFile(join(this.d.dir, row.file_path));
     const info = parseWavHeader(wav);
     const transcriber = this.d.transcriber();
-    const segments: TranscriptSegment[] = transcriber ? await transcriber.transcribe({ wav, info }, this.abort.signal) : [];
+    if (!transcriber) throw new Error('transcription was switched off');
+    const segments: TranscriptSegment[] = await transcriber.transcribe({ wav, info }, this.abort.signal);
     for (const s of segments) s.sentiment = textSentiment(s.text).score;
     const lexicon = callSentiment(segments.map((s) => s.text));
     let score = lexicon.score;
@@ -176,13 +181,13 @@ export class AnalysisQueue {
            ON CONFLICT(recording_id) DO UPDATE SET transcriber = excluded.transcriber, segments_json = excluded.segments_json, sentiment_label = excluded.sentiment_label,
              sentiment_score = excluded.sentiment_score, stats_json = excluded.stats_json, summary = excluded.summary, reasons_json = excluded.reasons_json, analyzed_at = excluded.analyzed_at`,
         )
-        .run(id, transcriber?.name ?? 'none', JSON.stringify(segments), labelOf(score), score, JSON.stringify(stats), summary, JSON.stringify(reasons), this.now());
+        .run(id, transcriber.name, JSON.stringify(segments), labelOf(score), score, JSON.stringify(stats), summary, JSON.stringify(reasons), this.now());
       this.d.db.prepare('DELETE FROM recording_fts WHERE recording_id = ?').run(id);
       if (text) this.d.db.prepare('INSERT INTO recording_fts (text, recording_id) VALUES (?, ?)').run(text, id);
       this.d.db.prepare("UPDATE recordings SET status = 'analyzed', status_reason = NULL, updated_at = ? WHERE id = ?").run(this.now(), id);
     })();
     const s1 = this.d.repo.summary(id);
     if (s1) this.d.updated?.(s1);
-    this.d.log.info({ recordingId: id, segments: segments.length, transcriber: transcriber?.name ?? 'none' }, 'recording analyzed');
+    this.d.log.info({ recordingId: id, segments: segments.length, transcriber: transcriber.name }, 'recording analyzed');
   }
 }
