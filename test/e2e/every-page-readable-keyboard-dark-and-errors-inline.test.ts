@@ -123,4 +123,25 @@ describe.skipIf(!hasChromium)('dashboard: every page, sizes, dark mode, keyboard
       await b.close();
     }
   });
+
+  it('with an API token configured: refused without it (said so in the header), works with ?token=', async () => {
+    const tokenEngine = await startEngine({ configText: `${CONFIG}api:\n  token: e2e-token-9f2c\n`, dashboardDir: dash });
+    const b = await openBrowser();
+    try {
+      await b.page.goto(`${tokenEngine.url}#/calls`);
+      await b.page.getByTestId('header-status').filter({ hasText: 'Engine unreachable' }).waitFor();
+      await b.page.getByText(/Reconnecting: unauthorized: the engine requires its API token/).waitFor();
+      await screenshot(b.page, 'token-refused');
+      await b.page.goto(`${tokenEngine.url}?token=e2e-token-9f2c#/doctor`);
+      await b.page.getByTestId('header-status').filter({ hasText: 'Degraded' }).waitFor();
+      await b.page.locator('li[data-check="ari"]').waitFor();
+      expect(b.page.url()).not.toContain('token');
+      // The token is kept for the session: a reload without it still works.
+      await b.page.goto(`${tokenEngine.url}#/contexts/sales`);
+      await b.page.getByLabel('Greeting').waitFor();
+    } finally {
+      await b.close();
+      await tokenEngine.stop();
+    }
+  });
 });

@@ -10,6 +10,12 @@ export function readToken(loc: Location = window.location, storage: Storage | un
   const fromUrl = new URLSearchParams(loc.search).get('token') ?? undefined;
   if (fromUrl) {
     storage?.setItem(TOKEN_KEY, fromUrl);
+    // Keep it out of the address bar, bookmarks and screenshots once remembered.
+    if (storage && loc === window.location) {
+      const u = new URL(loc.href);
+      u.searchParams.delete('token');
+      window.history.replaceState(window.history.state, '', u.toString());
+    }
     return fromUrl;
   }
   return storage?.getItem(TOKEN_KEY) ?? undefined;

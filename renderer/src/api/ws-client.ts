@@ -14,7 +14,11 @@ export interface WsClientOptions {
   /** Reconnect backoff bounds, ms. */
   minRetryMs?: number;
   maxRetryMs?: number;
+  /** After a failed connect, ask GET /api/health.get whether the token was refused (default on). */
+  probe?: boolean;
 }
+
+const UNAUTHORIZED = 'unauthorized: the engine requires its API token; open the dashboard with ?token=<api.token>';
 
 interface Pending {
   method: string;
@@ -102,7 +106,9 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       return;
     }
     ws = sock;
+    let opened = false;
     sock.onopen = () => {
+      opened = true;
       attempt = 0;
       setState({ status: 'open' });
       flush();
@@ -119,12 +125,24 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
           p.reject(new ApiError({ code: 'disconnected', message: `${p.method}: connection to the engine was lost` }, p.method));
         }
       }
-      const reason = ev.code === 4401 ? 'unauthorized: open the dashboard with ?token=<api.token>' : ev.reason || `connection closed (${ev.code})`;
-      scheduleRetry(reason);
+      const reason = ev.code === 4401 ? UNAUTHORIZED : ev.reason || `connection closed (${ev.code})`;
+      if (!opened && opts.probe !== false && typeof fetch === 'function') {
+        // A refused upgrade looks like 1006 to a browser: ask over HTTP whether the token is the reason.
+        void probeAuth().then((unauthorized) => scheduleRetry(unauthorized ? UNAUTHORIZED : reason));
+      } else scheduleRetry(reason);
     };
     sock.onerror = () => {
       // onclose follows; nothing else to do here.
     };
+  };
+
+  const probeAuth = async (): Promise<boolean> => {
+    try {
+      const res = await fetch(new URL('api/health.get', opts.httpBase), opts.token ? { headers: { Authorization: `Bearer ${opts.token}` } } : {});
+      return res.status === 401;
+    } catch {
+      return false;
+    }
   };
 
   const scheduleRetry = (reason: string) => {
