@@ -99,11 +99,11 @@ describe('with transcription off', () => {
       writeFileSync(join(dir, 'b.wav'), toneWav(2, 300));
       const name = 'sip-call-1795243053455';
       repo.saveDownloaded({ id: recordingId(name), name, parsed: parseRecordingName(name), format: 'wav', filePath: 'b.wav', sizeBytes: 4844, analyzable: true });
-      let t: Transcriber | undefined;
-      const q = new AnalysisQueue({ db: h.ctx.db, repo, log: h.ctx.log, dir, transcriber: () => t });
+      const current: { t?: Transcriber } = {};
+      const q = new AnalysisQueue({ db: h.ctx.db, repo, log: h.ctx.log, dir, transcriber: () => current.t });
       expect(await q.drain()).toBe(0);
       expect(repo.summary(recordingId(name))!.status).toBe('downloaded');
-      t = { name: 'local', transcribe: async () => [{ startSec: 0, endSec: 0.2, speaker: 'speaker 1', text: 'hello' }] };
+      current.t = { name: 'local', transcribe: async () => [{ startSec: 0, endSec: 0.2, speaker: 'speaker 1', text: 'hello' }] };
       expect(await q.drain()).toBe(1);
       expect(repo.summary(recordingId(name))!.status).toBe('analyzed');
     } finally {
