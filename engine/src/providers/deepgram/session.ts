@@ -37,6 +37,8 @@ export class DeepgramAgentSession implements ProviderSession {
   private speaking = false;
   private sayWaiters: Array<() => void> = [];
   private marks: TurnMarks;
+  /** Rejects a start() still waiting for SettingsApplied (close() during setup). */
+  private abortStart: (() => void) | undefined;
 
   constructor(
     private readonly config: DeepgramAgentConfig,
@@ -93,8 +95,10 @@ export class DeepgramAgentSession implements ProviderSession {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.abortStart = undefined;
         reject(err);
       };
+      this.abortStart = () => fail(new Error('Deepgram Agent: session closed during setup'));
       agent.on(AgentEvents.Open, () => {
         agent.configure(settings as never);
         this.keepAlive = setInterval(() => agent.keepAlive(), this.deps.keepAliveMs ?? KEEPALIVE_INTERVAL_MS);
@@ -106,6 +110,7 @@ export class DeepgramAgentSession implements ProviderSession {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.abortStart = undefined;
         resolve();
       });
       agent.on(AgentEvents.Error, (e: Msg & { message?: string; statusCode?: number }) => {
@@ -160,6 +165,7 @@ export class DeepgramAgentSession implements ProviderSession {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.abortStart?.();
     clearInterval(this.keepAlive);
     for (const w of this.sayWaiters.splice(0)) w();
     const agent = this.agent;

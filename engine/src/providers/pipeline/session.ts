@@ -6,6 +6,7 @@
  * Speech start while the agent is audible or a turn is running is a
  * barge-in: the sink drops queued audio and the turn is aborted.
  */
+import { setMaxListeners } from 'node:events';
 import type { ProviderSession, SessionInit } from '../provider.js';
 import type { AudioFormat } from '../../media/audio-format.js';
 import { createVoiceActivityDetector, type VoiceActivityDetector } from '../../media/vad/vad.js';
@@ -22,6 +23,13 @@ export interface PipelineVadOptions {
 }
 
 export const DEFAULT_PIPELINE_VAD: PipelineVadOptions = { aggressiveness: 2, energyThreshold: 400, minSpeechMs: 120, endSilenceMs: 600 };
+
+/** One abort signal serves every LLM/TTS request of a turn (SDKs each add a listener). */
+function turnAbort(): AbortController {
+  const a = new AbortController();
+  setMaxListeners(200, a.signal);
+  return a;
+}
 
 /** Tool round trips allowed in one caller turn. */
 const MAX_TOOL_ROUNDS = 4;
@@ -101,7 +109,7 @@ export class PipelineSession implements ProviderSession {
 
   /** Speaks fixed text; resolves false if interrupted. */
   private async speak(text: string): Promise<boolean> {
-    const abort = new AbortController();
+    const abort = turnAbort();
     const speaker = new Speaker(this.stages.tts, this.init.sink, abort.signal, () => undefined, this.clock);
     const entry = { abort, done: speaker.done };
     this.speaking = entry;
@@ -140,7 +148,7 @@ export class PipelineSession implements ProviderSession {
   private onSpeechEnd(): void {
     this.marks.endOfSpeech();
     this.turn?.abort.abort();
-    const abort = new AbortController();
+    const abort = turnAbort();
     const entry = { abort, done: Promise.resolve() };
     entry.done = this.runTurn(abort.signal)
       .catch((err: unknown) => {
@@ -156,9 +164,10 @@ export class PipelineSession implements ProviderSession {
     const sink = this.init.sink;
     let text: string;
     try {
-      text = await this.stt!.finalize();
+      text = await this.stt!.finalize(signal);
     } catch (err) {
-      this.fail('stt', err);
+      // A dead recognizer is reported through onFatal; one failed request only loses this turn.
+      if (!signal.aborted) this.stageError('stt', err);
       return;
     }
     if (signal.aborted || this.closed) return;

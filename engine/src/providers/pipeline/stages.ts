@@ -17,8 +17,8 @@ export interface SttStream {
   write(audio: Buffer): void;
   /** Local VAD saw speech start (batch recognizers start collecting here). */
   speechStarted(): void;
-  /** Local VAD saw end of speech: resolves with the final transcript of this turn ('' if none). */
-  finalize(): Promise<string>;
+  /** Local VAD saw end of speech: resolves with the final transcript of this turn ('' if none, or when `signal` aborts). */
+  finalize(signal: AbortSignal): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -31,7 +31,7 @@ export function isLocalUrl(url: string | undefined): boolean {
  * Reachability of a local LLM server (GET <base_url>/models), refreshed at
  * most every 30 s when health is asked for; never blocks health().
  */
-function localProbe(baseUrl: string, model: string) {
+function localProbe(baseUrl: string, model: string, key: string) {
   let state: StageHealth = { ready: true };
   let lastAt = -Infinity;
   let running = false;
@@ -39,7 +39,10 @@ function localProbe(baseUrl: string, model: string) {
     running = true;
     lastAt = performance.now();
     try {
-      const res = await fetch(`${baseUrl.replace(/\/$/, '')}/models`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      const res = await fetch(`${baseUrl.replace(/\/$/, '')}/models`, {
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        headers: key ? { authorization: `Bearer ${key}` } : {},
+      });
       if (!res.ok) {
         state = { ready: false, reason: `LLM server ${baseUrl} answered /models with HTTP ${res.status}` };
         return;
@@ -75,7 +78,7 @@ export function createOpenAICompatibleLlm(config: LlmConfig, where: string): Llm
   const key = config.api_key || (openai ? process.env.OPENAI_API_KEY || '' : '');
   registerSecretValue(key);
   const needsKey = openai;
-  const probe = isLocalUrl(config.base_url) ? localProbe(config.base_url!, config.model) : undefined;
+  const probe = isLocalUrl(config.base_url) ? localProbe(config.base_url!, config.model, key) : undefined;
   probe?.health();
   let client: OpenAI | undefined;
   const getClient = () =>

@@ -60,18 +60,21 @@ export function createDeepgramStt(config: { api_key: string; url?: string; model
           if (!closed) live.send(audio as unknown as ArrayBuffer);
         },
         speechStarted() {},
-        async finalize() {
-          if (closed) return '';
+        async finalize(signal) {
+          if (closed || signal.aborted) return '';
           await new Promise<void>((resolve) => {
             const t = setTimeout(done, FINALIZE_TIMEOUT_MS);
             function done() {
               clearTimeout(t);
+              signal.removeEventListener('abort', done);
               waiter = undefined;
               resolve();
             }
             waiter = done;
+            signal.addEventListener('abort', done);
             live.finalize();
           });
+          if (signal.aborted) return ''; // kept for the next turn
           const text = finals.join(' ').trim();
           finals = [];
           return text;

@@ -40,13 +40,24 @@ export function createOpenAIStt(config: { api_key: string; base_url?: string; mo
           preroll = [];
           prerollMs = 0;
         },
-        async finalize() {
+        async finalize(signal) {
           const pcm = Buffer.concat(turn ?? []);
           turn = undefined;
           if (bytesToMs(SLIN16, pcm.length) < MIN_TURN_MS) return '';
           const file = await toFile(encodeWav(pcm, SLIN16.sampleRate), 'turn.wav', { type: 'audio/wav' });
-          const res = await c.audio.transcriptions.create({ file, model: config.model, response_format: 'json' });
-          return res.text.trim();
+          // An aborted turn (the caller went on speaking) hands its audio to the next one.
+          const keep = () => {
+            turn?.unshift(pcm);
+            return '';
+          };
+          if (signal.aborted) return keep();
+          try {
+            const res = await c.audio.transcriptions.create({ file, model: config.model, response_format: 'json' }, { signal });
+            return res.text.trim();
+          } catch (err) {
+            if (signal.aborted) return keep();
+            throw err;
+          }
         },
         async close() {
           turn = undefined;

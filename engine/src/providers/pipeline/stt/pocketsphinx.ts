@@ -42,19 +42,23 @@ export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
       return {
         write: (audio) => rec.write(audio),
         speechStarted() {},
-        async finalize() {
+        async finalize(signal) {
           if (failed) throw failed;
-          if (pending.length === 0) {
+          if (pending.length === 0 && !signal.aborted && !closing) {
             await new Promise<void>((resolve) => {
               const t = setTimeout(done, SETTLE_MS);
               function done() {
                 clearTimeout(t);
+                signal.removeEventListener('abort', done);
                 waiter = undefined;
                 resolve();
               }
               waiter = done;
+              signal.addEventListener('abort', done);
             });
           }
+          // An aborted turn (the caller went on speaking) leaves its words for the next one.
+          if (signal.aborted) return '';
           const text = pending.map((u) => u.text).join(' ').trim();
           pending = [];
           if (!text && failed) throw failed;
@@ -62,6 +66,7 @@ export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
         },
         async close() {
           closing = true;
+          waiter?.();
           rec.close();
         },
       };
