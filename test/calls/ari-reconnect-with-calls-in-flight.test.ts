@@ -21,15 +21,17 @@ describe('ARI reconnect with calls in flight', () => {
     const b = fake.injectCall({ callerNumber: '801', audio: silence(100) });
     await until(() => tonePower(a.received(), 440) > 300 && tonePower(b.received(), 440) > 300, 'both greeted');
 
-    fake.dropEventSockets(3000);
+    fake.refuseEventSockets(true);
+    fake.dropEventSockets();
     await until(() => !h!.health().ari_connected, 'health shows the drop');
     expect(h.health().ari_reason).toBeTruthy();
     // B hangs up while the engine cannot hear events; A keeps talking and is still echoed.
     b.hangup();
     a.say(concatPcm([tone(1300, 500), silence(100)]));
-    await until(() => tonePower(a.received(), 1300) > 300, 'echo during the outage', 5000);
+    await until(() => tonePower(a.received(), 1300) > 300, 'echo during the outage', 8000);
     expect(service.ari.connected).toBe(false);
 
+    fake.refuseEventSockets(false);
     await until(() => h!.health().ari_connected, 'reconnected', 8000);
     await until(() => service.controller.active.length === 1, 'vanished call reconciled', 5000);
     expect(service.controller.active[0]!.caller.id).toBe(a.id);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
 
 let h: Harness | undefined;
@@ -61,5 +61,24 @@ describe('a full call over AudioSocket with the echo provider', () => {
     const t = service.transports().get('audiosocket')!;
     await until(() => t.stats().legs === 0 && t.stats().sockets === 0, 'sockets closed');
     expect(h.health().active_calls).toBe(0);
+  });
+
+  it('works with slin16 (0x12 frames, 640 bytes) end to end', async () => {
+    h = await startHarness({
+      config: (p) => {
+        const c = baseConfig(p);
+        (c.audiosocket as Record<string, unknown>).format = 'slin16';
+        return c;
+      },
+    });
+    const caller = h.fake.injectCall({ callerNumber: '160', audio: concatPcm([silence(400), tone(1500, 500), silence(100)]) });
+    await until(() => tonePower(caller.received(), 1500) > 300, 'echo over slin16', 8000);
+    expect(tonePower(caller.received(), 440)).toBeGreaterThan(300);
+    const leg = [...h.fake.channels.values()].find((c) => c.role === 'audiosocket')!;
+    expect(leg.audiosocket!.sampleRate).toBe(16000);
+    expect([...leg.audiosocket!.receivedTypes]).toContain(0x12);
+    expect(h.fake.requests.find((r) => r.path === '/ari/channels/externalMedia')?.query.format).toBe('slin16');
+    caller.hangup();
+    await until(() => h!.fake.inspect().channels === 0, 'cleanup');
   });
 });

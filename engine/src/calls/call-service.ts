@@ -122,7 +122,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   const controller: CallController = new CallController(
     {
       ari: () => ari.rest,
-      appName: boot.asterisk.app_name,
+      // The app name follows config reloads (the ARI link reconnects with it).
+      get appName() {
+        return ari.appName;
+      },
       transport,
       providers,
       metrics: m,

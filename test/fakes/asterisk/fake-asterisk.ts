@@ -164,6 +164,11 @@ export class FakeAsterisk {
     for (const c of this.clients) c.ws.terminate();
   }
 
+  /** While true, new events WebSocket upgrades are refused with 503 (an Asterisk restart). */
+  refuseEventSockets(refuse: boolean): void {
+    this.refuseEvents = refuse;
+  }
+
   // ---- channel life cycle --------------------------------------------------
 
   createChannel(init: Partial<FakeChannel> & Pick<FakeChannel, 'name' | 'role'>): FakeChannel {
