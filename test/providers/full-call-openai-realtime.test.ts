@@ -15,10 +15,10 @@ afterEach(async () => {
   h = fake = undefined;
 });
 
-async function start(opts: RealtimeFakeOptions, over: Record<string, unknown> = {}) {
+async function start(opts: RealtimeFakeOptions, over: Record<string, unknown> = {}, provider: Record<string, unknown> = {}) {
   fake = new FakeOpenAIRealtime({ apiKey: 'sk-call', ...opts });
   const base = await fake.listen();
-  h = await startWithProvider('openai', { type: 'openai_realtime', api_key: 'sk-call', base_url: base, ca_file: TEST_CA_FILE }, over);
+  h = await startWithProvider('openai', { type: 'openai_realtime', api_key: 'sk-call', base_url: base, ca_file: TEST_CA_FILE, ...provider }, over);
   return { h, fake };
 }
 
@@ -40,6 +40,22 @@ describe('full call with openai_realtime', () => {
     expect(fake.received('input_audio_buffer.append').length).toBeGreaterThan(10);
     caller.hangup();
     await until(() => endedOutcome(h) === 'caller_hangup', 'call ended');
+  });
+
+  it('over ExternalMedia RTP with audio_format pcmu, G.711 goes straight through', async () => {
+    const { h, fake } = await start({ turns: [{ transcript: 'hi', reply: { text: 'Hi there.', audioMs: 600 } }] }, { audio_transport: 'externalmedia' }, { audio_format: 'pcmu' });
+    const caller = h.fake.injectCall({ callerNumber: '2005', audio: silence(100) });
+    await until(() => tonePower(caller.received(), 440) > 300, 'greeting heard over RTP', 10_000);
+    const session = fake.received('session.update')[0]!.session as { audio: { input: { format: unknown }; output: { format: unknown } } };
+    expect(session.audio.input.format).toEqual({ type: 'audio/pcmu' });
+    expect(session.audio.output.format).toEqual({ type: 'audio/pcmu' });
+    const afterGreeting = audibleMs(caller.received());
+    caller.say(utterance());
+    await until(() => audibleMs(caller.received()) > afterGreeting + 300, 'reply heard', 10_000);
+    // µ-law in: 160 bytes per 20 ms append (no resampling to 24 kHz).
+    const sizes = fake.received('input_audio_buffer.append').map((e) => Buffer.from(String(e.audio), 'base64').length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(160 * 3);
+    expect(sizes.every((n) => n % 160 === 0)).toBe(true);
   });
 
   it('a tool call performs a transfer into the dialplan', async () => {
