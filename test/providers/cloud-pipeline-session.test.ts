@@ -69,6 +69,18 @@ describe('cloud pipeline session', () => {
     expect(sink.audioBytes % 2).toBe(0);
   });
 
+  it('speaks the first sentence while the LLM is still streaming the rest', async () => {
+    const text = 'First sentence here. ' + Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ') + '.';
+    await fakes({ chat: () => ({ text }), tokenMs: 25 }, ['go']);
+    run = await startPipeline(deepgramOpenAIConfig(), SLIN16);
+    await say(run, await spoken('go'));
+    await run.sink.waitFor(() => run!.sink.agentDones >= 1, 'reply');
+    expect(rest!.speechRequests.map((r) => r.input)).toEqual(['First sentence here.', text.slice('First sentence here. '.length)]);
+    // The first sentence went to TTS, and its audio reached the sink, before the LLM stream ended.
+    expect(rest!.speechArrivedAt[0]!).toBeLessThan(rest!.chatFinishedAt[0]!);
+    expect(run.sink.chunks[0]!.at).toBeLessThan(rest!.chatFinishedAt[0]!);
+  });
+
   it('runs a tool call from the streamed LLM reply and speaks the follow-up', async () => {
     await fakes({
       chat: (messages) => {

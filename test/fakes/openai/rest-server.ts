@@ -70,6 +70,9 @@ export class FakeOpenAIRest {
   readonly speechRequests: Json[] = [];
   /** performance.now() when each chat request arrived, and when its first token was sent (bench). */
   readonly chatArrivedAt: number[] = [];
+  /** performance.now() when each streamed chat response ended, and when each speech request arrived. */
+  readonly chatFinishedAt: number[] = [];
+  readonly speechArrivedAt: number[] = [];
   private server: Server;
   private sockets = new Set<Socket>();
   private transcriptIndex = 0;
@@ -172,10 +175,12 @@ export class FakeOpenAIRest {
     }
     res.write('data: [DONE]\n\n');
     res.end();
+    this.chatFinishedAt.push(performance.now());
   }
 
   private async speech(req: Json, res: ServerResponse): Promise<void> {
     this.speechRequests.push(req);
+    this.speechArrivedAt.push(performance.now());
     const input = String(req.input ?? '');
     if (!input || !req.model || !req.voice) {
       res.writeHead(400, { 'content-type': 'application/json' });
