@@ -43,7 +43,7 @@ export interface RecordingsBenchResult {
 
 async function benchFullSync(count: number): Promise<RecordingsBenchResult['fullSync']> {
   const { port, child } = await startFake(count, 200);
-  const h = makeHarness({ port, concurrency: 4 });
+  const h = makeHarness({ port, concurrency: 4 }, { captureEvents: false });
   const service = createRecordingsService(h.ctx, { analysis: false });
   try {
     global.gc?.();
@@ -74,7 +74,7 @@ async function benchFullSync(count: number): Promise<RecordingsBenchResult['full
 
 async function benchNoChange(listing: number): Promise<RecordingsBenchResult['noChangeResync']> {
   const { port, child } = await startFake(listing, 20);
-  const h = makeHarness({ port });
+  const h = makeHarness({ port }, { captureEvents: false });
   const service = createRecordingsService(h.ctx, { analysis: false });
   try {
     // The state after an earlier full sync: every listed file on disk with its row.

@@ -33,7 +33,7 @@ export function writeConfig(root: string, recordings: Record<string, unknown>): 
   return configPath;
 }
 
-export function makeHarness(recordings: Record<string, unknown>): Harness {
+export function makeHarness(recordings: Record<string, unknown>, opts: { captureEvents?: boolean } = {}): Harness {
   const root = mkdtempSync(join(tmpdir(), 'aava-rec-'));
   const dataDir = join(root, 'data');
   const configPath = writeConfig(root, recordings);
@@ -41,7 +41,7 @@ export function makeHarness(recordings: Record<string, unknown>): Harness {
   const db = openDatabase(join(dataDir, 'aava.db'));
   const bus = new EventBus();
   const events: ApiEvent[] = [];
-  bus.subscribe((e) => events.push(e));
+  if (opts.captureEvents !== false) bus.subscribe((e) => events.push(e));
   const ctx: EngineContext = {
     config,
     db,
