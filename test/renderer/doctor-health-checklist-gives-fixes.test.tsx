@@ -33,6 +33,15 @@ describe('Doctor: /health as a checklist', () => {
     expect(within(list).getByText('Asterisk ARI connected').closest('li')!.className).toContain('st-fail');
     act(() => client.emit({ type: 'health.changed', health: healthReport({ ari_connected: true, status: 'healthy' }) }));
     expect(within(list).getByText('Asterisk ARI connected').closest('li')!.className).toContain('st-pass');
+    // The log tail streams in, filtered by level.
+    act(() => {
+      client.emit({ type: 'log', line: { level: 'debug', msg: 'frame paced', time: Date.now() } });
+      client.emit({ type: 'log', line: { level: 'warn', msg: 'ARI reconnecting', time: Date.now(), component: 'ari' } });
+    });
+    const log = screen.getByRole('list', { name: 'Engine log lines' });
+    expect(within(log).getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('warn [ari] ARI reconnecting')]);
+    fireEvent.change(screen.getByLabelText('Level'), { target: { value: 'debug' } });
+    expect(within(log).getAllByRole('listitem')).toHaveLength(2);
   });
 
   it('SSH doctor: host key prompt, accept, run checks with evidence, plan with diffs, apply selected', async () => {

@@ -4,6 +4,7 @@ import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { formatDateTime, formatDuration } from '../components/format';
 import { healthChecklist, type ChecklistItem } from './health-checklist';
 import { SshDoctor } from './doctor/SshDoctor';
+import { LogTail } from './doctor/LogTail';
 import { StatusIcon } from '../components/StatusIcon';
 
 function ChecklistRow({ item }: { item: ChecklistItem }) {
@@ -58,6 +59,7 @@ export function DoctorPage() {
           )}
         </section>
         <SshDoctor />
+        <LogTail />
       </div>
     </div>
   );

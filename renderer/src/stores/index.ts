@@ -9,6 +9,7 @@ import { createRecordingsStore, type RecordingsStore } from './recordings';
 import { createSettingsStore, type SettingsStore } from './settings';
 import { createDoctorStore, type DoctorStore } from './doctor';
 import { createClock, type Clock } from './clock';
+import { createLogsStore, type LogsStore } from './logs';
 
 export interface AppStores {
   client: DashboardClient;
@@ -21,6 +22,7 @@ export interface AppStores {
   recordings: RecordingsStore;
   settings: SettingsStore;
   doctor: DoctorStore;
+  logs: LogsStore;
   dispose(): void;
 }
 
@@ -68,6 +70,7 @@ export function dispatchEvent(s: AppStores, e: ApiEvent): void {
       s.doctor.getState().onCheck(e.check);
       break;
     case 'log':
+      s.logs.getState().push(e.line);
       break;
   }
 }
@@ -85,6 +88,7 @@ export function createAppStores(client: DashboardClient, opts: { healthPollMs?: 
     recordings: createRecordingsStore(client),
     settings: createSettingsStore(client),
     doctor: createDoctorStore(client),
+    logs: createLogsStore(),
     dispose() {
       unsubEvents();
       unsubConn();
