@@ -142,6 +142,12 @@ describe('openai_realtime session', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(sink.audioBytes).toBe(bytesAtBarge);
     expect(sink.audioBytes).toBeLessThan(24000 * 2 * 20);
+    // The model is told how much of its answer was heard.
+    // (The greeting, delivered faster than real time, counts as still playing when the caller first spoke.)
+    const truncate = f.received('conversation.item.truncate');
+    expect(truncate.length).toBeGreaterThanOrEqual(1);
+    expect(truncate.at(-1)).toMatchObject({ content_index: 0 });
+    expect(Number(truncate.at(-1)!.audio_end_ms)).toBeLessThan((sink.audioBytes / 48000) * 1000);
     expect(sink.errors).toEqual([]);
   });
 

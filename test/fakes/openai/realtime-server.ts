@@ -119,6 +119,8 @@ export class FakeOpenAIRealtime {
     let active: ActiveResponse | undefined;
     let pendingTool: { name: string; output: string } | undefined;
     const calls = new Map<string, string>();
+    /** Assistant audio items and the ms of audio sent for each (for truncate). */
+    const audioItems = new Map<string, number>();
     let itemId = '';
     const send = (e: Json) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event_id: nextId('event'), ...e }));
@@ -161,6 +163,7 @@ export class FakeOpenAIRealtime {
         const pcm = tone(rate, Math.min(chunkMs, total - sent), 440, 6000);
         if (first) this.firstDeltaAt.push(performance.now());
         send({ type: 'response.output_audio.delta', ...ids, delta: (pcmu ? pcm16ToUlaw(pcm) : pcm).toString('base64') });
+        audioItems.set(item.id, (audioItems.get(item.id) ?? 0) + Math.min(chunkMs, total - sent));
         if (first) send({ type: 'response.output_audio_transcript.delta', ...ids, delta: reply.text });
         first = false;
         await sleep(this.opts.paceMs ?? 20);
@@ -261,6 +264,20 @@ export class FakeOpenAIRealtime {
         case 'response.cancel':
           if (!cancel()) error(e.event_id, 'response_cancel_not_active', 'Cancellation failed: no active response found');
           return;
+        case 'conversation.item.truncate': {
+          const id = String(e.item_id ?? '');
+          if (!audioItems.has(id)) {
+            error(e.event_id, 'invalid_value', `Item with item_id '${id}' not found.`, 'item_id');
+            return;
+          }
+          const ms = Number(e.audio_end_ms);
+          if (!Number.isFinite(ms) || ms < 0 || ms > audioItems.get(id)!) {
+            error(e.event_id, 'invalid_value', `Audio content of ${audioItems.get(id)}ms is shorter than ${String(e.audio_end_ms)}ms.`, 'audio_end_ms');
+            return;
+          }
+          send({ type: 'conversation.item.truncated', item_id: id, content_index: Number(e.content_index ?? 0), audio_end_ms: ms });
+          return;
+        }
         case 'conversation.item.create': {
           const item = e.item as Json | undefined;
           if (item?.type === 'function_call_output') {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type { ProviderSession, SessionInit } from '../provider.js';
-import type { AudioFormat } from '../../media/audio-format.js';
+import { bytesToMs, type AudioFormat } from '../../media/audio-format.js';
 import { TurnMarks, errorText } from '../pipeline/turn-marks.js';
 import { buildSessionUpdate, sayInstructions, BENIGN_ERROR_CODES, type OpenAIRealtimeConfig } from './session-config.js';
 
@@ -41,6 +41,8 @@ export class OpenAIRealtimeSession implements ProviderSession {
   private waiters: Array<() => void> = [];
   private marks: TurnMarks;
   private audioInResponse = false;
+  /** The agent audio item playing last: for conversation.item.truncate on barge-in. */
+  private lastAudio: { itemId: string; firstAt: number; ms: number } | undefined;
   /** say() calls waiting for their response to finish. */
   private sayDone: Array<() => void> = [];
 
@@ -104,6 +106,7 @@ export class OpenAIRealtimeSession implements ProviderSession {
 
   interrupt(): void {
     this.cancelActive();
+    this.truncateHeard();
   }
 
   async say(text: string): Promise<void> {
@@ -145,6 +148,20 @@ export class OpenAIRealtimeSession implements ProviderSession {
     this.rt?.send({ type: 'response.create', ...(instructions ? { response: { instructions } } : {}) });
   }
 
+  /**
+   * The caller cut in: tell the model how much of its last audio item was
+   * heard (estimated from when its first chunk went out), so the conversation
+   * does not contain words the caller never heard.
+   */
+  private truncateHeard(): void {
+    const last = this.lastAudio;
+    if (!last) return;
+    this.lastAudio = undefined;
+    const heardMs = Math.floor(performance.now() - last.firstAt);
+    if (heardMs >= last.ms) return; // it had finished playing
+    this.rt?.send({ type: 'conversation.item.truncate', item_id: last.itemId, content_index: 0, audio_end_ms: Math.max(0, heardMs) });
+  }
+
   private cancelActive(): void {
     const id = this.activeResponse;
     if (!id) return;
@@ -165,6 +182,7 @@ export class OpenAIRealtimeSession implements ProviderSession {
       case 'input_audio_buffer.speech_started':
         sink.bargeIn();
         this.cancelActive();
+        this.truncateHeard();
         return;
       case 'input_audio_buffer.speech_stopped':
         this.marks.endOfSpeech();
@@ -184,7 +202,11 @@ export class OpenAIRealtimeSession implements ProviderSession {
         this.marks.mark('llm_first_token');
         this.marks.mark('tts_first_byte');
         this.audioInResponse = true;
-        sink.audio(Buffer.from(String(e.delta), 'base64'));
+        const audio = Buffer.from(String(e.delta), 'base64');
+        const item = String(e.item_id);
+        if (this.lastAudio?.itemId !== item) this.lastAudio = { itemId: item, firstAt: performance.now(), ms: 0 };
+        this.lastAudio.ms += bytesToMs(this.format, audio.length);
+        sink.audio(audio);
         return;
       }
       case 'response.output_audio_transcript.done':
