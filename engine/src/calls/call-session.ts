@@ -151,7 +151,7 @@ export class CallSession {
     this.resolved = resolveCall(this.config, vars);
     for (const w of this.resolved.warnings) this.log.warn({ warning: w }, 'call selection');
     this.hooks.started(this);
-    if (this.ending) return;
+    if (await this.ended_()) return;
 
     this.lease = this.hooks.providers.acquire(this.resolved.provider);
     if (this.config.downstream_mode === 'file') checkMediaDir(this.config.media_dir);
@@ -160,12 +160,17 @@ export class CallSession {
     await ari.answer(this.caller.id);
     const bridge = await ari.createBridge(`aava-${this.id}`);
     this.bridgeId = bridge.id;
-    if (this.ending) return;
+    if (await this.ended_()) return;
     await ari.addChannel(bridge.id, this.caller.id);
 
     const transport = await this.hooks.transport(this.resolved.transport);
     this.pending = await transport.allocate(this.id);
-    if (this.ending) return;
+    // A leg that connects after the call ended (hangup mid-setup) is closed right away.
+    this.pending.connected.then(
+      (l) => this.ending && void l.close(),
+      () => undefined,
+    );
+    if (await this.ended_()) return;
     this.hooks.registerLeg(this.legChannelId, this);
     const legChannel = await this.createLeg(ari, this.pending);
     const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
@@ -178,9 +183,9 @@ export class CallSession {
     ]);
     this.leg = leg;
     leg.events.on('closed', ({ reason }) => this.onLegClosed(reason));
-    if (this.ending) return;
+    if (await this.ended_()) return;
     await this.addLegToBridge(ari, bridge.id);
-    if (this.ending) return;
+    if (await this.ended_()) return;
 
     this.conversation = await Conversation.create(
       {
@@ -210,10 +215,7 @@ export class CallSession {
       leg,
       this.lease.provider,
     );
-    if (this.ending) {
-      await this.conversation.close();
-      return;
-    }
+    if (await this.ended_()) return;
     try {
       await this.conversation.start();
     } catch (err) {
@@ -366,26 +368,50 @@ export class CallSession {
     if (error) this.error = error;
     this.state = 'ending';
     this.legStasis.reject(new Error('call ended'));
-    const ari = this.hooks.ari();
-    const quiet = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
-    try {
-      await this.conversation?.close();
-    } catch {
-      // logged inside
-    }
-    this.pending?.cancel('call ended');
-    await quiet(this.leg?.close());
-    if (this.bridgeId) await quiet(ari?.destroyBridge(this.bridgeId));
-    if (this.pending || this.legInBridge) await quiet(ari?.hangup(this.legChannelId));
+    await this.release();
     const keepCaller = outcome === 'transferred' || this.callerGone;
-    if (!keepCaller) await quiet(ari?.hangup(this.caller.id));
-    this.hooks.unregisterLeg(this.legChannelId);
-    this.lease?.release();
+    if (!keepCaller) await this.hooks.ari()?.hangup(this.caller.id).catch(() => undefined);
     this.endedAt = Date.now();
     this.state = 'ended';
     this.log.info({ outcome, error, transferTarget: this.transferTarget }, 'call ended');
     this.hooks.ended(this);
   }
+
+  /**
+   * Frees whatever the call holds (idempotent). Setup calls it again when it
+   * acquired something after the call had already ended (a hangup mid-setup).
+   */
+  private async release(): Promise<void> {
+    const ari = this.hooks.ari();
+    const quiet = (p: Promise<unknown> | undefined) => p?.catch(() => undefined);
+    const conv = this.conversation;
+    this.conversation = undefined;
+    await quiet(conv?.close());
+    const pending = this.pending;
+    const leg = this.leg;
+    this.pending = undefined;
+    this.leg = undefined;
+    pending?.cancel('call ended');
+    await quiet(leg?.close());
+    const bridgeId = this.bridgeId;
+    this.bridgeId = undefined;
+    if (bridgeId) await quiet(ari?.destroyBridge(bridgeId));
+    if (pending || this.legInBridge) await quiet(ari?.hangup(this.legChannelId));
+    this.legInBridge = false;
+    this.hooks.unregisterLeg(this.legChannelId);
+    const lease = this.lease;
+    this.lease = undefined;
+    lease?.release();
+  }
+
+  /** In setup: true (after freeing late acquisitions) when the call ended meanwhile. */
+  private async ended_(): Promise<boolean> {
+    if (!this.ending) return false;
+    await this.ending;
+    await this.release();
+    return true;
+  }
+
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
