@@ -6,7 +6,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { APP_HOST } from './channels.js';
+import { APP_HOST, APP_ORIGIN } from './channels.js';
 
 export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -126,20 +126,26 @@ export function createAppHandler(opts: AppProtocolOptions): (req: Request) => Re
 
 export type MediaResolver = (path: string) => { file: string; contentType: string } | undefined;
 
-/** aava-media://local/<service path>; the first service that knows the path answers. */
+/**
+ * aava-media://local/<service path>; the first service that knows the path answers.
+ * The page (app://local) fetches it cross-origin (waveforms, downloads), so every answer
+ * carries CORS for the app origin — and only for it.
+ */
 export function createMediaHandler(resolveMedia: MediaResolver): (req: Request) => Response {
+  const cors = { 'access-control-allow-origin': APP_ORIGIN, 'access-control-expose-headers': 'content-length, content-range, accept-ranges', vary: 'origin' };
+  const text = (status: number, body: string) => new Response(body, { status, headers: { 'content-type': CONTENT_TYPES['.txt']!, ...cors } });
   return (req) => {
     const url = new URL(req.url);
-    if (url.host !== 'local') return new Response('not found', { status: 404 });
+    if (url.host !== 'local') return text(404, 'not found');
     let path: string;
     try {
       path = decodeURIComponent(url.pathname.replace(/^\/+/, ''));
     } catch {
-      return new Response('bad path', { status: 400 });
+      return text(400, 'bad path');
     }
-    if (!path || path.split('/').includes('..')) return new Response('bad path', { status: 400 });
+    if (!path || path.split('/').includes('..')) return text(400, 'bad path');
     const hit = resolveMedia(path);
-    if (!hit || !existsSync(hit.file)) return new Response(`no media at ${path}`, { status: 404 });
-    return fileResponse(hit.file, hit.contentType, req.headers.get('range'), { 'cache-control': 'no-store' });
+    if (!hit || !existsSync(hit.file)) return text(404, `no media at ${path}`);
+    return fileResponse(hit.file, hit.contentType, req.headers.get('range'), { 'cache-control': 'no-store', ...cors });
   };
 }

@@ -85,6 +85,8 @@ describe('protocol handlers', () => {
     const full = handle(new Request('aava-media://local/recordings/r%201/audio'));
     expect(full.status).toBe(200);
     expect(full.headers.get('content-type')).toBe('audio/wav');
+    // fetched cross-origin by the app page (waveform): CORS for app://local only
+    expect(full.headers.get('access-control-allow-origin')).toBe('app://local');
     expect(Buffer.from(await full.arrayBuffer()).length).toBe(100);
     const part = handle(new Request('aava-media://local/recordings/r%201/audio', { headers: { range: 'bytes=10-13' } }));
     expect(part.status).toBe(206);
@@ -92,7 +94,9 @@ describe('protocol handlers', () => {
     expect([...Buffer.from(await part.arrayBuffer())]).toEqual([10, 11, 12, 13]);
     const bad = handle(new Request('aava-media://local/recordings/r%201/audio', { headers: { range: 'bytes=200-' } }));
     expect(bad.status).toBe(416);
-    expect(handle(new Request('aava-media://local/recordings/unknown/audio')).status).toBe(404);
+    const none = handle(new Request('aava-media://local/recordings/unknown/audio'));
+    expect(none.status).toBe(404);
+    expect(none.headers.get('access-control-allow-origin')).toBe('app://local');
     expect(handle(new Request('aava-media://local/recordings%2F..%2F..%2Fsecret.txt')).status).toBe(400);
     expect(handle(new Request('aava-media://remote/recordings/r%201/audio')).status).toBe(404);
     expect(asked).toEqual(['recordings/r 1/audio', 'recordings/r 1/audio', 'recordings/r 1/audio', 'recordings/unknown/audio']);
