@@ -163,6 +163,30 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     await screenshot(page, 'contexts-validation-error');
   });
 
+  it('Transfer from the call panel hands the caller to the configured destination; History filters find it', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/calls`);
+    const caller = fake.injectCall({ callerName: 'Alan Turing', callerNumber: '4155550123', vars: { AI_CONTEXT: 'sales' }, audio: silence(300) });
+    const row = page.locator('table.calls-table tbody tr', { hasText: 'Alan Turing' });
+    await row.getByRole('link').click();
+    const panel = page.getByRole('region', { name: 'Alan Turing (4155550123)' });
+    await panel.getByRole('list', { name: 'Transcript' }).getByText('Welcome to ACME sales, how can we help?', { exact: true }).waitFor();
+    await panel.getByPlaceholder('destination or extension').fill('operator');
+    await panel.getByRole('button', { name: 'Transfer' }).click();
+    await row.and(page.locator('tr.ended')).waitFor();
+    await until(() => caller.continuedTo, 'caller continued into the dialplan', 10_000);
+    expect(caller.continuedTo).toMatchObject({ context: 'from-internal', extension: '100' });
+
+    await page.goto(`${eng.url}#/history`);
+    await page.getByLabel('Outcome').selectOption('transferred');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const rows = page.locator('.history-page tbody tr');
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Alan Turing')]);
+    await page.getByLabel('Caller', { exact: true }).fill('nobody-here');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No calls match these filters.').waitFor();
+  });
+
   it('the Latency page charts the turns those calls produced (uPlot canvases, p50/p95 with units)', async () => {
     const { page } = b;
     await page.goto(`${eng.url}#/latency`);
