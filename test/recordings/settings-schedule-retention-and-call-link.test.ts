@@ -61,6 +61,16 @@ describe('recordings service: settings, schedule, retention, call link, CLI', ()
     expect(report.recordings).toMatchObject({ enabled: true, last_result: 'ok' });
   });
 
+  it('switching sync on from Settings syncs soon', async () => {
+    server.add(freepbxName(0), toneWav(0));
+    h = makeHarness({ port: server.port });
+    service = createRecordingsService(h.ctx, { analysis: false, enableSyncDelayMs: 10 });
+    await service.start();
+    const finished = new Promise((r) => h.ctx.bus.subscribe((e) => e.type === 'sync.finished' && r(e)));
+    await service.handlers!['recordings.saveSettings']!({ enabled: true, host: '127.0.0.1', port: server.port, username: 'aiagent', tls: false, intervalMinutes: 10 });
+    expect(await finished).toMatchObject({ summary: { downloaded: 1 } });
+  });
+
   it('links a recording to the engine call with the same uniqueid', async () => {
     const name = 'monitor/2026/11/21/in-2125550123-7175882255-20261121-065046-1795243846.27';
     server.add(name, toneWav(3));

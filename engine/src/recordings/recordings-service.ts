@@ -36,6 +36,8 @@ export interface RecordingsServiceOptions {
   firstSyncDelayMs?: number;
   /** Run the analysis worker (default true). */
   analysis?: boolean;
+  /** Delay of the first sync after the user switches sync on, ms (default 5 s). */
+  enableSyncDelayMs?: number;
 }
 
 export function createRecordingsService(ctx: EngineContext, opts: RecordingsServiceOptions = {}): RecordingsService {
@@ -47,6 +49,8 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
   let abort: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
   let started = false;
+  /** `enabled/interval` the timer was armed with. */
+  let armed: string | undefined;
 
   const analysis = new AnalysisQueue({
     db: ctx.db,
@@ -143,15 +147,21 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
     if (timer) clearTimeout(timer);
     timer = undefined;
     const s = settings();
+    armed = `${s.enabled}/${s.intervalMinutes}`;
     if (!started || !s.enabled) return;
     timer = setTimeout(() => {
       void service.sync().finally(() => schedule());
     }, delayMs ?? s.intervalMinutes * 60_000);
     timer.unref();
   }
-  function onReload() {
-    if (!running) schedule();
+  /** Re-arms the timer only when enabled/interval changed (a reload must not postpone the next sync); switching on syncs soon. */
+  function onSettingsChanged() {
+    const s = settings();
+    if (running || `${s.enabled}/${s.intervalMinutes}` === armed) return;
+    const wasEnabled = armed?.startsWith('true') ?? false;
+    schedule(!wasEnabled && s.enabled ? (opts.enableSyncDelayMs ?? 5_000) : undefined);
   }
+  const onReload = () => onSettingsChanged();
 
   function detail(id: string): RecordingDetail | null {
     const d = repo.detail(id);
@@ -172,7 +182,7 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
       'recordings.settings': () => settingsView(settings()),
       'recordings.saveSettings': (input) => {
         saveSettings(input, repo, ctx.secrets);
-        schedule();
+        onSettingsChanged();
         return { ok: true as const };
       },
       'recordings.testConnection': async (input) => {
