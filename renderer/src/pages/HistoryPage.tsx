@@ -99,6 +99,7 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
   const stores = useStores();
   const calls = useApp('history', (s) => s.calls);
   const detail = useApp('history', (s) => s.detail);
+  const filter = useApp('history', (s) => s.filter);
   useEffect(() => {
     void stores.history.getState().load();
     if (!stores.config.getState().config.data) void stores.config.getState().load();
@@ -147,7 +148,9 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
               ))}
             </tbody>
           </table>
-          {calls.data && rows.length === 0 && <p className="empty-state muted">No calls match these filters.</p>}
+          {calls.data && rows.length === 0 && (
+            <p className="empty-state muted">{Object.keys(filter).length > 0 ? 'No calls match these filters.' : 'No calls yet. Calls the engine handles are listed here once they start.'}</p>
+          )}
         </div>
       </section>
       {detailId && (
