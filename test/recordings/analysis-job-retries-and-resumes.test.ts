@@ -5,7 +5,8 @@ import { AnalysisQueue } from '../../engine/src/analysis/analysis-queue.js';
 import { RecordingsRepo } from '../../engine/src/recordings/recordings-repo.js';
 import { parseRecordingName } from '../../engine/src/recordings/freepbx-name.js';
 import { recordingId } from '../../engine/src/recordings/sync-plan.js';
-import type { Transcriber } from '../../engine/src/analysis/transcribers.js';
+import { localTranscriber, type Transcriber } from '../../engine/src/analysis/transcribers.js';
+import { pocketsphinxHealth } from '../../engine/src/speech/pocketsphinx.js';
 import { toneWav } from '../fakes/ari-recordings/recordings-set.js';
 
 describe('the analysis queue', () => {
@@ -106,6 +107,32 @@ describe('with transcription off', () => {
       current.t = { name: 'local', transcribe: async () => [{ startSec: 0, endSec: 0.2, speaker: 'speaker 1', text: 'hello' }] };
       expect(await q.drain()).toBe(1);
       expect(repo.summary(recordingId(name))!.status).toBe('analyzed');
+    } finally {
+      h.close();
+    }
+  });
+});
+
+describe.skipIf(!pocketsphinxHealth().ready)('stopping the engine during a local transcription', () => {
+  it('kills the recognizer and puts the job back in the queue', async () => {
+    const h = makeHarness({});
+    try {
+      const repo = new RecordingsRepo(h.ctx.db);
+      const dir = join(h.dataDir, 'recordings');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'long.wav'), toneWav(3, 60_000));
+      const name = 'sip-call-1795243109684';
+      const id = recordingId(name);
+      repo.saveDownloaded({ id, name, parsed: parseRecordingName(name), format: 'wav', filePath: 'long.wav', sizeBytes: 960_044, analyzable: true });
+      let analyzing!: () => void;
+      const started = new Promise<void>((r) => (analyzing = r));
+      const q = new AnalysisQueue({ db: h.ctx.db, repo, log: h.ctx.log, dir, transcriber: () => localTranscriber(), updated: (r) => r.status === 'analyzing' && analyzing() });
+      q.start();
+      await started;
+      await q.stop();
+      expect(repo.summary(id)!.status).toBe('downloaded');
+      const job = h.ctx.db.prepare('SELECT state, attempts FROM jobs').get() as { state: string; attempts: number };
+      expect(job).toEqual({ state: 'queued', attempts: 0 });
     } finally {
       h.close();
     }

@@ -85,8 +85,13 @@ export class AnalysisQueue {
   private async loop(): Promise<void> {
     if (this.running) return;
     this.running = (async () => {
-      while (!this.stopped && (await this.runNext())) {
-        /* keep going while jobs are due */
+      try {
+        while (!this.stopped && (await this.runNext())) {
+          /* keep going while jobs are due */
+        }
+      } catch (err) {
+        // e.g. the database closed under a job at shutdown: the job stays 'running' and is requeued at next start
+        if (!this.stopped) this.d.log.error({ err: (err as Error).message }, 'analysis queue error');
       }
     })();
     try {

@@ -14,7 +14,7 @@ import { createClient } from '@deepgram/sdk';
 import OpenAI, { toFile } from 'openai';
 import type { TranscriptSegment } from '../api/recordings.js';
 import { decodeWavPcm16, encodeWav, type WavInfo } from '../media/wav.js';
-import { transcribePcm16k, POCKETSPHINX_SAMPLE_RATE, type PocketsphinxOptions } from '../speech/pocketsphinx.js';
+import { createStreamingRecognizer, POCKETSPHINX_SAMPLE_RATE, type PocketsphinxOptions, type Utterance } from '../speech/pocketsphinx.js';
 import { splitChannels, resamplePcm16 } from './pcm.js';
 
 export interface TranscribeInput {
@@ -36,15 +36,34 @@ function channelsOf(input: TranscribeInput): { pcm: Buffer; sampleRate: number; 
   return splitChannels(pcm, info.channels).map((ch, c) => ({ pcm: ch, sampleRate: info.sampleRate, speaker: speakerLabel(c) }));
 }
 
+/** One recognizer process over a whole 16 kHz buffer; an abort kills it (engine stop). */
+async function recognize(pcm16k: Buffer, opts: PocketsphinxOptions, signal?: AbortSignal): Promise<Utterance[]> {
+  if (signal?.aborted) throw new Error('transcription cancelled');
+  const utterances: Utterance[] = [];
+  let failure: Error | undefined;
+  const rec = createStreamingRecognizer({ utterance: (u) => utterances.push(u), error: (e) => (failure ??= e) }, opts);
+  const onAbort = () => rec.close();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    rec.write(pcm16k);
+    await rec.end();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (signal?.aborted) throw new Error('transcription cancelled');
+  if (failure) throw failure;
+  return utterances;
+}
+
 export function localTranscriber(opts: PocketsphinxOptions = {}): Transcriber {
   return {
     name: 'local',
-    async transcribe(input) {
+    async transcribe(input, signal) {
       // One recognizer process per channel, side by side (a stereo call uses two cores).
       const perChannel = await Promise.all(
         channelsOf(input).map(async (ch) => {
-          const t = await transcribePcm16k(resamplePcm16(ch.pcm, ch.sampleRate, POCKETSPHINX_SAMPLE_RATE), opts);
-          return t.utterances.filter((u) => u.text.trim()).map((u) => ({ startSec: u.startSec, endSec: u.endSec, speaker: ch.speaker, text: u.text.trim() }));
+          const utterances = await recognize(resamplePcm16(ch.pcm, ch.sampleRate, POCKETSPHINX_SAMPLE_RATE), opts, signal);
+          return utterances.filter((u) => u.text.trim()).map((u) => ({ startSec: u.startSec, endSec: u.endSec, speaker: ch.speaker, text: u.text.trim() }));
         }),
       );
       return perChannel.flat().sort((a, b) => a.startSec - b.startSec);
