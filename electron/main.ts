@@ -97,10 +97,14 @@ function detachEngine(): void {
   while (detach.length) detach.pop()!();
 }
 
+const shownNotes = new Set<Notification>(); // referenced until closed, or a click may go nowhere
+
 function notify(n: DesktopNotification): void {
   if (!Notification.isSupported()) return;
   const note = new Notification({ title: n.title, body: n.body, silent: n.kind === 'negativeRecording' });
+  shownNotes.add(note);
   note.on('click', () => showWindow());
+  note.on('close', () => shownNotes.delete(note));
   note.show();
 }
 

@@ -76,6 +76,21 @@ describe('main process', () => {
     expect([...stub.protocol.handlers.keys()].sort()).toEqual(['aava-action', 'aava-media', 'app']);
     expect(stub.Tray.created).toHaveLength(1);
     expect(stub.Tray.created[0]!.tooltip).toBe('AAVA Desktop — No active calls');
+    // the first health poll: the provider has no key → one OS notification naming it
+    expect(stub.Notification.shown).toEqual([{ title: 'Provider not ready', body: expect.stringContaining('openai_realtime: ') }]);
+    // toggling it off in the menu persists the choice
+    type Item = { id?: string; submenu?: Item[]; click?: (item: { checked: boolean }) => void };
+    const find = (items: Item[], id: string): Item | undefined => {
+      for (const i of items) {
+        if (i.id === id) return i;
+        const sub = i.submenu && find(i.submenu, id);
+        if (sub) return sub;
+      }
+      return undefined;
+    };
+    find((stub.Menu.applied as { template: Item[] }).template, 'notify-providerNotReady')!.click!({ checked: false });
+    expect(JSON.parse(readFileSync(join(dir, 'data', 'desktop-prefs.json'), 'utf8')).notifications.providerNotReady).toBe(false);
+    expect(find((stub.Menu.applied as { template: Item[] }).template, 'toggle-devtools')).toBeDefined(); // not packaged = dev
 
     // the app page asks for health over the one IPC channel
     const handler = stub.ipcMain.handlers.get('aava:invoke')!;
