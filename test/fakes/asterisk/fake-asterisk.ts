@@ -119,12 +119,30 @@ export class FakeAsterisk {
     this.timers.add(t);
   }
 
+  /**
+   * Sends an event to the apps that see it: with subscribeAll, everything; otherwise
+   * only events about channels in (or just leaving) that app's Stasis, its
+   * playbacks, and bridges (which ARI apps create).
+   */
   emit(type: string, fields: Record<string, unknown>): void {
     const base = { type, timestamp: ariTime(), ...fields, asterisk_id: ASTERISK_ID };
+    const app = this.subjectApp(fields);
     for (const c of this.clients) {
       if (c.ws.readyState !== c.ws.OPEN) continue;
+      if (!c.subscribeAll && app !== c.app && !(app === '*bridge' && !('channel' in fields))) continue;
       c.ws.send(JSON.stringify({ ...base, application: c.app }, null, 2));
     }
+  }
+
+  private subjectApp(fields: Record<string, unknown>): string | undefined {
+    const chId = (fields.channel as { id?: string } | undefined)?.id;
+    const pbTarget = (fields.playback as { target_uri?: string } | undefined)?.target_uri;
+    const id = chId ?? (pbTarget?.startsWith('channel:') ? pbTarget.slice(8) : undefined);
+    if (id) {
+      const ch = this.channels.get(id);
+      return ch?.stasisApp ?? ch?.lastApp;
+    }
+    return fields.bridge ? '*bridge' : undefined;
   }
 
   /** Sends a captured event as is (replay), with this socket's app name. */
@@ -199,6 +217,7 @@ export class FakeAsterisk {
     ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
     this.setVar(ch, 'STASISSTATUS', '');
     const lag = ch.role === 'audiosocket' || ch.role === 'rtp' ? this.opts.legStasisLagMs : 0;
+    ch.lastApp = app;
     if (lag > 0) this.later(lag, () => !ch.destroyed && (ch.stasisApp = app));
     else ch.stasisApp = app;
     this.emit('StasisStart', { args, channel: { ...this.chJson(ch) } });
@@ -207,6 +226,7 @@ export class FakeAsterisk {
   leaveStasis(ch: FakeChannel): void {
     if (!ch.stasisApp) return;
     if (ch.bridgeId) this.removeFromBridge(ch);
+    ch.lastApp = ch.stasisApp;
     ch.stasisApp = undefined;
     this.emit('StasisEnd', { channel: this.chJson(ch) });
     this.setVar(ch, 'STASISSTATUS', 'SUCCESS');

@@ -31,6 +31,8 @@ export interface FakeChannel {
   vars: Map<string, string>;
   /** Stasis app the channel is in, or undefined when it runs dialplan. */
   stasisApp?: string;
+  /** The app it left last (StasisEnd and the events right after still reach it). */
+  lastApp?: string;
   bridgeId?: string;
   destroyed: boolean;
   /** Set by POST /continue. */
