@@ -43,7 +43,7 @@ function errorPort(err: { port?: unknown; message?: string }): number | undefine
 
 /** Node's EADDRINUSE, or a wrapper that kept only the words (e.g. "health.port 15000 … is already in use"). */
 function isPortInUse(code: unknown, message: string): boolean {
-  return code === 'EADDRINUSE' || /EADDRINUSE|already in use|address in use/i.test(message);
+  return code === 'EADDRINUSE' || /EADDRINUSE|already in use|address in use|ports? in use/i.test(message);
 }
 
 export function classifyStartupError(err: unknown, configPath: string, owners?: PortOwners): StartupProblem {
@@ -145,6 +145,12 @@ export function transportPortProblems(
   for (const [name, t] of Object.entries(transports)) {
     if (t.listening || !t.reason || !isPortInUse(undefined, t.reason)) continue;
     const p = classifyStartupError(new Error(`${name}: ${t.reason}`), configPath, owners);
+    if (p.port === undefined) {
+      // e.g. "all 20 RTP ports in use": no single port to name, but the key is known from the transport
+      const key = /audiosocket/i.test(name) ? 'audiosocket.port' : 'external_media.port_range';
+      p.message = `${configPath}: ${key}: ${name}: ${t.reason}`;
+      p.hint = `Another program holds these ports. Stop it, or change ${key} in the config, then choose Retry.`;
+    }
     out.push({ ...p, title: `${p.title} — ${name} calls cannot be answered` });
   }
   return out;

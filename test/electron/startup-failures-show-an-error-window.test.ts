@@ -102,6 +102,8 @@ describe('start-up failures become a page with the path-named error, not a crash
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ kind: 'port', port: 9090, title: 'Port 9090 is already in use — audiosocket calls cannot be answered' });
     expect(problems[0]!.message).toMatch(/^\/c\.yaml: audiosocket\.port: port 9090 is in use/);
+    const rtp = transportPortProblems({ externalmedia: { listening: false, reason: 'all 20 RTP ports in use' } }, '/c.yaml');
+    expect(rtp[0]).toMatchObject({ kind: 'port', title: 'A port is already in use — externalmedia calls cannot be answered', message: '/c.yaml: external_media.port_range: externalmedia: all 20 RTP ports in use' });
   });
 
   it('escapes the message and parses only its own actions', () => {
