@@ -1,4 +1,11 @@
 import http from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeHarness } from './support/harness.js';
+import { AnalysisQueue } from '../../engine/src/analysis/analysis-queue.js';
+import { RecordingsRepo } from '../../engine/src/recordings/recordings-repo.js';
+import { parseRecordingName } from '../../engine/src/recordings/freepbx-name.js';
+import { recordingId } from '../../engine/src/recordings/sync-plan.js';
 import type { AddressInfo } from 'node:net';
 import { deepgramTranscriber, openaiTranscriber } from '../../engine/src/analysis/transcribers.js';
 import { llmReview, parseReview } from '../../engine/src/analysis/llm-summary.js';
@@ -130,5 +137,38 @@ describe('cloud transcription adapters and the LLM review, against local stand-i
     expect(() => parseReview('{"summary":"x","sentiment_score":3}')).toThrow(/sentiment_score/);
     expect(() => parseReview('no json here')).toThrow(/no JSON/);
     expect(parseReview('```json\n{"summary":"s","sentiment_score":0.2}\n```')).toEqual({ summary: 's', sentiment_score: 0.2, reasons: [] });
+  });
+});
+
+describe('the analysis queue with an LLM review', () => {
+  it('stores the summary, the LLM score and reasons, with per-segment lexicon scores kept', async () => {
+    const cloud = await fakeCloud();
+    const h = makeHarness({});
+    try {
+      const repo = new RecordingsRepo(h.ctx.db);
+      const dir = join(h.dataDir, 'recordings');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'c.wav'), wav(1));
+      const name = 'sip-call-1795243128808';
+      const id = recordingId(name);
+      repo.saveDownloaded({ id, name, parsed: parseRecordingName(name), format: 'wav', filePath: 'c.wav', sizeBytes: 16044, analyzable: true });
+      const q = new AnalysisQueue({
+        db: h.ctx.db,
+        repo,
+        log: h.ctx.log,
+        dir,
+        transcriber: () => deepgramTranscriber({ apiKey: 'k', baseUrl: `http://127.0.0.1:${cloud.port}`, model: 'nova-3' }),
+        llm: () => ({ apiKey: 'k', baseUrl: `http://127.0.0.1:${cloud.port}/v1`, model: 'm' }),
+      });
+      expect(await q.drain()).toBe(1);
+      const d = repo.detail(id)!;
+      expect(d).toMatchObject({ status: 'analyzed', summary: 'Billing complaint.', sentimentScore: -0.6, sentiment: 'negative', reasons: ['invoice wrong'] });
+      expect(d.segments.map((s) => s.speaker)).toEqual(['speaker 1', 'speaker 2']);
+      expect(d.stats!.interruptions).toBe(0); // 0.2 s overlap is below the threshold
+      expect(cloud.seen.map((r) => r.url.split('?')[0])).toEqual(['/v1/listen', '/v1/chat/completions']);
+    } finally {
+      h.close();
+      await cloud.close();
+    }
   });
 });
