@@ -76,6 +76,8 @@ export class Conversation {
     private readonly outConv: AudioConverter,
     private readonly detConv: AudioConverter,
     private readonly outFormat: AudioFormat,
+    /** The provider detects speech itself and reports barge-in through its sink. */
+    private readonly providerVad: boolean,
   ) {
     const cfg = host.config;
     this.minSpeechMs = Math.max(cfg.vad.min_speech_ms, cfg.barge_in.min_ms);
@@ -106,7 +108,7 @@ export class Conversation {
       createAudioConverter(caps.output, outFormat),
       createAudioConverter(leg.wireFormat, { encoding: 'pcm16', sampleRate: leg.wireFormat.sampleRate }),
     ]);
-    const c = new Conversation(host, leg, provider, inConv, outConv, detConv, outFormat);
+    const c = new Conversation(host, leg, provider, inConv, outConv, detConv, outFormat, caps.nativeVad);
     const cfg = host.config;
     try {
       c.vad = await createVoiceActivityDetector({
@@ -224,7 +226,8 @@ export class Conversation {
     }
     if (start !== undefined) {
       this.watchdog.activity();
-      if (this.agentSpeaking() && this.host.config.barge_in.enabled && at - this.lastBargeIn >= this.host.config.barge_in.cooldown_ms) {
+      // With a provider-side VAD the provider decides (and reports through sink.bargeIn); else the local VAD does.
+      if (!this.providerVad && this.agentSpeaking() && this.host.config.barge_in.enabled && at - this.lastBargeIn >= this.host.config.barge_in.cooldown_ms) {
         this.bargeIn('local', start);
       }
     } else if (end) {
