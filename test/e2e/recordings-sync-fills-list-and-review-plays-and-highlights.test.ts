@@ -127,6 +127,19 @@ describe.skipIf(!hasChromium || !canTranscribe)('dashboard: recordings sync and 
     await expect.poll(async () => (await review.getByTestId('player-time').textContent())?.startsWith('0:00 ') === false, { timeout: 10_000 }).toBe(true);
     await screenshot(page, 'recording-review');
     await review.getByRole('button', { name: 'Pause' }).click();
+
+    // Full-text search over the transcripts, and the number filter.
+    const search = page.getByRole('search');
+    await search.getByLabel('Search transcripts').fill('billing');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('.recordings-page tbody tr').count()).toBe(1);
+    await search.getByLabel('Search transcripts').fill('refund');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No recordings match this search.').waitFor();
+    await search.getByLabel('Search transcripts').fill('');
+    await search.getByLabel('Number').fill('2125550123');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('.recordings-page tbody tr').count()).toBe(1);
     expect(b.errors).toEqual([]);
   });
 });

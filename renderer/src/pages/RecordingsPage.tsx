@@ -11,19 +11,41 @@ function SearchBar() {
   const stores = useStores();
   const [text, setText] = useState(stores.recordings.getState().filter.text ?? '');
   const [sentiment, setSentiment] = useState('');
+  const [direction, setDirection] = useState('');
+  const [number, setNumber] = useState('');
   return (
     <form
       className="filters"
       role="search"
       onSubmit={(e) => {
         e.preventDefault();
-        stores.recordings.getState().setFilter({ ...(text.trim() ? { text: text.trim() } : {}), ...(sentiment ? { sentiment: sentiment as 'positive' } : {}) });
+        stores.recordings.getState().setFilter({
+          ...(text.trim() ? { text: text.trim() } : {}),
+          ...(sentiment ? { sentiment: sentiment as 'positive' } : {}),
+          ...(direction ? { direction } : {}),
+          ...(number.trim() ? { number: number.trim() } : {}),
+        });
         void stores.recordings.getState().load();
       }}
     >
       <label className="grow">
         <span>Search transcripts</span>
         <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="words, names, numbers" />
+      </label>
+      <label>
+        <span>Number</span>
+        <input value={number} onChange={(e) => setNumber(e.target.value)} placeholder="from or to" size={12} inputMode="tel" />
+      </label>
+      <label>
+        <span>Direction</span>
+        <select value={direction} onChange={(e) => setDirection(e.target.value)}>
+          <option value="">any</option>
+          {(['in', 'out', 'internal', 'external', 'q', 'rg', 'conf', 'exten', 'ondemand'] as const).map((d) => (
+            <option key={d} value={d}>
+              {directionLabel(d)}
+            </option>
+          ))}
+        </select>
       </label>
       <label>
         <span>Sentiment</span>
@@ -49,6 +71,7 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
   const syncing = useApp('recordings', (s) => s.syncing);
   const syncError = useApp('recordings', (s) => s.syncError);
   const lastSync = useApp('recordings', (s) => s.lastSync);
+  const filter = useApp('recordings', (s) => s.filter);
   useEffect(() => {
     void stores.recordings.getState().load();
     void stores.recordings.getState().loadLastSync();
@@ -110,7 +133,11 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
               ))}
             </tbody>
           </table>
-          {list.data && rows.length === 0 && <p className="empty-state muted">No recordings. Configure Settings → FreePBX Integration, then press Sync now.</p>}
+          {list.data && rows.length === 0 && (
+            <p className="empty-state muted">
+              {Object.keys(filter).length > 0 ? 'No recordings match this search.' : 'No recordings. Configure Settings → FreePBX Integration, then press Sync now.'}
+            </p>
+          )}
         </div>
       </section>
       {detailId && (
