@@ -46,7 +46,7 @@ async function settle(): Promise<void> {
 
 const violations = () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp.slice());
 
-describe.skipIf(!canRun)('dashboard in Chromium under the desktop CSP, through the real preload and IPC handler', () => {
+describe.skipIf(!canRun)('dashboard in Chromium under the desktop CSP, through the real preload and IPC handler', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     resetStub();
     dir = mkdtempSync(join(tmpdir(), 'aava-desktop-e2e-'));

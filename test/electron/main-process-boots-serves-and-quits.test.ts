@@ -60,7 +60,7 @@ afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('main process', () => {
+describe('main process', { timeout: 90_000 }, () => {
   it('boots the engine, opens the hardened window on app://, answers IPC, and quits cleanly', async () => {
     // the dock icon / a second launch while the engine is still starting must not open a half-ready window
     await bootMain(CONFIG, undefined, () => {
