@@ -6,6 +6,8 @@ import { createSoftphoneService } from '../../engine/src/softphone/softphone-ser
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store';
 import { createLogger } from '../../engine/src/observability/logger';
 import { schemaVersion } from '../../engine/src/store/database';
+import { parseWavHeader } from '../../engine/src/media/wav';
+import { DEFAULT_UTTERANCES } from '../../engine/src/softphone/utterances';
 
 let dir: string;
 let engine: Engine;
@@ -122,5 +124,30 @@ describe('test-call reports', () => {
     expect(idx).toBeTruthy();
     expect(readdirSync(dir)).toContain('aava.db');
     expect(readFileSync(join(dir, 'ai-agent.yaml'), 'utf8')).not.toContain('SIP_PASSWORD');
+  });
+});
+
+describe('test-call utterances', () => {
+  it('speaks the default caller turns with flite and serves them as media', async () => {
+    const svc = engine.service('softphone')!;
+    const deadline = Date.now() + 20_000;
+    let found = svc.resolveMedia!(`softphone/utterances/${DEFAULT_UTTERANCES.length}`);
+    while (!found && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      found = svc.resolveMedia!(`softphone/utterances/${DEFAULT_UTTERANCES.length}`);
+    }
+    expect(found?.contentType).toBe('audio/wav');
+    for (let n = 1; n <= DEFAULT_UTTERANCES.length; n++) {
+      const wav = readFileSync(svc.resolveMedia!(`softphone/utterances/${n}`)!.file);
+      const info = parseWavHeader(wav);
+      expect(info.sampleRate).toBe(16000);
+      expect(info.channels).toBe(1);
+      // A short sentence: between 1 and 5 seconds of 16-bit audio.
+      const seconds = (wav.length - 44) / 2 / 16000;
+      expect(seconds).toBeGreaterThan(1);
+      expect(seconds).toBeLessThan(5);
+    }
+    expect(svc.resolveMedia!('softphone/utterances/99')).toBeUndefined();
+    expect(svc.resolveMedia!('softphone/../secrets.json')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { computeTestCallFigures, detectSegments, Segmenter, type EnergyFrame } from '../../renderer/src/softphone/logic/latency';
+import { audibleBounds, computeTestCallFigures, detectSegments, Segmenter, type EnergyFrame } from '../../renderer/src/softphone/logic/latency';
 
 /** Frames of `frameMs` from 0 to totalMs; `on` intervals get `loud` RMS, the rest `quiet`. */
 function frames(totalMs: number, on: [number, number][], frameMs = 10, loud = 0.2, quiet = 0.0005): EnergyFrame[] {
@@ -88,5 +88,21 @@ describe('test-call figures', () => {
   it('leaves everything null for an unanswered call', () => {
     const fig = computeTestCallFigures({ inviteAtMs: 0, answeredAtMs: null, agentSegments: [], callerSegments: [] });
     expect(fig).toEqual({ answerMs: null, greetingLatencyMs: null, replyLatenciesMs: [], timeline: [] });
+  });
+});
+
+describe('audible bounds of a caller clip', () => {
+  it('skips leading and trailing silence (TTS and WAV padding) and bridges short pauses', () => {
+    const rate = 16000;
+    const clip = new Float32Array(rate * 2); // 2 s
+    const tone = (fromMs: number, toMs: number) => {
+      for (let i = (fromMs * rate) / 1000; i < (toMs * rate) / 1000; i++) clip[i] = 0.3 * Math.sin((2 * Math.PI * 220 * i) / rate);
+    };
+    tone(250, 800);
+    tone(1000, 1600); // a 200 ms pause between words
+    const b = audibleBounds(clip, rate)!;
+    expect(b.startMs).toBeCloseTo(250, -1);
+    expect(b.endMs).toBeCloseTo(1600, -1);
+    expect(audibleBounds(new Float32Array(rate), rate)).toBeNull();
   });
 });

@@ -8,8 +8,11 @@ import { ApiError, type SoftphoneAccount, type TestCallReport } from '../api/ind
 import { registerSecretValue } from '../observability/logger.js';
 import { readAccount, writeAccount, SIP_PASSWORD_SECRET } from './account-store.js';
 import { TestCallsRepository } from './test-calls-repository.js';
+import { ensureUtterances, resolveUtterance, DEFAULT_UTTERANCES } from './utterances.js';
 
 /** The caller number the PBX will present for this account: the SIP URI's user part, else the auth user. */
+export { DEFAULT_UTTERANCES };
+
 export function accountCallerNumber(account: { sipUri: string; authUser: string } | null): string | undefined {
   if (!account) return undefined;
   const user = account.sipUri.replace(/^sips?:/i, '').split('@')[0];
@@ -17,8 +20,9 @@ export function accountCallerNumber(account: { sipUri: string; authUser: string 
 }
 
 export function createSoftphoneService(ctx: EngineContext): EngineService {
-  const { db, secrets, log } = ctx;
+  const { db, secrets, log, dataDir } = ctx;
   const repo = new TestCallsRepository(db);
+  let synthesis: Promise<void> | undefined;
 
   const passwordSet = () => {
     const v = secrets.get(SIP_PASSWORD_SECRET);
@@ -29,8 +33,21 @@ export function createSoftphoneService(ctx: EngineContext): EngineService {
     name: 'softphone',
     async start() {
       registerSecretValue(secrets.get(SIP_PASSWORD_SECRET));
+      // Test-call caller turns, spoken locally; in the background so start-up never waits on it.
+      synthesis = ensureUtterances(dataDir).then(
+        (made) => {
+          if (made) log.info({ made, dir: 'softphone/utterances' }, 'test-call utterances synthesized');
+        },
+        (err: Error) => log.warn({ err: err.message }, 'test-call utterances could not be synthesized; the page falls back to its own'),
+      );
     },
-    async stop() {},
+    async stop(deadline: number) {
+      if (!synthesis) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([synthesis, new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
+    },
+    resolveMedia: (path: string) => resolveUtterance(dataDir, path),
     contributeHealth() {},
     handlers: {
       'softphone.account': (): SoftphoneAccount | null => {

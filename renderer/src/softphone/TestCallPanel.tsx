@@ -17,15 +17,48 @@ export interface TestCallPanelProps {
   requested?: { destination: string; context?: string; nonce: string };
 }
 
-async function loadUtterances(files: File[]): Promise<AudioBuffer[]> {
+/**
+ * Caller turns: the WAV files the user chose; else the engine's spoken ones
+ * (media `softphone/utterances/<n>`, flite); else a speech-like signal made here.
+ */
+async function loadUtterances(files: File[], client: DashboardClient): Promise<{ buffers: AudioBuffer[]; source: string }> {
   const ctx = getPhone().audio().ctx;
-  if (files.length) return Promise.all(files.map(async (f) => ctx.decodeAudioData(await f.arrayBuffer())));
-  return DEFAULT_SCRIPT_MS.map((dur, i) => {
+  if (files.length) return { buffers: await Promise.all(files.map(async (f) => ctx.decodeAudioData(await f.arrayBuffer()))), source: 'your WAV files' };
+  const spoken: AudioBuffer[] = [];
+  for (let n = 1; n <= 5; n++) {
+    try {
+      const res = await fetch(client.mediaUrl(`softphone/utterances/${n}`));
+      if (!res.ok) break;
+      spoken.push(await ctx.decodeAudioData(await res.arrayBuffer()));
+    } catch {
+      break;
+    }
+  }
+  if (spoken.length) return { buffers: spoken, source: 'sentences spoken by the engine' };
+  const buffers = DEFAULT_SCRIPT_MS.map((dur, i) => {
     const samples = synthesizeUtterance(ctx.sampleRate, dur, i + 1);
     const buf = ctx.createBuffer(1, samples.length, ctx.sampleRate);
     buf.copyToChannel(samples as Float32Array<ArrayBuffer>, 0);
     return buf;
   });
+  return { buffers, source: 'synthesized speech-like audio' };
+}
+
+/** Live progress re-renders at most every `ms` (the last update always lands). */
+function throttle<T>(fn: (v: T) => void, ms: number): { call: (v: T) => void; cancel: () => void } {
+  let last = 0;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  return {
+    call: (v: T) => {
+      clearTimeout(pending);
+      const now = Date.now();
+      if (now - last >= ms) {
+        last = now;
+        fn(v);
+      } else pending = setTimeout(() => fn(v), ms);
+    },
+    cancel: () => clearTimeout(pending),
+  };
 }
 
 export function TestCallPanel({ client, destinations, registered, requested }: TestCallPanelProps) {
@@ -34,6 +67,7 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
   const [running, setRunning] = useState<{ phase: string; figures: TestCallFigures } | null>(null);
   const [result, setResult] = useState<(TestCallResult & { engineCallId?: string }) | null>(null);
   const [saveError, setSaveError] = useState<string>();
+  const [scriptSource, setScriptSource] = useState<string>();
   const [history, setHistory] = useState<TestCallReport[]>([]);
   const [shown, setShown] = useState<TestCallReport | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -51,8 +85,19 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
       setResult(null);
       setSaveError(undefined);
       setRunning({ phase: 'preparing', figures: { answerMs: null, greetingLatencyMs: null, replyLatenciesMs: [], timeline: [] } });
-      const utterances = await loadUtterances(files);
-      const res = await runTestCall(getPhone(), { ...t, utterances, signal: abort.current.signal, onProgress: setRunning });
+      let utterances: AudioBuffer[];
+      try {
+        const loaded = await loadUtterances(files, client);
+        utterances = loaded.buffers;
+        setScriptSource(loaded.source);
+      } catch (err) {
+        setRunning(null);
+        setSaveError(`Cannot read the caller audio: ${(err as Error).message}`);
+        return;
+      }
+      const progress = throttle(setRunning, 200);
+      const res = await runTestCall(getPhone(), { ...t, utterances, signal: abort.current.signal, onProgress: progress.call });
+      progress.cancel();
       setRunning(null);
       setResult(res);
       try {
@@ -119,7 +164,9 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
       </div>
       {running && (
         <div data-testid="test-call-running">
-          <p className="muted">{running.phase}…</p>
+          <p className="muted">
+            {running.phase}…{scriptSource ? ` (caller audio: ${scriptSource})` : ''}
+          </p>
           <TimelineChart timeline={running.figures.timeline} answerMs={running.figures.answerMs} />
         </div>
       )}

@@ -64,7 +64,7 @@ let agent: UserAgent | null = null;
 let segmenter: Segmenter | null = null;
 let teardown: (() => void) | null = null;
 
-function tone(freq: number, atS: number, durMs: number) {
+function tone(freq: number, atS: number, durMs: number): { atS: number; cancel(): void } {
   const osc = ctx.createOscillator();
   const g = ctx.createGain();
   osc.frequency.value = freq;
@@ -73,7 +73,17 @@ function tone(freq: number, atS: number, durMs: number) {
   osc.start(atS);
   osc.stop(atS + durMs / 1000);
   osc.onended = () => g.disconnect();
+  return {
+    atS,
+    cancel() {
+      osc.onended = null;
+      osc.stop();
+      g.disconnect();
+    },
+  };
 }
+/** The reply waiting to be played: more caller audio before it starts cancels it, as an agent would. */
+let pendingReply: { atS: number; cancel(): void } | null = null;
 
 const LOW = [697, 770, 852, 941];
 const HIGH = [1209, 1336, 1477];
@@ -90,8 +100,17 @@ async function analyse(remote: MediaStream) {
   const sink = ctx.createGain();
   sink.gain.value = 0;
   src.connect(meter).connect(sink).connect(ctx.destination);
-  segmenter = new Segmenter({ hangoverMs: 150 }, (seg, done) => {
-    if (!done || !session || session.state !== SessionState.Established) return;
+  segmenter = new Segmenter({ hangoverMs: 250 }, (seg, done) => {
+    if (!session || session.state !== SessionState.Established) return;
+    if (!done) {
+      if (pendingReply && ctx.currentTime < pendingReply.atS) {
+        pendingReply.cancel();
+        state.replies--;
+        state.tones.pop();
+      }
+      pendingReply = null;
+      return;
+    }
     state.callerSegments.push({ ...seg });
     // Reply a known time after the caller audio ended, whatever our detection delay was.
     state.replies++;
@@ -99,7 +118,7 @@ async function analyse(remote: MediaStream) {
     // Like an agent behind Asterisk (no jitter buffer): time the end of caller audio by packet
     // arrival, i.e. take our own playout buffer out of the detected end.
     // Likewise our receive and send pipeline: an agent behind Asterisk has neither.
-    tone(660, (seg.endMs - (state.jitterBufferMs ?? 0) - 2 * halfPipe + cfg.replyDelayMs) / 1000, cfg.toneMs);
+    pendingReply = tone(660, (seg.endMs - (state.jitterBufferMs ?? 0) - 2 * halfPipe + cfg.replyDelayMs) / 1000, cfg.toneMs);
   });
   meter.port.onmessage = (ev: MessageEvent<[number, number, number]>) => {
     const [tMs, durMs, rms] = ev.data;

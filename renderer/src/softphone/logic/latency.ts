@@ -144,3 +144,23 @@ export function computeTestCallFigures(t: TestCallTimes): TestCallFigures {
   const timeline = [...caller.map(rel('caller')), ...agent.map(rel('agent'))].sort((a, b) => a.startMs - b.startMs);
   return { answerMs, greetingLatencyMs, replyLatenciesMs, timeline };
 }
+
+/**
+ * Where the audible part of a clip starts and ends (ms from its start), by the
+ * same energy detection: WAVs and TTS output carry leading/trailing silence, and
+ * "end of caller audio" must mean the end of what was heard. Null when silent.
+ */
+export function audibleBounds(samples: Float32Array, sampleRate: number, opts: Partial<SegmenterOptions> = {}): Segment | null {
+  const frame = Math.max(1, Math.round(sampleRate / 100));
+  const durMs = (frame / sampleRate) * 1000;
+  const frames: EnergyFrame[] = [];
+  for (let i = 0; i < samples.length; i += frame) {
+    const end = Math.min(samples.length, i + frame);
+    let sum = 0;
+    for (let j = i; j < end; j++) sum += samples[j]! * samples[j]!;
+    frames.push({ tMs: (i / sampleRate) * 1000, durMs: ((end - i) / sampleRate) * 1000 || durMs, rms: Math.sqrt(sum / Math.max(1, end - i)) });
+  }
+  const segs = detectSegments(frames, { hangoverMs: 500, ...opts });
+  if (!segs.length) return null;
+  return { startMs: segs[0]!.startMs, endMs: Math.min(segs[segs.length - 1]!.endMs, (samples.length / sampleRate) * 1000) };
+}

@@ -5,7 +5,7 @@
  */
 import type { Phone } from './phone';
 import { measurePipelineLatency } from './pipeline-latency';
-import { Segmenter, computeTestCallFigures, type Segment, type TestCallFigures } from '../logic/latency';
+import { Segmenter, audibleBounds, computeTestCallFigures, type Segment, type TestCallFigures } from '../logic/latency';
 
 export interface TestCallOptions {
   destination: string;
@@ -109,10 +109,12 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
       for (const buf of o.utterances) {
         if (!live()) break;
         const played = audio.playIntoCall(buf);
-        callerSegments.push({ startMs: played.startMs, endMs: played.endMs });
+        // The caller's turn is what is audible in the clip, not its padding.
+        const b = audibleBounds(buf.getChannelData(0), buf.sampleRate) ?? { startMs: 0, endMs: played.endMs - played.startMs };
+        callerSegments.push({ startMs: played.startMs + b.startMs, endMs: played.startMs + b.endMs });
         progress('caller speaking');
         await played.done;
-        await waitTurn(played.endMs, 'waiting for reply');
+        await waitTurn(played.startMs + b.endMs, 'waiting for reply');
       }
       if (!live() && !o.signal?.aborted && !error) error = `call ended early (${phone.state.lastCall?.endReason ?? 'remote hangup'})`;
     }
