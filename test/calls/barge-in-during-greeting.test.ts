@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, concatPcm, activeSpans, tonePower, until } from './harness.js';
-import { speechLike } from '../../engine/src/media/signal.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, activeSpans, tonePower, until } from './harness.js';
+import { speechLike, sine, rms } from '../../engine/src/media/signal.js';
+import { providerFactories } from '../../engine/src/providers/catalog.js';
+import type { Provider } from '../../engine/src/providers/provider.js';
 import { pcmFromBytes } from '../fakes/asterisk/index.js';
 
 let h: Harness | undefined;
@@ -31,5 +33,52 @@ describe('barge-in', () => {
     const heard = caller.received();
     const greetingMs = (activeSpans(heard, 500)[0]!.end / 8000) * 1000;
     expect(greetingMs).toBeLessThan(2000);
+  });
+});
+
+describe('provider-reported barge-in', () => {
+  it('flushes queued agent audio when a provider with its own VAD reports the caller speaking', async () => {
+    const saved = providerFactories.deepgram;
+    let interrupted = 0;
+    providerFactories.deepgram = (name): Provider => ({
+      name,
+      type: 'deepgram',
+      kind: 'provider',
+      capabilities: (wire) => ({ input: { encoding: 'pcm16', sampleRate: wire.sampleRate }, output: { encoding: 'pcm16', sampleRate: wire.sampleRate }, nativeVad: true }),
+      health: () => ({ ready: true, kind: 'provider', type: 'deepgram' }),
+      createSession: (init) => {
+        let reported = false;
+        return {
+          async start() {
+            init.sink.audio(sine({ freqHz: 440, sampleRate: 8000, ms: 5000 }));
+            init.sink.agentDone();
+          },
+          sendAudio(chunk: Buffer) {
+            if (!reported && rms(chunk) > 1000) {
+              reported = true;
+              init.sink.bargeIn();
+            }
+          },
+          sendDtmf() {},
+          interrupt() {
+            interrupted++;
+          },
+          async say() {},
+          async close() {},
+        };
+      },
+      close: async () => {},
+    });
+    try {
+      h = await startHarness({ config: (p) => ({ ...baseConfig(p, { default_provider: 'agent' }), providers: { agent: { type: 'deepgram', api_key: 'k' } } }) });
+      const caller = h.fake.injectCall({ callerNumber: '320', audio: concatPcm([silence(700), tone(300, 400), silence(1500)]) });
+      await until(() => activeSpans(caller.received(), 500).length > 0 && caller.received().length > 8000 * 2, 'audio after the barge-in', 8000);
+      const greetingMs = (activeSpans(caller.received(), 500)[0]!.end / 8000) * 1000;
+      expect(greetingMs).toBeLessThan(2000);
+      // the provider decided: the engine flushed but did not send it an extra interrupt
+      expect(interrupted).toBe(0);
+    } finally {
+      providerFactories.deepgram = saved;
+    }
   });
 });
