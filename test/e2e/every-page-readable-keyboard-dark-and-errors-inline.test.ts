@@ -144,4 +144,27 @@ describe.skipIf(!hasChromium)('dashboard: every page, sizes, dark mode, keyboard
       await tokenEngine.stop();
     }
   });
+
+  it('when the engine goes away the header says so, and the dashboard reconnects to the engine that comes back', async () => {
+    const first = await startEngine({ configText: CONFIG, dashboardDir: dash });
+    const port = first.engine.http!.address()!.port;
+    const b = await openBrowser();
+    let second: RunningEngine | undefined;
+    try {
+      await b.page.goto(`${first.url}#/contexts/sales`);
+      await b.page.getByTestId('header-status').filter({ hasText: 'Degraded' }).waitFor();
+      await first.stop();
+      await b.page.getByTestId('header-status').filter({ hasText: 'Engine unreachable' }).waitFor();
+      await screenshot(b.page, 'engine-unreachable');
+      second = await startEngine({ configText: CONFIG.replace('Sales, hello.', 'Sales, back again.'), dashboardDir: dash, extra: { http: { host: '127.0.0.1', port } } });
+      await b.page.getByTestId('header-status').filter({ hasText: 'Degraded' }).waitFor({ timeout: 30_000 });
+      // Health and calls refetch on reconnect; other pages load fresh data when visited.
+      await b.page.getByRole('link', { name: 'Doctor', exact: true }).click();
+      await b.page.locator('li[data-check="ari"]').waitFor();
+      expect(b.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+    } finally {
+      await b.close();
+      await second?.stop();
+    }
+  });
 });
