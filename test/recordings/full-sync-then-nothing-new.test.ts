@@ -82,6 +82,8 @@ describe('recordings sync from a FreePBX over ARI', () => {
     server.add(freepbxName(500), toneWav(500));
     const third = await service.sync();
     expect(third).toMatchObject({ found: 15, downloaded: 1, skipped: 14 });
+    // progress counts the work found (1 new recording), so the bar reaches its end
+    expect(h.events.filter((e) => e.type === 'sync.progress').at(-1)).toMatchObject({ progress: { phase: 'done', found: 1, downloaded: 1 } });
     expect(await service.handlers!['recordings.lastSync']!(undefined)).toEqual(third);
     const health = { recordings: undefined } as unknown as Parameters<NonNullable<RecordingsService['contributeHealth']>>[0];
     service.contributeHealth!(health);

@@ -77,8 +77,11 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
     return { ...summary, error: (err as Error).message, finishedAt: new Date().toISOString() };
   }
   const client = new AriRecordingsClient(opts.endpoint, { maxSockets: opts.concurrency ?? 4 });
+  // In progress events `found` is the work found (new or changed recordings to fetch), so downloaded + failed
+  // reaches it; the summary's `found` is the whole listing.
+  let toFetch = 0;
   const progress = (phase: SyncProgress['phase'], extra: Partial<SyncProgress> = {}) =>
-    hooks.progress?.({ phase, found: summary.found, downloaded: summary.downloaded, failed: summary.failed, bytes: summary.bytes, ...extra });
+    hooks.progress?.({ phase, found: toFetch, downloaded: summary.downloaded, failed: summary.failed, bytes: summary.bytes, ...extra });
   try {
     const stale = cleanPartials(opts.dir);
     if (stale > 0) log.info({ removed: stale }, 'removed temp files of an interrupted sync');
@@ -118,6 +121,7 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
       summary.skipped += todo.length - keep.length;
       todo = keep;
     }
+    toFetch = todo.length;
     progress('downloading');
 
     let lastBytesEvent = 0;
