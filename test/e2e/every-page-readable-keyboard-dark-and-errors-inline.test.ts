@@ -158,6 +158,8 @@ describe.skipIf(!hasChromium)('dashboard: every page, sizes, dark mode, keyboard
       await screenshot(b.page, 'engine-unreachable');
       second = await startEngine({ configText: CONFIG.replace('Sales, hello.', 'Sales, back again.'), dashboardDir: dash, extra: { http: { host: '127.0.0.1', port } } });
       await b.page.getByTestId('header-status').filter({ hasText: 'Degraded' }).waitFor({ timeout: 30_000 });
+      // The config is refetched on reconnect: the editor shows the new engine's greeting.
+      await expect.poll(() => b.page.getByLabel('Greeting').inputValue()).toBe('Sales, back again.');
       // Health and calls refetch on reconnect; other pages load fresh data when visited.
       await b.page.getByRole('link', { name: 'Doctor', exact: true }).click();
       await b.page.locator('li[data-check="ari"]').waitFor();

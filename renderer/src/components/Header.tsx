@@ -23,7 +23,7 @@ export function Header() {
         <span data-testid="header-status">{LABEL[status]}</span>
       </a>
       <div className="header-facts" aria-live="polite">
-        {health && (
+        {health && conn.status !== 'closed' && (
           <>
             <span>ARI {health.ari_connected ? 'connected' : 'disconnected'}</span>
             <span>

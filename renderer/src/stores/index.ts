@@ -105,6 +105,7 @@ export function createAppStores(client: DashboardClient, opts: { healthPollMs?: 
     if (state.status === 'open' && !wasOpen) {
       void stores.health.getState().load();
       void stores.calls.getState().load();
+      if (stores.config.getState().config.data) void stores.config.getState().load();
     }
     wasOpen = state.status === 'open';
   });
