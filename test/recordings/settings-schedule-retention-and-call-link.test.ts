@@ -83,6 +83,7 @@ describe('recordings service: settings, schedule, retention, call link, CLI', ()
     await service.sync();
     const [r] = await service.handlers!['recordings.list']!({});
     expect(r!.callId).toBe('call-1');
+    expect(() => service!.handlers!['recordings.list']!({ from: 'yesterday' })).toThrow(/from: "yesterday" is not a date/);
     const d = await service.handlers!['recordings.get']!({ id: r!.id });
     expect(d!.latencyMarkers).toEqual([{ atSec: 6, latencyMs: 640 }]);
 

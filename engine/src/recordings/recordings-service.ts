@@ -177,7 +177,13 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
 
   function handlers(): { [M in MethodName]?: ApiHandler<M> } {
     return {
-      'recordings.list': (args) => repo.list(args),
+      'recordings.list': (args) => {
+        for (const field of ['from', 'to'] as const) {
+          const v = args[field];
+          if (v !== undefined && Number.isNaN(Date.parse(v))) throw new ApiError('bad_request', `${field}: "${v}" is not a date (use ISO 8601, e.g. 2026-11-21 or 2026-11-21T06:50:00Z)`, { path: field });
+        }
+        return repo.list(args);
+      },
       'recordings.get': ({ id }) => detail(id),
       'recordings.settings': () => settingsView(settings()),
       'recordings.saveSettings': (input) => {
