@@ -22,7 +22,7 @@ import { createVoiceActivityDetector, type VoiceActivityDetector } from '../medi
 import { NoInputWatchdog } from './no-input-watchdog.js';
 import { LatencyTracker } from './latency-tracker.js';
 import { DtmfDedupe } from './call-vars.js';
-import { writeUtterance, removeQuietly } from './file-playback.js';
+import { FilePlayer } from './file-playback.js';
 
 export type AfterAction = NonNullable<ToolResult['after']>;
 
@@ -62,9 +62,9 @@ export class Conversation {
   private finalMessage = false;
   private closed = false;
   private readonly off: (() => void)[] = [];
-  private fileChunks: Buffer[] = [];
-  private fileSeq = 0;
-  private readonly playbacks = new Map<string, string | undefined>();
+  /** Agent utterances started so far (a tool's fallback checks whether one followed it). */
+  private agentUtterances = 0;
+  private readonly files: FilePlayer;
   /** arrival → handed to the provider (ms), for the bench. */
   readonly inboundDelays: number[] = [];
 
@@ -97,6 +97,15 @@ export class Conversation {
       },
     });
     this.tracker = new LatencyTracker(host.callId, host.resolved.provider, { toEpoch: host.toEpoch }, (t) => host.turn(t));
+    this.files = new FilePlayer({
+      callId: host.callId,
+      callerChannelId: host.callerChannelId,
+      mediaDir: cfg.media_dir,
+      sampleRate: outFormat.sampleRate,
+      play: (ch, media, id) => host.ari()?.play(ch, media, id),
+      stop: (id) => host.ari()?.stopPlayback(id),
+      warn: (msg, fields) => host.log.warn({ callId: host.callId, ...fields }, msg),
+    });
   }
 
   static async create(host: ConversationHost, leg: MediaLeg, provider: Provider): Promise<Conversation> {
@@ -155,15 +164,13 @@ export class Conversation {
 
   /** PlaybackStarted/Finished of one of our file playbacks. */
   playbackEvent(id: string, type: 'PlaybackStarted' | 'PlaybackFinished'): void {
-    if (!this.playbacks.has(id)) return;
+    if (!this.files.owns(id)) return;
     if (type === 'PlaybackStarted') {
       this.tracker.firstFrameOut(performance.now());
       return;
     }
-    const file = this.playbacks.get(id);
-    this.playbacks.delete(id);
-    if (file) removeQuietly(file);
-    if (this.playbacks.size === 0 && !this.agentBusy) this.utteranceDone();
+    this.files.finished(id);
+    if (this.files.active === 0 && !this.agentBusy) this.utteranceDone();
   }
 
   /** Speak a fixed text (failure notice); resolves when it has been heard or after `maxMs`. */
@@ -180,7 +187,7 @@ export class Conversation {
   /** Queue an action (API transfer/hangup) to run once the agent is quiet. */
   requestAction(action: AfterAction): void {
     this.pendingAction = action;
-    if (!this.agentBusy && this.leg.queuedMs() === 0 && this.playbacks.size === 0) void this.runPending();
+    if (!this.agentBusy && this.leg.queuedMs() === 0 && this.files.active === 0) void this.runPending();
     else this.armActionFallback();
   }
 
@@ -191,12 +198,7 @@ export class Conversation {
     clearTimeout(this.actionTimer);
     for (const f of this.off) f();
     this.tracker.close();
-    const ari = this.host.ari();
-    for (const [id, file] of this.playbacks) {
-      void ari?.stopPlayback(id).catch(() => undefined);
-      if (file) removeQuietly(file);
-    }
-    this.playbacks.clear();
+    this.files.stopAll();
     try {
       await this.session.close();
     } catch (err) {
@@ -248,7 +250,7 @@ export class Conversation {
   }
 
   private agentSpeaking(): boolean {
-    return this.agentBusy || this.leg.queuedMs() > 0 || this.playbacks.size > 0;
+    return this.agentBusy || this.leg.queuedMs() > 0 || this.files.active > 0;
   }
 
   private bargeIn(source: 'local' | 'provider', speechAt: number): void {
@@ -256,13 +258,7 @@ export class Conversation {
     const now = performance.now();
     this.lastBargeIn = now;
     const dropped = this.leg.flush();
-    this.fileChunks = [];
-    const ari = this.host.ari();
-    for (const [id, file] of this.playbacks) {
-      void ari?.stopPlayback(id).catch(() => undefined);
-      if (file) removeQuietly(file);
-    }
-    this.playbacks.clear();
+    this.files.stopAll();
     if (source === 'local') this.session.interrupt();
     this.agentBusy = false;
     const reaction = Math.max(0, performance.now() - speechAt);
@@ -304,11 +300,12 @@ export class Conversation {
     const wire = this.outConv.convert(chunk);
     if (!this.agentBusy) {
       this.agentBusy = true;
+      this.agentUtterances++;
       this.watchdog.pause();
       this.host.setState('speaking');
     }
     this.tracker.agentAudio(performance.now());
-    if (this.host.config.downstream_mode === 'file') this.fileChunks.push(wire);
+    if (this.host.config.downstream_mode === 'file') this.files.push(wire);
     else this.leg.enqueue(wire);
   }
 
@@ -316,8 +313,8 @@ export class Conversation {
     if (this.closed) return;
     if (this.host.config.downstream_mode === 'file') {
       this.agentBusy = false;
-      this.playFile();
-      if (this.playbacks.size === 0) this.utteranceDone();
+      this.files.flushToPlayback((id) => this.playbackEvent(id, 'PlaybackFinished'));
+      if (this.files.active === 0) this.utteranceDone();
       return;
     }
     this.leg.markEndOfBurst?.();
@@ -328,27 +325,6 @@ export class Conversation {
     });
   }
 
-  private playFile(): void {
-    const pcm = Buffer.concat(this.fileChunks);
-    this.fileChunks = [];
-    if (pcm.length === 0) return;
-    const ari = this.host.ari();
-    const seq = ++this.fileSeq;
-    let file: string | undefined;
-    try {
-      const w = writeUtterance(this.host.config.media_dir, this.host.callId, seq, pcm, this.outFormat.sampleRate);
-      file = w.file;
-      const id = `aava-pb-${this.host.callId}-${seq}`;
-      this.playbacks.set(id, file);
-      ari?.play(this.host.callerChannelId, w.media, id).catch((err: Error) => {
-        this.host.log.warn({ callId: this.host.callId, err: err.message }, 'file playback failed');
-        this.playbackEvent(id, 'PlaybackFinished');
-      });
-    } catch (err) {
-      if (file) removeQuietly(file);
-      this.host.log.error({ callId: this.host.callId, err: (err as Error).message, mediaDir: this.host.config.media_dir }, 'cannot write agent audio for file playback');
-    }
-  }
 
   private utteranceDone(): void {
     if (this.closed) return;
@@ -363,7 +339,7 @@ export class Conversation {
   }
 
   private whenQuiet(): Promise<void> {
-    const quiet = () => this.closed || (!this.agentBusy && this.leg.queuedMs() === 0 && this.playbacks.size === 0);
+    const quiet = () => this.closed || (!this.agentBusy && this.leg.queuedMs() === 0 && this.files.active === 0);
     return new Promise((resolve) => {
       const check = () => (quiet() ? resolve() : setTimeout(check, 20).unref());
       setTimeout(check, 20).unref();
@@ -383,12 +359,20 @@ export class Conversation {
   /** If no utterance follows the tool call, run the action anyway once quiet. */
   private armActionFallback(): void {
     clearTimeout(this.actionTimer);
+    const spokeBefore = this.agentUtterances;
     this.actionTimer = setTimeout(() => {
-      void this.whenQuiet().then(() => {
+      void this.whenQuiet().then(async () => {
         if (this.finalMessage) {
           this.finalMessage = false;
           this.host.noInput();
-        } else if (this.pendingAction) void this.runPending();
+          return;
+        }
+        // The model asked to hang up but said nothing: say the configured farewell first.
+        if (this.pendingAction?.action === 'hangup' && this.agentUtterances === spokeBefore && !this.closed) {
+          await this.session.say(this.host.config.tools.hangup.farewell).catch(() => undefined);
+          await this.whenQuiet();
+        }
+        if (this.pendingAction) void this.runPending();
       });
     }, 3000);
     this.actionTimer.unref();

@@ -38,3 +38,73 @@ export function removeQuietly(file: string): void {
     // already gone
   }
 }
+
+export interface FilePlayerHost {
+  callId: string;
+  callerChannelId: string;
+  mediaDir: string;
+  sampleRate: number;
+  play(channelId: string, media: string, playbackId: string): Promise<unknown> | undefined;
+  stop(playbackId: string): Promise<unknown> | undefined;
+  warn(msg: string, fields: Record<string, unknown>): void;
+}
+
+/** One call's file playbacks: buffers an utterance, writes and plays it, deletes it after PlaybackFinished. */
+export class FilePlayer {
+  private chunks: Buffer[] = [];
+  private seq = 0;
+  private readonly playing = new Map<string, string>();
+
+  constructor(private readonly host: FilePlayerHost) {}
+
+  get active(): number {
+    return this.playing.size;
+  }
+
+  owns(playbackId: string): boolean {
+    return this.playing.has(playbackId);
+  }
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  /** The utterance is complete: write it and start the ARI playback. */
+  flushToPlayback(onFailed: (id: string) => void): void {
+    const pcm = Buffer.concat(this.chunks);
+    this.chunks = [];
+    if (pcm.length === 0) return;
+    const seq = ++this.seq;
+    let file: string | undefined;
+    try {
+      const w = writeUtterance(this.host.mediaDir, this.host.callId, seq, pcm, this.host.sampleRate);
+      file = w.file;
+      const id = `aava-pb-${this.host.callId}-${seq}`;
+      this.playing.set(id, file);
+      this.host.play(this.host.callerChannelId, w.media, id)?.catch((err: Error) => {
+        this.host.warn('file playback failed', { err: err.message });
+        onFailed(id);
+      });
+    } catch (err) {
+      if (file) removeQuietly(file);
+      this.host.warn('cannot write agent audio for file playback', { err: (err as Error).message, mediaDir: this.host.mediaDir });
+    }
+  }
+
+  /** PlaybackFinished (or failure): delete its file. */
+  finished(playbackId: string): void {
+    const file = this.playing.get(playbackId);
+    this.playing.delete(playbackId);
+    if (file) removeQuietly(file);
+  }
+
+  /** Barge-in or call end: stop every playback and drop buffered audio. */
+  stopAll(): void {
+    this.chunks = [];
+    for (const [id, file] of this.playing) {
+      void this.host.stop(id)?.catch(() => undefined);
+      removeQuietly(file);
+    }
+    this.playing.clear();
+  }
+}
