@@ -187,6 +187,15 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     await page.getByText('No calls match these filters.').waitFor();
   });
 
+  it('Settings → ARI Test Connection reaches the fake Asterisk', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/settings`);
+    const card = page.getByRole('region', { name: 'Asterisk ARI connection' });
+    expect(await card.getByLabel('Port', { exact: true }).inputValue()).toBe(String(fake.port));
+    await card.getByRole('button', { name: 'Test Connection' }).click();
+    await card.locator('.notice-ok').getByText('Connection works.').waitFor();
+  });
+
   it('the Latency page charts the turns those calls produced (uPlot canvases, p50/p95 with units)', async () => {
     const { page } = b;
     await page.goto(`${eng.url}#/latency`);
