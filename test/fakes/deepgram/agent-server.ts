@@ -25,6 +25,8 @@ export interface AgentFakeOptions {
   afterTool?: (name: string, content: string) => AgentReply;
   chunkMs?: number;
   paceMs?: number;
+  /** Never answer Settings (a stuck setup). */
+  holdSettings?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -216,6 +218,7 @@ export class FakeDeepgramAgent {
             return;
           }
           conn.settings = e;
+          if (this.opts.holdSettings) return;
           applied = true;
           send({ type: 'SettingsApplied' });
           if (typeof agent.greeting === 'string' && agent.greeting) void speak(agent.greeting);

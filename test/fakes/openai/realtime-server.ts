@@ -29,6 +29,8 @@ export interface RealtimeFakeOptions {
   /** Audio per delta (ms) and wall time between deltas (ms). */
   chunkMs?: number;
   paceMs?: number;
+  /** Never answer session.update (a stuck setup). */
+  holdSession?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -233,6 +235,7 @@ export class FakeOpenAIRealtime {
           }
           conn.session = { ...conn.session, ...s };
           vad = undefined;
+          if (this.opts.holdSession) return;
           send({ type: 'session.updated', session: conn.session });
           return;
         }
