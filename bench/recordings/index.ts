@@ -2,7 +2,8 @@
  * Recordings bench: a full sync of 2,000 small WAVs from a local fake ARI
  * (recordings/s, MiB/s, peak RSS of this process), and a no-change re-sync
  * against a 10,000-entry listing (seconds). The fake ARI runs in a child
- * process. Env: RECORDINGS_BENCH_COUNT=2000, RECORDINGS_BENCH_LISTING=10000.
+ * process. Also the local transcriber's real-time factor. Env:
+ * RECORDINGS_BENCH_COUNT=2000, RECORDINGS_BENCH_LISTING=10000.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,11 @@ import { RecordingsRepo } from '../../engine/src/recordings/recordings-repo.js';
 import { parseRecordingName } from '../../engine/src/recordings/freepbx-name.js';
 import { recordingId, localRelativePath } from '../../engine/src/recordings/sync-plan.js';
 import { freepbxName, toneWav } from '../../test/fakes/ari-recordings/recordings-set.js';
+import { localTranscriber } from '../../engine/src/analysis/transcribers.js';
+import { resamplePcm16 } from '../../engine/src/analysis/pcm.js';
+import { synthesize } from '../../engine/src/speech/flite.js';
+import { pocketsphinxHealth } from '../../engine/src/speech/pocketsphinx.js';
+import { encodeWav, parseWavHeader } from '../../engine/src/media/wav.js';
 
 const CHILD = join(import.meta.dirname, 'fake-ari-child.ts');
 
@@ -37,6 +43,7 @@ function stopFake(child: ChildProcess): Promise<void> {
 }
 
 export interface RecordingsBenchResult {
+  localTranscription?: { audioSec: number; seconds: number; rtf: number; channels: number };
   fullSync: { recordings: number; seconds: number; recordingsPerSec: number; mibPerSec: number; peakRssMiB: number; rssGrowthMiB: number; concurrency: number };
   noChangeResync: { listing: number; seconds: number; downloaded: number };
 }
@@ -102,6 +109,26 @@ async function benchNoChange(listing: number): Promise<RecordingsBenchResult['no
   }
 }
 
+/** Local analysis speed: flite speech in an 8 kHz stereo file, both channels through pocketsphinx (rtf = wall time / audio time). */
+async function benchLocalTranscription(): Promise<RecordingsBenchResult['localTranscription']> {
+  if (!pocketsphinxHealth().ready) return undefined;
+  const text = 'Thank you for calling the billing department. Your invoice was corrected yesterday and the refund is on its way. Is there anything else I can help you with today?';
+  const a = await synthesize(text, { voice: 'kal16' });
+  const b = await synthesize(text, { voice: 'slt' });
+  const left = resamplePcm16(a.pcm, a.sampleRate, 8000);
+  const right = resamplePcm16(b.pcm, b.sampleRate, 8000);
+  const frames = Math.max(left.length, right.length) / 2;
+  const pcm = Buffer.alloc(frames * 4);
+  for (let i = 0; i < left.length / 2; i++) pcm.writeInt16LE(left.readInt16LE(i * 2), i * 4);
+  for (let i = 0; i < right.length / 2; i++) pcm.writeInt16LE(right.readInt16LE(i * 2), i * 4 + 2);
+  const wav = encodeWav(pcm, 8000, 2);
+  const t0 = process.hrtime.bigint();
+  await localTranscriber().transcribe({ wav, info: parseWavHeader(wav) });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const audioSec = frames / 8000;
+  return { audioSec: round(audioSec, 2), seconds: round(seconds, 3), rtf: round(seconds / audioSec, 3), channels: 2 };
+}
+
 export async function runRecordingsBench(): Promise<RecordingsBenchResult> {
   const count = Number(process.env.RECORDINGS_BENCH_COUNT ?? 2000);
   const listing = Number(process.env.RECORDINGS_BENCH_LISTING ?? 10000);
@@ -111,7 +138,12 @@ export async function runRecordingsBench(): Promise<RecordingsBenchResult> {
   const noChangeResync = await benchNoChange(listing);
   console.log(`No-change re-sync of a ${listing}-entry listing (all files present locally)`);
   console.log(table([{ ...noChangeResync }]));
-  return { fullSync, noChangeResync };
+  const localTranscription = await benchLocalTranscription();
+  if (localTranscription) {
+    console.log('Local transcription (pocketsphinx, 8 kHz stereo upsampled to 16 kHz, one process per channel)');
+    console.log(table([{ ...localTranscription }]));
+  }
+  return { fullSync, noChangeResync, localTranscription };
 }
 
 // Allow `tsx bench/recordings/index.ts` on its own.
