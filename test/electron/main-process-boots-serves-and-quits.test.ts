@@ -115,6 +115,18 @@ describe('main process', { timeout: 90_000 }, () => {
     expect(set.ok).toBe(true);
     expect(readFileSync(join(dir, 'data', 'secrets.keychain.json'), 'utf8')).not.toContain('sk-main-proc-secret');
 
+    // a softphone account opens connect-src to its WSS origin (and only it); the page reloads to apply it
+    const before = await stub.protocol.handlers.get('app')!(new Request('app://local/index.html'));
+    expect(before.headers.get('content-security-policy')).not.toMatch(/wss:/);
+    const saved = (await handler(ev, 'softphone.saveAccount', { wssUrl: 'wss://pbx.example.test:8089/ws', sipUri: 'sip:1001@pbx.example.test', authUser: '1001' })) as Envelope;
+    expect(saved.ok).toBe(true);
+    await vi.waitFor(() => expect(win.webContents.reloads).toBe(1), { timeout: 10_000, interval: 20 });
+    const after = await stub.protocol.handlers.get('app')!(new Request('app://local/index.html'));
+    expect(after.headers.get('content-security-policy')).toMatch(/connect-src 'self' aava-media: wss:\/\/pbx\.example\.test:8089;/);
+    await handler(ev, 'softphone.saveAccount', { wssUrl: 'wss://pbx.example.test:8089/other', sipUri: 'sip:1001@pbx.example.test', authUser: '1001' });
+    await new Promise((r) => setImmediate(r)); // the refresh is promise-chained on synchronous DB reads
+    expect(win.webContents.reloads).toBe(1); // same origin: no reload
+
     await quit();
     expect(stub.app.exitCodes).toEqual([0]);
     expect(stub.ipcMain.handlers.has('aava:invoke')).toBe(false);
