@@ -169,4 +169,26 @@ describe.skipIf(!hasChromium)('dashboard: every page, sizes, dark mode, keyboard
       await second?.stop();
     }
   });
+
+  it('a provider key typed in Settings goes to the secret store and is never shown or written to the YAML', async () => {
+    const b = await openBrowser();
+    const key = 'sk-e2e-7f1c2d9a0b';
+    try {
+      await b.page.goto(`${eng.url}#/settings`);
+      const keys = b.page.getByRole('region', { name: 'Provider keys' });
+      const field = keys.getByLabel('OPENAI_API_KEY', { exact: true });
+      expect(await field.getAttribute('type')).toBe('password');
+      await field.fill(key);
+      await field.press('Enter');
+      await keys.getByText('Stored. The value is not shown again.').waitFor();
+      expect(await field.inputValue()).toBe('');
+      expect(eng.engine.ctx.secrets.get('OPENAI_API_KEY')).toBe(key);
+      await b.page.reload();
+      await keys.getByLabel('OPENAI_API_KEY', { exact: true }).waitFor();
+      expect(await b.page.content()).not.toContain(key);
+      expect(eng.readConfig()).not.toContain(key);
+    } finally {
+      await b.close();
+    }
+  });
 });
