@@ -66,6 +66,12 @@ describe('full call with an STT → LLM → TTS pipeline', () => {
     expect(detail.transcript.some((l) => l.text === 'when do you open')).toBe(true);
     expect(rest.speechRequests.map((r) => r.input)).toEqual(['Pipeline line, hello.', 'We open at nine.', 'Anything else?']);
     await until(async () => (await callDetail(h, id)).turnLatencies.some((t) => t.firstAudioMs !== null), 'turn latency stored');
+    // Every stage of the turn is in the turns table: STT final, LLM first token, TTS first byte, first frame on the wire.
+    const turn = (await callDetail(h, id)).turnLatencies.find((t) => t.firstAudioMs !== null)!;
+    expect(turn).toMatchObject({ sttFinalMs: expect.any(Number), llmFirstTokenMs: expect.any(Number), ttsFirstByteMs: expect.any(Number) });
+    expect(turn.sttFinalMs!).toBeLessThanOrEqual(turn.llmFirstTokenMs!);
+    expect(turn.llmFirstTokenMs!).toBeLessThanOrEqual(turn.ttsFirstByteMs!);
+    expect(turn.ttsFirstByteMs!).toBeLessThanOrEqual(turn.firstAudioMs!);
     expect(h.health().providers.cloud).toMatchObject({ ready: true, kind: 'pipeline' });
     caller.hangup();
     await until(() => endedOutcome(h) === 'caller_hangup', 'ended');
