@@ -6,6 +6,7 @@
  * on the wire). Env: CALLS_BENCH_N="1,50,200", CALLS_BENCH_SECONDS=8.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,8 @@ export interface CallsBenchRow {
   outboundDelayP50Ms: number;
   outboundDelayP99Ms: number;
   frames: number;
+  /** Engine event-loop delay p99 (ms): how late any callback ran. */
+  loopDelayP99Ms: number;
   /** 1-minute load average when the row was measured (other processes skew every figure). */
   load1: number;
 }
@@ -103,6 +106,8 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         s.conversation!.tracker.outboundDelays.length = 0;
       }
       lateness = [];
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const cpu = cpuMeter();
       let rssMax = 0;
       const t0 = Date.now();
@@ -111,6 +116,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         rssMax = Math.max(rssMax, process.memoryUsage().rss);
       }
       const cpuPercent = cpu();
+      loop.disable();
       const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
       const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
       const late = summarize(lateness);
@@ -128,6 +134,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         outboundDelayP50Ms: round(outS.p50),
         outboundDelayP99Ms: round(outS.p99),
         frames: late.n,
+        loopDelayP99Ms: round(loop.percentile(99) / 1e6),
         load1: round(loadavg()[0] ?? 0, 1),
       });
       await fake.ask({ type: 'hangupAll' }, 'done');
