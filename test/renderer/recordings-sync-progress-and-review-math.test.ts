@@ -27,6 +27,18 @@ describe('Recordings', () => {
     }
   });
 
+  it('an open review refetches its detail when the recording’s analysis finishes', async () => {
+    let status: RecordingSummary['status'] = 'analyzing';
+    const client = new FakeClient().handle('recordings.get', ({ id }) => ({ ...rec(id, { status }), audioPath: `recordings/${id}/audio`, segments: status === 'analyzed' ? [{ startSec: 0, endSec: 1, speaker: 'agent', text: 'hi' }] : [] }));
+    const store = createRecordingsStore(client);
+    await store.getState().open('r9');
+    expect(store.getState().detail.data?.segments).toEqual([]);
+    status = 'analyzed';
+    store.getState().upsert(rec('r9', { status: 'analyzed' }));
+    await vi.waitFor(() => expect(store.getState().detail.data?.segments).toHaveLength(1));
+    expect(client.callsOf('recordings.get')).toHaveLength(2);
+  });
+
   it('Sync now that fails shows the API error and clears the bar', async () => {
     const client = new FakeClient().fail('recordings.syncNow', { code: 'not_available', message: 'recordings sync is disabled' });
     const store = createRecordingsStore(client);

@@ -87,7 +87,12 @@ export function createRecordingsStore(client: DashboardClient): RecordingsStore 
         const next = i >= 0 ? list.map((x) => (x.id === r.id ? r : x)) : [r, ...list];
         set({ list: { ...s.list, data: next } });
       }
-      if (s.detailId === r.id && s.detail.data) set({ detail: { ...s.detail, data: { ...s.detail.data, ...r } } });
+      if (s.detailId === r.id && s.detail.data) {
+        const statusChanged = s.detail.data.status !== r.status;
+        set({ detail: { ...s.detail, data: { ...s.detail.data, ...r } } });
+        // Analysis finished (or failed) while the review was open: fetch the transcript and stats it produced.
+        if (statusChanged) void get().open(r.id);
+      }
     },
   }));
 }
