@@ -6,6 +6,7 @@
 import type { FakeAsterisk } from './fake-asterisk.js';
 import type { FakeChannel } from './model.js';
 import { concatPcm } from './audio.js';
+import { readWavPcm8k } from './sounds.js';
 
 export interface InjectCallOptions {
   app?: string;
@@ -15,6 +16,8 @@ export interface InjectCallOptions {
   vars?: Record<string, string>;
   /** 8 kHz PCM the caller "speaks" once it is bridged with a media leg. */
   audio?: Int16Array;
+  /** Or a WAV file to stream (mono 16-bit, 8 or 16 kHz). */
+  wav?: string;
   /** After the audio: keep sending silence frames (transmit_silence=yes, default) or nothing. */
   afterAudio?: 'silence' | 'nothing';
   /** Channel name technology (PJSIP/<ext>-<n> by default). */
@@ -39,7 +42,7 @@ export class CallerHandle {
       state: 'Ring',
       caller: { name: opts.callerName ?? '', number: opts.callerNumber ?? '' },
       dialplan: { context: opts.context ?? 'from-ai-agent', exten: 's', priority: 1, app_name: '', app_data: '' },
-      source: { pcm: opts.audio ?? new Int16Array(0), pos: 0, after: opts.afterAudio ?? 'silence' },
+      source: { pcm: opts.audio ?? (opts.wav ? readWavPcm8k(opts.wav) : new Int16Array(0)), pos: 0, after: opts.afterAudio ?? 'silence' },
       received: [],
       heard: [],
       dtmfReceived: [],
