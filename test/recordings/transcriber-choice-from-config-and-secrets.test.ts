@@ -2,6 +2,13 @@ import { selectTranscriber, selectLlm } from '../../engine/src/analysis/select.j
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { configSchema } from '../../engine/src/config/schema.js';
 import { encodeWav, parseWavHeader } from '../../engine/src/media/wav.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeHarness } from './support/harness.js';
+import { AnalysisQueue } from '../../engine/src/analysis/analysis-queue.js';
+import { RecordingsRepo } from '../../engine/src/recordings/recordings-repo.js';
+import { parseRecordingName } from '../../engine/src/recordings/freepbx-name.js';
+import { recordingId } from '../../engine/src/recordings/sync-plan.js';
 
 const recordings = (r: Record<string, unknown>) =>
   configSchema.parse({ default_provider: 'echo', providers: { echo: { type: 'echo' } }, asterisk: { host: 'h', username: 'u' }, recordings: r }).recordings;
@@ -36,5 +43,35 @@ describe('choosing the transcriber and the LLM reviewer', () => {
       baseUrl: 'http://llm.local/v1',
       model: 'qwen',
     });
+  });
+});
+
+describe('an LLM review that fails', () => {
+  it('keeps the transcript with the lexicon sentiment and says why', async () => {
+    const h = makeHarness({});
+    try {
+      const repo = new RecordingsRepo(h.ctx.db);
+      const dir = join(h.dataDir, 'recordings');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'd.wav'), encodeWav(Buffer.alloc(1600), 8000));
+      const name = 'sip-call-1795243163405';
+      const id = recordingId(name);
+      repo.saveDownloaded({ id, name, parsed: parseRecordingName(name), format: 'wav', filePath: 'd.wav', sizeBytes: 1644, analyzable: true });
+      const q = new AnalysisQueue({
+        db: h.ctx.db,
+        repo,
+        log: h.ctx.log,
+        dir,
+        transcriber: () => ({ name: 'local', transcribe: async () => [{ startSec: 0, endSec: 0.1, speaker: 'speaker 1', text: 'great, thank you' }] }),
+        llm: () => selectLlm(recordings({ sentiment: 'llm' }), new MemorySecretStore()),
+      });
+      expect(await q.drain()).toBe(1);
+      const d = repo.detail(id)!;
+      expect(d).toMatchObject({ status: 'analyzed', sentiment: 'positive' });
+      expect(d.statusReason).toMatch(/LLM review failed, lexicon sentiment kept: recordings\.analysis\.llm_api_key/);
+      expect(d.segments).toHaveLength(1);
+    } finally {
+      h.close();
+    }
   });
 });

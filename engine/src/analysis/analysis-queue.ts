@@ -169,12 +169,19 @@ export class AnalysisQueue {
     let score = lexicon.score;
     let reasons = lexicon.reasons;
     let summary: string | null = null;
-    const llm = this.d.llm?.();
-    if (llm && segments.length > 0) {
-      const review = await llmReview(llm, segments, this.abort.signal);
-      score = review.sentiment_score;
-      reasons = review.reasons;
-      summary = review.summary;
+    let note: string | null = null;
+    try {
+      const llm = this.d.llm?.();
+      if (llm && segments.length > 0) {
+        const review = await llmReview(llm, segments, this.abort.signal);
+        score = review.sentiment_score;
+        reasons = review.reasons;
+        summary = review.summary;
+      }
+    } catch (err) {
+      if (this.abort.signal.aborted) throw err;
+      // The transcript is the costly part: keep it with the lexicon sentiment rather than redo it for the review.
+      note = `LLM review failed, lexicon sentiment kept: ${(err as Error).message}`.slice(0, 2000);
     }
     const stats = conversationStats(segments, info.durationSec);
     const text = segments.map((s) => s.text).join('\n');
@@ -189,7 +196,7 @@ export class AnalysisQueue {
         .run(id, transcriber.name, JSON.stringify(segments), labelOf(score), score, JSON.stringify(stats), summary, JSON.stringify(reasons), this.now());
       this.d.db.prepare('DELETE FROM recording_fts WHERE recording_id = ?').run(id);
       if (text) this.d.db.prepare('INSERT INTO recording_fts (text, recording_id) VALUES (?, ?)').run(text, id);
-      this.d.db.prepare("UPDATE recordings SET status = 'analyzed', status_reason = NULL, updated_at = ? WHERE id = ?").run(this.now(), id);
+      this.d.db.prepare("UPDATE recordings SET status = 'analyzed', status_reason = ?, updated_at = ? WHERE id = ?").run(note, this.now(), id);
     })();
     const s1 = this.d.repo.summary(id);
     if (s1) this.d.updated?.(s1);
