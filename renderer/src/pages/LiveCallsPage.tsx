@@ -102,6 +102,11 @@ function CallPanel({ id }: { id: string }) {
         </button>
       </div>
       <ErrorNotice error={actionError} what="Call action" />
+      {!live && summary && (
+        <p className="small">
+          The call ended. <a href={hrefFor('history', id)}>Open it in History</a>
+        </p>
+      )}
       <h3>Transcript</h3>
       <Transcript lines={lines} live={live} />
       <h3>Per-turn latency</h3>
