@@ -30,6 +30,8 @@ export interface EngineOptions {
   dataDir?: string;
   secrets?: SecretStore;
   log?: Logger;
+  /** Where log lines go when `log` is not given (default stderr); the API's log tail sees them either way. */
+  logDestination?: NodeJS.WritableStream;
   /** Directory of the built dashboard to serve at / (serve mode). */
   dashboardDir?: string;
   /** Override the HTTP listen address (tests use port 0). */
@@ -67,7 +69,7 @@ export function resolveDataDir(explicit: string | undefined, fromConfig: string 
 export function createEngine(opts: EngineOptions): Engine {
   const startedAt = Date.now();
   const tail = new LogTail(200);
-  const log = opts.log ?? createLogger({ tap: (line) => tail.push(line) });
+  const log = opts.log ?? createLogger({ tap: (line) => tail.push(line), destination: opts.logDestination });
   // Bootstrap read (without secrets) to find the data dir, then the real one.
   const bootstrap = new ConfigManager(opts.configPath);
   const dataDir = resolveDataDir(opts.dataDir, bootstrap.current().data_dir);
@@ -116,6 +118,18 @@ export function createEngine(opts: EngineOptions): Engine {
     });
   }
 
+  // Push health.changed when something a person would notice changes (polled: cheap, no service hooks needed).
+  let lastHealthKey = '';
+  let healthTimer: NodeJS.Timeout | undefined;
+  const publishHealthIfChanged = () => {
+    const h = health();
+    const key = JSON.stringify({ ...h, uptime_seconds: 0 });
+    if (key !== lastHealthKey) {
+      lastHealthKey = key;
+      bus.publish({ type: 'health.changed', health: h });
+    }
+  };
+
   let started = false;
   let stopping: Promise<void> | undefined;
   const engine: Engine = {
@@ -129,11 +143,15 @@ export function createEngine(opts: EngineOptions): Engine {
       if (http) await http.listen();
       for (const s of services) await s.start();
       started = true;
+      publishHealthIfChanged();
+      healthTimer = setInterval(publishHealthIfChanged, 1000);
+      healthTimer.unref();
       log.info({ dataDir, config: config.path, http: http?.address() }, 'engine started');
     },
     stop(timeoutMs = 5000) {
       stopping ??= (async () => {
         const deadline = Date.now() + timeoutMs;
+        clearInterval(healthTimer);
         for (const s of [...services].reverse()) {
           try {
             await s.stop(deadline);

@@ -31,6 +31,7 @@ contexts:
 let dir: string;
 let engine: Engine;
 let base: string;
+const busEvents: ApiEvent[] = [];
 
 async function api(method: string, args?: unknown, init: { token?: string; get?: boolean } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -57,6 +58,7 @@ beforeAll(async () => {
     services: [createConfigService],
     defaultMetrics: false,
   });
+  engine.ctx.bus.subscribe((e) => busEvents.push(e));
   await engine.start();
   base = `http://127.0.0.1:${engine.http!.address()!.port}`;
 });
@@ -74,6 +76,19 @@ describe('serve HTTP server', () => {
     expect(typeof h.config_loaded_at).toBe('string');
     expect((await fetch(`${base}/ready`)).status).toBe(503);
     expect((await fetch(`${base}/live`)).status).toBe(200);
+  });
+
+  it('publishes health.changed on start and when health changes', async () => {
+    const first = busEvents.find((e) => e.type === 'health.changed');
+    expect(first).toMatchObject({ type: 'health.changed', health: { status: 'degraded', ari_connected: false } });
+    const before = busEvents.filter((e) => e.type === 'health.changed').length;
+    // A bad config file changes health (config_error): pushed without anyone asking.
+    writeFileSync(join(dir, 'ai-agent.yaml'), CONFIG.replace('default_provider: echo', 'default_provider: nope'));
+    await expect.poll(() => busEvents.filter((e) => e.type === 'health.changed').length, { timeout: 5000 }).toBeGreaterThan(before);
+    const last = busEvents.filter((e) => e.type === 'health.changed').at(-1) as Extract<ApiEvent, { type: 'health.changed' }>;
+    expect(last.health.config_error).toContain('default_provider: "nope"');
+    writeFileSync(join(dir, 'ai-agent.yaml'), CONFIG);
+    await expect.poll(() => engine.ctx.config.error(), { timeout: 5000 }).toBeUndefined();
   });
 
   it('/metrics exposes the ai_agent_* families', async () => {

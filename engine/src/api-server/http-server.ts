@@ -207,11 +207,13 @@ export function createHttpServer(opts: HttpServerOptions): EngineHttpServer {
       return new Promise((resolve, reject) => {
         const onError = (err: NodeJS.ErrnoException) => {
           server.off('listening', onListening);
-          reject(
+          const wrapped = Object.assign(
             err.code === 'EADDRINUSE'
               ? new Error(`health.port ${opts.port} on ${opts.host} is already in use (another engine running?)`)
               : new Error(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`),
+            { code: err.code, port: opts.port, host: opts.host, configKey: 'health.port' },
           );
+          reject(wrapped);
         };
         const onListening = () => {
           server.off('error', onError);
