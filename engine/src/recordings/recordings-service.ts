@@ -150,7 +150,10 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
     armed = `${s.enabled}/${s.intervalMinutes}`;
     if (!started || !s.enabled) return;
     timer = setTimeout(() => {
-      void service.sync().finally(() => schedule());
+      void service
+        .sync()
+        .catch((err: Error) => log.error({ err: err.message }, 'recordings sync crashed'))
+        .finally(() => schedule());
     }, delayMs ?? s.intervalMinutes * 60_000);
     timer.unref();
   }
