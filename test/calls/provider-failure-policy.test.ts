@@ -76,4 +76,17 @@ describe('on_provider_failure', () => {
     await until(() => h!.fake.inspect().bridges === 0 && h!.fake.inspect().mediaLegs === 0, 'cleanup');
     expect(caller.gone).toBe(false);
   });
+
+  it('a provider that cannot be built sends the caller to the dialplan under continue, and shows in health', async () => {
+    providerFactories.deepgram = () => {
+      throw new Error('api_key is empty');
+    };
+    h = await startHarness({ config: config('continue') });
+    expect(h.health().providers.flaky).toMatchObject({ ready: false, reason: 'providers.flaky: api_key is empty', kind: 'provider', type: 'deepgram' });
+    const caller = h.fake.injectCall({ callerNumber: '952', audio: silence(100) });
+    await until(() => caller.continuedTo, 'continued');
+    expect(caller.continuedTo).toEqual({ context: 'from-internal', extension: '100', priority: 1 });
+    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
+    expect(h.fake.inspect()).toMatchObject({ bridges: 0, mediaLegs: 0 });
+  });
 });

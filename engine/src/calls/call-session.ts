@@ -75,6 +75,8 @@ export class CallSession {
   private callerGone = false;
   private legInBridge = false;
   private leavingToDialplan = false;
+  /** externalMedia/originate was sent: the leg channel may exist in Asterisk. */
+  private legRequested = false;
   private readonly log: Logger;
 
   constructor(
@@ -136,7 +138,12 @@ export class CallSession {
     try {
       await this.setup();
     } catch (err) {
-      if (this.ending) return;
+      if (this.ending) {
+        // Ended mid-setup: free what the interrupted step may still have created.
+        await this.ending;
+        await this.release();
+        return;
+      }
       const msg = (err as Error).message;
       this.log.error({ err: msg }, 'call setup failed');
       await this.end('error', msg);
@@ -153,7 +160,12 @@ export class CallSession {
     this.hooks.started(this);
     if (await this.ended_()) return;
 
-    this.lease = this.hooks.providers.acquire(this.resolved.provider);
+    try {
+      this.lease = this.hooks.providers.acquire(this.resolved.provider);
+    } catch (err) {
+      // No usable provider at all: the failure policy decides (dialplan or hangup).
+      return this.providerFailed(err as Error);
+    }
     if (this.config.downstream_mode === 'file') checkMediaDir(this.config.media_dir);
     const timeout = this.hooks.setupTimeoutMs ?? 10_000;
 
@@ -172,6 +184,7 @@ export class CallSession {
     );
     if (await this.ended_()) return;
     this.hooks.registerLeg(this.legChannelId, this);
+    this.legRequested = true;
     const legChannel = await this.createLeg(ari, this.pending);
     const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
     const port = Number(legChannel.channelvars?.UNICASTRTP_LOCAL_PORT);
@@ -396,7 +409,7 @@ export class CallSession {
     const bridgeId = this.bridgeId;
     this.bridgeId = undefined;
     if (bridgeId) await quiet(ari?.destroyBridge(bridgeId));
-    if (pending || this.legInBridge) await quiet(ari?.hangup(this.legChannelId));
+    if (this.legRequested || this.legInBridge) await quiet(ari?.hangup(this.legChannelId));
     this.legInBridge = false;
     this.hooks.unregisterLeg(this.legChannelId);
     const lease = this.lease;
