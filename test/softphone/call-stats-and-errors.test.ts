@@ -1,4 +1,4 @@
-import { isOneWayAudio, summarizeStats, type StatLike } from '../../renderer/src/softphone/logic/stats';
+import { InboundWatchdog, isOneWayAudio, summarizeStats, type StatLike } from '../../renderer/src/softphone/logic/stats';
 import { mediaError, sipResponseError, transportError } from '../../renderer/src/softphone/logic/errors';
 import { dtmfFrequencies, isDtmfDigit, sanitizeDialString } from '../../renderer/src/softphone/logic/dtmf';
 
@@ -35,6 +35,20 @@ describe('getStats summary', () => {
     expect(summarizeStats(noRemote).rttMs).toBe(50);
     const empty = summarizeStats([]);
     expect(empty).toMatchObject({ codec: null, rttMs: null, jitterMs: null, packetLossPct: null, mos: null, packetsReceived: 0, jitterBufferMs: null, jitterBufferEmitted: 0 });
+  });
+
+  it('flags inbound RTP that stops for 3 s, but not while held', () => {
+    const w = new InboundWatchdog(1000);
+    expect(w.update(2000, 0)).toBe(false);
+    expect(w.update(4000, 0)).toBe(true); // nothing since answer
+    const v = new InboundWatchdog(0);
+    expect(v.update(1000, 50)).toBe(false);
+    expect(v.update(3500, 50)).toBe(false);
+    expect(v.update(4000, 50)).toBe(true); // stalled since 1000
+    expect(v.update(4100, 51)).toBe(false);
+    expect(v.update(9000, 51, true)).toBe(false); // held
+    expect(v.update(11_000, 51)).toBe(false);
+    expect(v.update(12_000, 51)).toBe(true);
   });
 
   it('flags one-way audio only after the grace period with zero packets', () => {

@@ -133,6 +133,8 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
     await callee.click('#start');
     await until(async () => (await calleeState()).registered, 10_000, 'callee registration');
     app = await context.newPage();
+    app.setDefaultTimeout(10_000);
+    callee.setDefaultTimeout(10_000);
     if (process.env.SOFTPHONE_E2E_DEBUG) for (const p of [app, callee]) p.on('console', (m) => console.log(`[${p === app ? 'app' : 'callee'}] ${m.text()}`));
   }, 90_000);
 
@@ -243,6 +245,36 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
     await callee.evaluate(() => (window as unknown as { calleeHangup(): Promise<void> }).calleeHangup());
     await expect.poll(() => app.getByTestId('call-panel').count(), { timeout: 5000 }).toBe(0);
     expect((await calleeState()).ended).toBe(before.ended + 2);
+  }, 40_000);
+
+  it('explains a 488 codec mismatch and one-way audio', async () => {
+    await openApp();
+    await app.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => app.getByTestId('reg-state').textContent(), { timeout: 10_000 }).toBe('Registered');
+    const dial = async (n: string) => {
+      await app.getByLabel('Number to dial').fill(n);
+      await app.getByRole('button', { name: 'Call', exact: true }).first().click();
+    };
+    await dial('488');
+    await expect.poll(() => app.getByTestId('call-error').textContent(), { timeout: 10_000 }).toMatch(/^488 Not Acceptable Here: no common codec/);
+    await app.getByRole('button', { name: 'Dismiss' }).click();
+
+    // The far end answers but sends no media: after 3 s the phone says so (and keeps the call up).
+    await callee.evaluate(() => void ((window as unknown as { calleeMode: { sendNothing: boolean } }).calleeMode.sendNothing = true));
+    try {
+      await dial(SIP_USERS.callee.user);
+      await expect.poll(() => app.getByTestId('call-phase').textContent(), { timeout: 10_000 }).toMatch(/^established/);
+      if (process.env.SOFTPHONE_E2E_DEBUG) {
+        await app.waitForTimeout(4000);
+        console.info('[debug] stats', await app.evaluate(() => JSON.stringify((window as unknown as { softphone: { state: { call: unknown } } }).softphone.state.call)));
+      }
+      await expect.poll(() => app.getByTestId('call-error').textContent(), { timeout: 8000 }).toMatch(/^One-way audio: no audio packets received 3 s after answer/);
+      expect(await app.getByTestId('call-phase').textContent()).toMatch(/^established/);
+      await app.getByRole('button', { name: 'Hang up' }).click();
+      await expect.poll(() => app.getByTestId('call-panel').count(), { timeout: 5000 }).toBe(0);
+    } finally {
+      await callee.evaluate(() => void ((window as unknown as { calleeMode: { sendNothing: boolean } }).calleeMode.sendNothing = false));
+    }
   }, 40_000);
 
   it('shows 401 for a wrong password', async () => {

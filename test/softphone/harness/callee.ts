@@ -203,7 +203,8 @@ async function start() {
     authorizationUsername: cfg.user,
     authorizationPassword: cfg.password,
     logLevel: 'error',
-    sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => new MediaStream([out.stream.getAudioTracks()[0]!.clone()])),
+    // sendNothing: no local track at all, so the answer is recvonly and no RTP ever comes back.
+    sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(async () => (mode.sendNothing ? new MediaStream() : new MediaStream([out.stream.getAudioTracks()[0]!.clone()]))),
     sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 },
     delegate: {
       onInvite(inv) {
@@ -215,9 +216,10 @@ async function start() {
         setTimeout(async () => {
           const t0 = performance.now();
           try {
+            const modifiers = cfg.stripTelephoneEvent ? [Web.stripTelephoneEvent] : [];
             await inv.accept({
               sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
-              ...(cfg.stripTelephoneEvent ? { sessionDescriptionHandlerModifiers: [Web.stripTelephoneEvent] } : {}),
+              ...(modifiers.length ? { sessionDescriptionHandlerModifiers: modifiers } : {}),
             });
             state.acceptTookMs.push(performance.now() - t0);
             state.answerTookMs.push(performance.now() - invitedAt);
@@ -249,6 +251,9 @@ async function start() {
   await reg.register();
 }
 
+/** Per-call behaviour the test can switch: `sendNothing` answers recvonly (one-way audio). */
+const mode = { sendNothing: false };
+
 /** Calls `target` (the softphone) — for the incoming-call test. */
 async function dial(target: string) {
   if (!agent) throw new Error('callee not started');
@@ -260,7 +265,7 @@ async function dial(target: string) {
 async function hangup() {
   if (session?.state === SessionState.Established) await session.bye();
 }
-Object.assign(window, { calleeDial: dial, calleeHangup: hangup });
+Object.assign(window, { calleeDial: dial, calleeHangup: hangup, calleeMode: mode });
 
 document.getElementById('start')!.addEventListener('click', () => {
   start().catch((e: Error) => state.errors.push(e.message));

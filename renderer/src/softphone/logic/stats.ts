@@ -92,3 +92,23 @@ export function recentJitterBufferMs(prev: { jitterBufferDelayS: number; jitterB
   if (dCount > 0 && dDelay >= 0) return Math.round((dDelay / dCount) * 10000) / 10;
   return emitted > 0 ? Math.round((delayS / emitted) * 10000) / 10 : null;
 }
+
+/**
+ * "No inbound RTP for `afterMs`": fires once the packet counter has not moved
+ * for that long after answer (never while held — the far end rightly stops then).
+ */
+export class InboundWatchdog {
+  private lastCount = 0;
+  private lastMoveMs: number;
+  constructor(answeredAtMs: number, private readonly afterMs = 3000) {
+    this.lastMoveMs = answeredAtMs;
+  }
+  update(nowMs: number, packetsReceived: number, held = false): boolean {
+    if (packetsReceived > this.lastCount || held) {
+      this.lastCount = Math.max(this.lastCount, packetsReceived);
+      this.lastMoveMs = nowMs;
+      return false;
+    }
+    return nowMs - this.lastMoveMs >= this.afterMs;
+  }
+}

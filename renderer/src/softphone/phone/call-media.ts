@@ -3,7 +3,7 @@
  * the remote level/energy tap, live getStats() and the one-way-audio watchdog.
  */
 import type { AudioEngine, FrameListener, RemoteTap } from './audio-engine';
-import { isOneWayAudio, summarizeStats, type CallStats, type StatLike } from '../logic/stats';
+import { InboundWatchdog, summarizeStats, type CallStats, type StatLike } from '../logic/stats';
 
 export interface CallMediaHooks {
   onStats(stats: CallStats): void;
@@ -41,8 +41,9 @@ export class CallMedia {
     });
   }
 
-  /** Starts stats polling and the watchdog once the call is answered. */
-  answered(answeredAtPerf: number): void {
+  /** Starts stats polling and the watchdog once the call is answered. `held()` suspends the watchdog. */
+  answered(answeredAtPerf: number, held: () => boolean = () => false): void {
+    const watchdog = new InboundWatchdog(answeredAtPerf, ONE_WAY_AUDIO_MS);
     const poll = async () => {
       let reports: StatLike[];
       try {
@@ -55,7 +56,7 @@ export class CallMedia {
       const s = summarizeStats(reports, this.lastStats ?? undefined);
       this.lastStats = s;
       this.hooks.onStats(s);
-      if (!this.oneWayReported && isOneWayAudio(performance.now() - answeredAtPerf, s.packetsReceived, ONE_WAY_AUDIO_MS)) {
+      if (watchdog.update(performance.now(), s.packetsReceived, held()) && !this.oneWayReported) {
         this.oneWayReported = true;
         this.hooks.onOneWayAudio(ONE_WAY_AUDIO_MS);
       }

@@ -313,7 +313,7 @@ export class Phone {
       this.state.outputId,
     );
     for (const l of this.frameListeners) this.media.onFrame(l);
-    this.media.answered(this.marks.answeredAt);
+    this.media.answered(this.marks.answeredAt, () => this.state.call?.held ?? false);
   }
 
   /** Polls getStats() now; the store's call.stats is current afterwards. */

@@ -66,7 +66,14 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
    * playout times minus our own jitter buffer, which the caller's phone on
    * the PSTN would replace with its own.
    */
-  const arrived = () => agentSegments().map((s) => ({ startMs: s.startMs - playoutDelayMs - halfPipe, endMs: s.endMs - playoutDelayMs - halfPipe }));
+  /** [audio-clock ms, jitter-buffer ms over the preceding 250 ms]: the buffer adapts during a call. */
+  const jbSamples: [number, number][] = [];
+  const jbAt = (tMs: number) => jbSamples.find(([t]) => t >= tMs)?.[1] ?? jbSamples.at(-1)?.[1] ?? playoutDelayMs;
+  const arrived = () =>
+    agentSegments().map((s) => {
+      const d = jbAt(s.startMs) + halfPipe;
+      return { startMs: s.startMs - d, endMs: s.endMs - d };
+    });
   /** Caller audio as it left this computer (the send half of the pipeline later than it was played). */
   const sent = () => callerSegments.map((s) => ({ startMs: s.startMs + halfPipe, endMs: s.endMs + halfPipe }));
   const figures = () =>
@@ -93,6 +100,13 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
     return false;
   };
 
+  const jbTimer = setInterval(() => {
+    if (phone.state.call?.phase !== 'established') return;
+    void phone.refreshStats().then(() => {
+      const jb = phone.state.call?.stats?.jitterBufferMs;
+      if (typeof jb === 'number') jbSamples.push([audio.nowMs(), jb]);
+    });
+  }, 250);
   try {
     progress('dialing');
     await phone.call(o.destination, { scripted: true });
@@ -121,6 +135,7 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   } catch (err) {
     error = (err as Error).message;
   } finally {
+    clearInterval(jbTimer);
     await phone.refreshStats();
     // Call average: agent audio arrived throughout the call.
     const st = phone.state.call?.stats;
@@ -132,6 +147,7 @@ export async function runTestCall(phone: Phone, o: TestCallOptions): Promise<Tes
   if (o.signal?.aborted) error ??= 'cancelled';
   const fig = figures();
   const res: TestCallResult = { ...fig, destination: o.destination, startedAt: new Date(startedAtWall).toISOString() };
+  if (jbSamples.length) playoutDelayMs = jbSamples.reduce((a, [, v]) => a + v, 0) / jbSamples.length;
   if (playoutDelayMs > 0) res.playoutDelayMs = Math.round(playoutDelayMs);
   if (pipeline) res.pipelineMs = Math.round(pipeline.pipelineMs);
   if (o.context) res.context = o.context;
