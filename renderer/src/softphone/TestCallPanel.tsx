@@ -146,7 +146,7 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
           </datalist>
         </label>
         <label>
-          Caller audio <span className="muted">(WAV files, one per turn; default: synthesized speech)</span>
+          Caller audio <span className="muted">(WAV files, one per turn; default: sentences spoken by the engine)</span>
           <input type="file" accept="audio/wav,audio/*" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
         </label>
       </div>
