@@ -106,11 +106,11 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
 
     caller.hangup();
     await row.and(page.locator('tr.ended')).waitFor();
-    await page.getByRole('link', { name: 'History' }).click();
+    await panel.getByRole('link', { name: 'Open it in History' }).click();
     const hrow = page.locator('.history-page tbody tr', { hasText: 'Ada Lovelace (7175882255)' });
     await hrow.waitFor();
+    expect(await hrow.getAttribute('class')).toContain('selected');
     expect(await hrow.locator('.badge').textContent()).toBe('caller hangup');
-    await hrow.getByRole('link').click();
     const detail = page.getByRole('region', { name: 'Call detail' });
     const transcript = detail.getByRole('list', { name: 'Transcript' });
     await transcript.getByText('Thanks for calling sales.', { exact: true }).waitFor();
