@@ -126,6 +126,9 @@ describe.skipIf(!hasChromium || !canTranscribe)('dashboard: recordings sync and 
     await review.getByRole('button', { name: 'Pause' }).waitFor();
     await expect.poll(async () => (await review.getByTestId('player-time').textContent())?.startsWith('0:00 ') === false, { timeout: 10_000 }).toBe(true);
     await screenshot(page, 'recording-review');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(page, 'recording-review-1280');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await review.getByRole('button', { name: 'Pause' }).click();
 
     // Full-text search over the transcripts, and the number filter.

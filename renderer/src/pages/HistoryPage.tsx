@@ -116,7 +116,7 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
         <ErrorNotice error={calls.error} what="Loading call history" />
         {!calls.data && calls.loading && <Loading what="calls" />}
         <div className="table-frame">
-          <table className="data-table">
+          <table className="data-table auto">
             <thead>
               <tr>
                 <th scope="col">Started</th>
@@ -131,7 +131,7 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
             </thead>
             <tbody>
               {rows.map((c) => (
-                <tr key={c.id} className={c.id === detailId ? 'selected' : ''} onClick={() => navigate('history', c.id)} aria-selected={c.id === detailId}>
+                <tr key={c.id} className={c.id === detailId ? 'selected' : ''} onClick={() => navigate('history', c.id)} aria-current={c.id === detailId ? "true" : undefined}>
                   <td>
                     <a href={hrefFor('history', c.id)} onClick={(e) => e.stopPropagation()} title={formatDateTime(c.startedAt)}>
                       {formatShortDateTime(c.startedAt)}

@@ -22,7 +22,7 @@ function CallRow({ call, selected }: { call: CallSummary; selected: boolean }) {
     <tr
       className={`${selected ? 'selected' : ''} ${call.state === 'ended' ? 'ended' : ''}`}
       onClick={() => navigate('calls', call.id)}
-      aria-selected={selected}
+      aria-current={selected ? "true" : undefined}
     >
       <td>
         <a href={hrefFor('calls', call.id)} onClick={(e) => e.stopPropagation()}>

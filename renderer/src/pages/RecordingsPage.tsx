@@ -99,7 +99,7 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
         <ErrorNotice error={list.error} what="Loading recordings" />
         {!list.data && list.loading && <Loading what="recordings" />}
         <div className="table-frame">
-          <table className="data-table">
+          <table className="data-table auto">
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -113,7 +113,7 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.id} className={r.id === detailId ? 'selected' : ''} onClick={() => navigate('recordings', r.id)} aria-selected={r.id === detailId}>
+                <tr key={r.id} className={r.id === detailId ? 'selected' : ''} onClick={() => navigate('recordings', r.id)} aria-current={r.id === detailId ? "true" : undefined}>
                   <td>
                     <a href={hrefFor('recordings', r.id)} onClick={(e) => e.stopPropagation()} title={`${r.name}${r.startedAt ? ` · ${formatDateTime(r.startedAt)}` : ''}`}>
                       {r.startedAt ? formatShortDateTime(r.startedAt) : r.name}
