@@ -285,9 +285,16 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
     expect(await app.getByTestId('reg-state').textContent()).toBe('Registration failed');
   }, 20_000);
 
-  it('explains a missing WebSocket transport when Kamailio is down', async () => {
+  it('reports a dropped WebSocket, then a missing WebSocket transport when Kamailio is down', async () => {
+    await saveAccount(kam!.wsUrl, SIP_USERS.softphone.password);
+    await openApp();
+    await app.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => app.getByTestId('reg-state').textContent(), { timeout: 10_000 }).toBe('Registered');
     await kam!.stop();
     kam = undefined;
+    await expect.poll(() => app.getByTestId('reg-error').textContent(), { timeout: 10_000 }).toMatch(/^WebSocket to ws:\/\/127\.0\.0\.1:\d+ closed/);
+    expect(await app.getByTestId('reg-state').textContent()).toBe('Registration failed');
+
     const port = await freePort();
     await saveAccount(`ws://127.0.0.1:${port}`, SIP_USERS.softphone.password);
     await openApp();
