@@ -191,4 +191,35 @@ describe.skipIf(!hasChromium)('dashboard: every page, sizes, dark mode, keyboard
       await b.close();
     }
   });
+
+  it('Contexts: create, rename and delete a context; each step lands in the YAML', async () => {
+    const b = await openBrowser();
+    try {
+      await b.page.goto(`${eng.url}#/contexts`);
+      await b.page.getByRole('button', { name: 'New context' }).click();
+      await b.page.getByLabel('Name', { exact: true }).fill('after_hours');
+      await b.page.getByLabel('Greeting').fill('We are closed. Leave a message after the tone.');
+      await b.page.getByLabel('Destination number').fill('7009');
+      await b.page.getByRole('button', { name: 'Save', exact: true }).click();
+      await b.page.waitForURL(/#\/contexts\/after_hours$/);
+      await expect.poll(() => eng.readConfig()).toContain('after_hours:');
+      expect(eng.readConfig()).toContain('greeting: We are closed. Leave a message after the tone.');
+      expect(await b.page.getByLabel(/Dialplan for after_hours/).textContent()).toContain('same => n,Set(AI_CONTEXT=after_hours)');
+
+      await b.page.getByLabel('Name', { exact: true }).fill('night');
+      await b.page.getByRole('button', { name: 'Save', exact: true }).click();
+      await b.page.waitForURL(/#\/contexts\/night$/);
+      await expect.poll(() => eng.readConfig()).toContain('night:');
+      expect(eng.readConfig()).not.toContain('after_hours:');
+
+      await b.page.getByRole('button', { name: 'Delete…' }).click();
+      await b.page.getByRole('button', { name: 'Really delete “night”' }).click();
+      await b.page.waitForURL(/#\/contexts$/);
+      await expect.poll(() => eng.readConfig()).not.toContain('night:');
+      expect(eng.readConfig()).toContain('sales:');
+      expect(eng.readConfig()).toContain('# pages e2e: nothing to connect to');
+    } finally {
+      await b.close();
+    }
+  });
 });
