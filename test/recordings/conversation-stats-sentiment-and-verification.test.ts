@@ -3,6 +3,7 @@ import { callSentiment, textSentiment, labelOf } from '../../engine/src/analysis
 import { splitChannels, resamplePcm16 } from '../../engine/src/analysis/pcm.js';
 import { verifyDownload, asJsonError } from '../../engine/src/recordings/verify-download.js';
 import { diagnose } from '../../engine/src/recordings/diagnosis.js';
+import { normalizeFingerprint } from '../../engine/src/recordings/ari-recordings-client.js';
 import { encodeWav, wavHeader } from '../../engine/src/media/wav.js';
 import { hasFixtures, readFixture } from '../support/shared-fixtures.js';
 
@@ -112,5 +113,15 @@ describe('diagnosis mapping', () => {
   });
   it('a non-ARI 404 points at res_ari and the port', () => {
     expect(diagnose({ ...base, listing: { status: 404, body: '<html>Not Found</html>' } }).fix).toMatch(/res_ari\.so/);
+  });
+});
+
+describe('certificate fingerprints', () => {
+  it('accept the spellings admins paste', () => {
+    const want = 'AB:01:FF:10';
+    expect(normalizeFingerprint('ab:01:ff:10')).toBe(want);
+    expect(normalizeFingerprint('AB01FF10')).toBe(want);
+    expect(normalizeFingerprint('sha256 Fingerprint=AB:01:FF:10')).toBe(want);
+    expect(normalizeFingerprint('SHA256 Fingerprint=ab:01:ff:10\n')).toBe(want);
   });
 });

@@ -42,6 +42,12 @@ describe('recordings service: settings, schedule, retention, call link, CLI', ()
     expect(view).toMatchObject({ port: server.port, passwordSet: true, intervalMinutes: 5 });
     expect(JSON.stringify(view)).not.toContain('aiagentpass');
 
+    // a pasted openssl fingerprint line is stored in canonical form; junk is refused by name
+    const fp = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0')).join(':');
+    await hs['recordings.saveSettings']!({ enabled: false, host: '127.0.0.1', port: server.port, username: 'aiagent', tls: true, intervalMinutes: 5, trustFingerprint: `sha256 Fingerprint=${fp}` });
+    expect((await hs['recordings.settings']!(undefined)).trustFingerprint).toBe(fp.toUpperCase());
+    expect(() => hs['recordings.saveSettings']!({ enabled: false, host: '127.0.0.1', port: server.port, username: 'aiagent', tls: true, intervalMinutes: 5, trustFingerprint: 'abc' })).toThrow(/trustFingerprint/);
+
     // saving without a password keeps it
     await hs['recordings.saveSettings']!({ enabled: false, host: '127.0.0.1', port: server.port, username: 'aiagent', tls: false, intervalMinutes: 5 });
     expect(h.ctx.secrets.get(PASSWORD_SECRET)).toBe('aiagentpass');

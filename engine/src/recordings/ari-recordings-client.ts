@@ -46,8 +46,10 @@ export class AriConnectError extends Error {
   }
 }
 
+/** `AA:BB:…` from any common spelling, including openssl's `sha256 Fingerprint=aa:bb:…` line. */
 export function normalizeFingerprint(fp: string): string {
-  const hex = fp.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+  const value = fp.includes('=') ? fp.slice(fp.lastIndexOf('=') + 1) : fp;
+  const hex = value.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
   return hex.replace(/(..)(?!$)/g, '$1:');
 }
 

@@ -7,7 +7,8 @@
 import type { AgentConfig } from '../config/schema.js';
 import type { RecordingsSettingsView } from '../api/recordings.js';
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { AriEndpoint } from './ari-recordings-client.js';
+import { normalizeFingerprint, type AriEndpoint } from './ari-recordings-client.js';
+import { ApiError } from '../api/define.js';
 import type { RecordingsRepo } from './recordings-repo.js';
 import { registerSecretValue } from '../observability/logger.js';
 
@@ -63,7 +64,12 @@ export function saveSettings(
   secrets: SecretStore,
 ): void {
   const { password, ...rest } = input;
-  const saved: Saved = { ...rest, trustFingerprint: input.trustFingerprint ?? '' };
+  let fingerprint = '';
+  if (input.trustFingerprint) {
+    fingerprint = normalizeFingerprint(input.trustFingerprint);
+    if (fingerprint.length !== 95) throw new ApiError('bad_request', 'trustFingerprint: expected a SHA-256 fingerprint (32 bytes, e.g. AB:01:…)', { path: 'trustFingerprint' });
+  }
+  const saved: Saved = { ...rest, trustFingerprint: fingerprint };
   if (input.concurrency === undefined) delete saved.concurrency;
   if (input.retentionDays === undefined) delete saved.retentionDays;
   repo.saveSetting(SETTINGS_KEY, saved);
