@@ -19,11 +19,16 @@ afterEach(async () => {
 });
 
 noticeIfMissing();
-describe.skipIf(!hasFixtures)('replay of a captured inbound call (RTP)', () => {
-  it("yields one call with the capture's vars and caller id, closed as caller_hangup", async () => {
+const CAPTURES = [
+  { file: 'inbound-call-rtp.jsonl', callerId: '1795243971.38', foreignLeg: '1795243971.40', transport: 'externalmedia' },
+  { file: 'inbound-call-audiosocket.jsonl', callerId: '1795243691.5', foreignLeg: '1795243691.7', transport: 'audiosocket' },
+] as const;
+
+describe.skipIf(!hasFixtures)('replay of a captured inbound call', () => {
+  it.each(CAPTURES)("$file yields one call with the capture's vars and caller id, closed as caller_hangup", async ({ file, callerId, foreignLeg, transport }) => {
     h = await startHarness({
       config: (p) => {
-        const c = baseConfig(p, { audio_transport: 'externalmedia' });
+        const c = baseConfig(p, { audio_transport: transport });
         // The capture's dialplan sets AI_PROVIDER=openai_realtime, AI_CONTEXT=demo: name an echo provider that way.
         (c.providers as Record<string, unknown>).openai_realtime = { type: 'echo', tone_ms: 200 };
         (c.contexts as Record<string, unknown>).demo = { greeting: 'Demo line', tools: [] };
@@ -32,8 +37,7 @@ describe.skipIf(!hasFixtures)('replay of a captured inbound call (RTP)', () => {
     });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
-    const events = [...readJsonl<Record<string, unknown>>('ari', 'events', 'global-varset-on-dialplan-reload.jsonl'), ...readJsonl<Record<string, unknown>>('ari', 'events', 'inbound-call-rtp.jsonl')];
-    const callerId = '1795243971.38';
+    const events = [...readJsonl<Record<string, unknown>>('ari', 'events', 'global-varset-on-dialplan-reload.jsonl'), ...readJsonl<Record<string, unknown>>('ari', 'events', file)];
 
     const replay = replayCapture(fake, events as never, { maxGapMs: 40 });
     await until(() => service.controller.active.find((s) => s.conversation), 'call up during the replay', 8000);
@@ -46,9 +50,9 @@ describe.skipIf(!hasFixtures)('replay of a captured inbound call (RTP)', () => {
 
     await until(() => service.controller.active.length === 0, 'call closed by the captured hangup', 5000);
     const d = (await service.handlers!['calls.get']!({ id: session.id })) as CallDetail;
-    expect(d).toMatchObject({ channelId: callerId, callerName: 'Test Caller', callerNumber: '7175882255', outcome: 'caller_hangup', transport: 'externalmedia' });
-    // The engine touched only the caller and its own leg/bridge, never the capture's UnicastRTP leg.
-    const touched = fake.requests.filter((r) => r.path.includes('1795243971.40') || r.query.channel === '1795243971.40');
+    expect(d).toMatchObject({ channelId: callerId, callerName: 'Test Caller', callerNumber: '7175882255', outcome: 'caller_hangup', transport });
+    // The engine touched only the caller and its own leg/bridge, never the capture's own media leg.
+    const touched = fake.requests.filter((r) => r.path.includes(foreignLeg) || r.query.channel === foreignLeg);
     expect(touched).toEqual([]);
     expect(fake.requests.some((r) => r.method === 'POST' && r.path === `/ari/channels/${callerId}/answer` && r.status === 204)).toBe(true);
     await until(() => fake.inspect().bridges === 0 && fake.inspect().mediaLegs === 0, 'own bridge and leg removed');
