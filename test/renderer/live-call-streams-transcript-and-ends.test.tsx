@@ -44,6 +44,8 @@ describe('Live calls', () => {
     });
     expect(screen.getByText('I want a quote')).toBeTruthy();
     expect(screen.getByRole('img', { name: 'Turn 1: 520 ms to first audio' })).toBeTruthy();
+    // Placed on the call's timeline: the caller stopped speaking 65 s into the call.
+    expect(screen.getByText(/^at 1:0[56]$/)).toBeTruthy();
     expect(within(table).getByText('speaking')).toBeTruthy();
     expect(within(table).getByText('520 ms')).toBeTruthy();
 

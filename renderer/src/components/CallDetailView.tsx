@@ -74,7 +74,7 @@ export function CallDetailView({ call }: { call: CallDetail }) {
       )}
       <h3>Per-turn latency</h3>
       <StageLegend />
-      <TurnLatencyList turns={call.turnLatencies} />
+      <TurnLatencyList turns={call.turnLatencies} startedAt={call.startedAt} />
     </div>
   );
 }

@@ -1,11 +1,13 @@
 import type { TurnLatency } from '../api/contract';
 import { STAGES, stageDurations, turnTotalMs } from '../stores/latency-math';
-import { formatMs } from './format';
+import { formatClock, formatMs } from './format';
 
 /** Per-turn latency as a timeline of stacked stage bars, scaled to the slowest turn. */
-export function TurnLatencyList({ turns }: { turns: TurnLatency[] }) {
+/** `startedAt` (the call's start) places each turn on the call's timeline. */
+export function TurnLatencyList({ turns, startedAt }: { turns: TurnLatency[]; startedAt?: string | undefined }) {
   if (turns.length === 0) return <p className="muted">No completed turns yet.</p>;
   const max = Math.max(1, ...turns.map((t) => turnTotalMs(t) ?? 0));
+  const t0 = startedAt ? Date.parse(startedAt) : NaN;
   return (
     <ol className="turn-list" aria-label="Per-turn latency">
       {turns.map((t) => {
@@ -13,7 +15,10 @@ export function TurnLatencyList({ turns }: { turns: TurnLatency[] }) {
         const total = turnTotalMs(t);
         return (
           <li key={t.turn} className="turn-row">
-            <span className="turn-no">Turn {t.turn}</span>
+            <span className="turn-no">
+              Turn {t.turn}
+              {Number.isFinite(t0) && <span className="muted small"> at {formatClock(Math.max(0, (t.endOfSpeechAt - t0) / 1000))}</span>}
+            </span>
             <span className="turn-bar" role="img" aria-label={`Turn ${t.turn}: ${formatMs(total)} to first audio`}>
               {STAGES.map((s) => (
                 <span

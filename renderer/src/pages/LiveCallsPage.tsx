@@ -111,7 +111,7 @@ function CallPanel({ id }: { id: string }) {
       <Transcript lines={lines} live={live} />
       <h3>Per-turn latency</h3>
       <StageLegend />
-      <TurnLatencyList turns={turns} />
+      <TurnLatencyList turns={turns} startedAt={summary?.startedAt} />
       {tools.length > 0 && (
         <>
           <h3>Tool calls</h3>
