@@ -90,7 +90,7 @@ function CallPanel({ id }: { id: string }) {
         </button>
         <label className="inline-field">
           <span>Transfer to</span>
-          <input list="transfer-destinations" value={dest} onChange={(e) => setDest(e.target.value)} placeholder="destination or extension" size={18} />
+          <input list="transfer-destinations" value={dest} onChange={(e) => setDest(e.target.value)} placeholder="destination or extension" size={14} />
           <datalist id="transfer-destinations">
             {destinations.map((d) => (
               <option key={d.name} value={d.name}>{`${d.type} ${d.target}`}</option>
