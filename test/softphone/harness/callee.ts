@@ -133,8 +133,11 @@ async function analyse(remote: MediaStream) {
   const bins = new Float32Array(an.frequencyBinCount);
   const binOf = (f: number) => Math.round((f / ctx.sampleRate) * an.fftSize);
   const peak = (f: number) => Math.max(bins[binOf(f) - 1]!, bins[binOf(f)]!, bins[binOf(f) + 1]!);
-  let last = '';
+  // A digit counts once: seen in 2 polls in a row, then re-armed only after 60 ms without any digit.
+  let cand = '';
   let seen = 0;
+  let quiet = 0;
+  let armed = true;
   const timer = setInterval(() => {
     an.getFloatFrequencyData(bins);
     const lows = LOW.map(peak);
@@ -143,12 +146,19 @@ async function analyse(remote: MediaStream) {
     const hi = highs.indexOf(Math.max(...highs));
     const ok = lows[li]! > -60 && highs[hi]! > -60 && lows.filter((v) => v > lows[li]! - 15).length === 1 && highs.filter((v) => v > highs[hi]! - 15).length === 1;
     const key = ok ? KEYS[li]![hi]! : '';
-    if (key && key === last) {
-      if (++seen === 2) state.dtmf += key;
-    } else {
-      seen = key ? 1 : 0;
+    if (key) {
+      quiet = 0;
+      seen = key === cand ? seen + 1 : 1;
+      cand = key;
+      if (seen >= 2 && armed) {
+        state.dtmf += key;
+        armed = false;
+      }
+    } else if (++quiet >= 3) {
+      armed = true;
+      cand = '';
+      seen = 0;
     }
-    last = key;
   }, 20);
   teardown = () => {
     clearInterval(timer);

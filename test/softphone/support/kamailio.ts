@@ -60,9 +60,10 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function startKamailio(): Promise<RunningKamailio> {
+/** `port`: reuse a port (a "PBX restart"); default a fresh free one. */
+export async function startKamailio(port?: number): Promise<RunningKamailio> {
   const runDir = mkdtempSync(join(tmpdir(), 'aava-kamailio-'));
-  const port = await freePort();
+  port ??= await freePort();
   let out = '';
   const child = spawn(
     KAMAILIO_BIN,

@@ -11,6 +11,8 @@ import { isDtmfDigit, sanitizeDialString } from '../logic/dtmf';
 import type { CallInfo, PhoneAccount, PhoneState } from './types';
 
 export const REGISTER_TIMEOUT_MS = 10_000;
+/** Back-off between reconnect attempts after the WebSocket dropped (the last one repeats). */
+export const RECONNECT_DELAYS_MS = [2000, 5000, 10_000, 30_000];
 
 /** SIP.js log lines carry credentials in Authorization headers: keep only warnings and errors, and never the message body. */
 const quietLogger = (level: string, category: string, _label: string | undefined, content: string) => {
@@ -45,6 +47,8 @@ export class Phone {
   private everConnected = false;
   private callSeq = 0;
   private regTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private reconnectAttempt = 0;
   private ringer: { stop(): void } | null = null;
   private readonly frameListeners = new Set<FrameListener>();
   marks: CallMarks = {};
@@ -100,8 +104,13 @@ export class Phone {
         },
         onDisconnect: (error) => {
           if (this.ua !== ua) return;
-          if (error) this.set({ reg: 'failed', regError: transportError(account.wssUrl, error.message, this.everConnected) });
-          else this.set({ reg: 'unregistered' });
+          if (!error) {
+            this.set({ reg: 'unregistered' });
+            return;
+          }
+          const e = transportError(account.wssUrl, error.message, this.everConnected);
+          this.set({ reg: 'failed', regError: e });
+          if (this.everConnected) this.scheduleReconnect(ua, e.message);
         },
         onInvite: (inv) => this.incoming(inv),
       },
@@ -145,6 +154,36 @@ export class Phone {
     });
   }
 
+  /** The PBX went away after we had been connected: retry with back-off, then register again. */
+  private scheduleReconnect(ua: UserAgent, reason: string) {
+    clearTimeout(this.reconnectTimer);
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)]!;
+    this.reconnectAttempt++;
+    this.set({ regError: { kind: 'ws_closed', message: `${reason} Reconnecting in ${Math.round(delay / 1000)} s…` } });
+    this.reconnectTimer = setTimeout(() => {
+      if (this.ua !== ua) return;
+      this.set({ reg: 'connecting' });
+      ua.reconnect().then(
+        () => {
+          if (this.ua !== ua || !this.registerer) return;
+          this.reconnectAttempt = 0;
+          this.set({ reg: 'registering' });
+          void this.registerer.register({
+            requestDelegate: {
+              onAccept: () => this.set({ reg: 'registered', regError: undefined }),
+              onReject: (res) => this.set({ reg: 'failed', regError: sipResponseError(res.message.statusCode ?? 0, res.message.reasonPhrase ?? '', 'register') }),
+            },
+          });
+        },
+        () => {
+          if (this.ua !== ua) return;
+          this.set({ reg: 'failed' });
+          this.scheduleReconnect(ua, reason);
+        },
+      );
+    }, delay);
+  }
+
   /** Marks INVITE out / 200 OK in on the wire, so answer time excludes SDP processing on either side. */
   private watchWire(ua: UserAgent) {
     const t = ua.transport;
@@ -168,6 +207,8 @@ export class Phone {
 
   async unregister(): Promise<void> {
     clearTimeout(this.regTimer);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectAttempt = 0;
     const ua = this.ua;
     const registerer = this.registerer;
     this.ua = null;
