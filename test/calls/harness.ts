@@ -50,8 +50,11 @@ export function baseConfig(port: number, over: Record<string, unknown> = {}): Re
   };
 }
 
-export async function startHarness(opts: { fake?: FakeAsteriskOptions; config?: (port: number) => Record<string, unknown>; setupTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { fake?: FakeAsteriskOptions; config?: (port: number) => Record<string, unknown>; setupTimeoutMs?: number; beforeEngine?: (fake: FakeAsterisk) => void } = {},
+): Promise<Harness> {
   const fake = await new FakeAsterisk(opts.fake).start();
+  opts.beforeEngine?.(fake);
   const dir = mkdtempSync(join(tmpdir(), 'aava-calls-'));
   const cfgFile = join(dir, 'ai-agent.yaml');
   writeFileSync(cfgFile, stringify((opts.config ?? ((p) => baseConfig(p)))(fake.port)));

@@ -107,10 +107,34 @@ export class CallController {
     void session.run();
   }
 
-  /** After a reconnect: calls whose caller (or media leg) no longer exists are closed. */
+  /**
+   * After every (re)connect: calls whose caller (or media leg) no longer exists
+   * are closed, and bridges/media legs of ours that no call owns (left by a
+   * crash or restart) are removed from Asterisk.
+   */
   async reconcile(ari: AriRest): Promise<number> {
+    const channels = await ari.listChannels();
+    const mine = (id: string) => /^aava-.+-media$/.test(id);
+    const ownBridges = new Set([...this.byId.values()].map((s) => `aava-${s.id}`));
+    const ownLegs = new Set([...this.byId.values()].map((s) => s.legChannelId));
+    const bridged = new Set<string>();
+    for (const b of await ari.listBridges().catch(() => [])) {
+      b.channels.forEach((c) => bridged.add(c));
+      // Another engine on the same PBX may own a bridge of that name: only one with no caller left is an orphan.
+      if (b.name?.startsWith('aava-') && !ownBridges.has(b.name) && b.channels.every(mine)) {
+        this.log.warn({ bridge: b.id }, 'removing an orphan bridge');
+        await ari.destroyBridge(b.id).catch(() => undefined);
+        b.channels.forEach((c) => bridged.delete(c));
+      }
+    }
+    for (const c of channels) {
+      if (mine(c.id) && !ownLegs.has(c.id) && !bridged.has(c.id)) {
+        this.log.warn({ channel: c.id }, 'removing an orphan media leg');
+        await ari.hangup(c.id).catch(() => undefined);
+      }
+    }
     if (this.byId.size === 0) return 0;
-    const live = new Set((await ari.listChannels()).map((c) => c.id));
+    const live = new Set(channels.map((c) => c.id));
     let closed = 0;
     for (const s of [...this.byId.values()]) {
       if (!live.has(s.caller.id)) {

@@ -187,7 +187,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   ari.events.on('connected', ({ reconnect }) => {
     m.ariConnected.set(1);
     const rest = ari.rest;
-    if (reconnect && rest) controller.reconcile(rest).catch((err: Error) => log.warn({ err: err.message }, 'reconcile after reconnect failed'));
+    if (rest) controller.reconcile(rest).catch((err: Error) => log.warn({ err: err.message, reconnect }, 'reconcile after connect failed'));
   });
   ari.events.on('disconnected', () => m.ariConnected.set(0));
 
