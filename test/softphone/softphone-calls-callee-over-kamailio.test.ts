@@ -277,6 +277,30 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
     }
   }, 40_000);
 
+  it('sends DTMF as RFC 4733 events when the far end negotiated telephone-event', async () => {
+    await openApp();
+    await app.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => app.getByTestId('reg-state').textContent(), { timeout: 10_000 }).toBe('Registered');
+    // With telephone-event in the answer the phone must use RTP events, not in-band tones.
+    const setStrip = (v: boolean) => callee.evaluate((x) => void ((window as unknown as { calleeMode: { stripTelephoneEvent: boolean } }).calleeMode.stripTelephoneEvent = x), v);
+    await setStrip(false);
+    try {
+      const before = (await calleeState()).dtmf;
+      await app.getByLabel('Number to dial').fill(SIP_USERS.callee.user);
+      await app.getByRole('button', { name: 'Call', exact: true }).first().click();
+      await expect.poll(() => app.getByTestId('call-phase').textContent(), { timeout: 10_000 }).toMatch(/^established/);
+      await app.getByRole('button', { name: 'DTMF 7' }).click();
+      await expect.poll(() => app.getByTestId('dtmf-sent').textContent()).toBe('7');
+      expect(await app.getByText(/\(RFC 4733 events\)/).count()).toBe(1);
+      // Chrome's receiver renders RFC 4733 events as tones in its playout, so the callee hears the digit.
+      await expect.poll(async () => (await calleeState()).dtmf, { timeout: 5000 }).toBe(`${before}7`);
+      await app.getByRole('button', { name: 'Hang up' }).click();
+      await expect.poll(() => app.getByTestId('call-panel').count(), { timeout: 5000 }).toBe(0);
+    } finally {
+      await setStrip(true);
+    }
+  }, 30_000);
+
   it('shows 401 for a wrong password', async () => {
     await saveAccount(kam!.wsUrl, 'not-the-password');
     await openApp();

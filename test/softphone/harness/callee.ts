@@ -226,7 +226,7 @@ async function start() {
         setTimeout(async () => {
           const t0 = performance.now();
           try {
-            const modifiers = cfg.stripTelephoneEvent ? [Web.stripTelephoneEvent] : [];
+            const modifiers = mode.stripTelephoneEvent ? [Web.stripTelephoneEvent] : [];
             await inv.accept({
               sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
               ...(modifiers.length ? { sessionDescriptionHandlerModifiers: modifiers } : {}),
@@ -261,8 +261,11 @@ async function start() {
   await reg.register();
 }
 
-/** Per-call behaviour the test can switch: `sendNothing` answers recvonly (one-way audio). */
-const mode = { sendNothing: false };
+/**
+ * Per-call behaviour the test can switch: `sendNothing` answers without a track (one-way audio);
+ * `stripTelephoneEvent` answers without RFC 4733 so DTMF must come in-band (which we can hear).
+ */
+const mode = { sendNothing: false, stripTelephoneEvent: cfg.stripTelephoneEvent };
 
 /** Calls `target` (the softphone) — for the incoming-call test. */
 async function dial(target: string) {
