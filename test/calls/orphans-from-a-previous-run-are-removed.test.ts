@@ -1,7 +1,7 @@
 /** Bridges and media legs of ours left on the PBX by a crashed engine are removed when the engine connects. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, until } from './harness.js';
-import { FakeAsterisk } from '../fakes/asterisk/index.js';
+import type { FakeAsterisk } from '../fakes/asterisk/index.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -31,7 +31,7 @@ describe('orphans from a previous run', () => {
         fake.createBridge('mixing', 'someone-elses-bridge');
       },
     });
-    await until(() => seeded!.bridges.size === 2, 'orphans removed');
+    await until(() => seeded!.bridges.size === 2 && !seeded!.channels.has('aava-00000000-dead-beef-0000-000000000000-media'), 'orphans removed');
     expect([...seeded!.bridges.values()].map((b) => b.name).sort()).toEqual(['aava-11111111-2222-3333-4444-555555555555', 'someone-elses-bridge']);
     expect([...seeded!.channels.keys()]).not.toContain('aava-00000000-dead-beef-0000-000000000000-media');
     expect([...seeded!.channels.keys()]).toContain('aava-11111111-2222-3333-4444-555555555555-media');

@@ -113,30 +113,33 @@ export class CallController {
    * crash or restart) are removed from Asterisk.
    */
   async reconcile(ari: AriRest): Promise<number> {
+    // Only calls that existed before the listing can be judged by it.
+    const before = [...this.byId.values()];
     const channels = await ari.listChannels();
     const mine = (id: string) => /^aava-.+-media$/.test(id);
-    const ownBridges = new Set([...this.byId.values()].map((s) => `aava-${s.id}`));
-    const ownLegs = new Set([...this.byId.values()].map((s) => s.legChannelId));
+    // Ownership is checked at decision time: a call registers before it creates its bridge and leg.
+    const ownBridge = (name: string) => this.byId.has(name.slice('aava-'.length));
+    const ownLeg = (id: string) => this.legs.has(id) || this.byId.has(id.slice('aava-'.length, -'-media'.length));
     const bridged = new Set<string>();
     for (const b of await ari.listBridges().catch(() => [])) {
       b.channels.forEach((c) => bridged.add(c));
       // Another engine on the same PBX may own a bridge of that name: only one with no caller left is an orphan.
-      if (b.name?.startsWith('aava-') && !ownBridges.has(b.name) && b.channels.every(mine)) {
+      if (b.name?.startsWith('aava-') && !ownBridge(b.name) && b.channels.every(mine)) {
         this.log.warn({ bridge: b.id }, 'removing an orphan bridge');
         await ari.destroyBridge(b.id).catch(() => undefined);
         b.channels.forEach((c) => bridged.delete(c));
       }
     }
     for (const c of channels) {
-      if (mine(c.id) && !ownLegs.has(c.id) && !bridged.has(c.id)) {
+      if (mine(c.id) && !ownLeg(c.id) && !bridged.has(c.id)) {
         this.log.warn({ channel: c.id }, 'removing an orphan media leg');
         await ari.hangup(c.id).catch(() => undefined);
       }
     }
-    if (this.byId.size === 0) return 0;
     const live = new Set(channels.map((c) => c.id));
     let closed = 0;
-    for (const s of [...this.byId.values()]) {
+    for (const s of before) {
+      if (s.ended) continue;
       if (!live.has(s.caller.id)) {
         s.callerLeft();
         closed++;

@@ -133,6 +133,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       setupTimeoutMs: opts.setupTimeoutMs,
       started: (s) =>
         safe('start', () => {
+          if (s.ended) return; // ended while reading its variables: the end hook records it
           record(s);
           ctx.bus.publish({ type: 'call.started', call: s.summary() });
         }),
