@@ -5,6 +5,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
 import { AudioEngine, type FrameListener } from './audio-engine';
+import { ring } from './ringer';
+import { watchInviteWire, type CallMarks } from './sip-wire';
 import { CallMedia } from './call-media';
 import { mediaError, oneWayAudioError, sipResponseError, transportError, type PhoneError } from '../logic/errors';
 import { isDtmfDigit, sanitizeDialString } from '../logic/dtmf';
@@ -19,22 +21,7 @@ const quietLogger = (level: string, category: string, _label: string | undefined
   if (level === 'error') console.warn(`[sip.js] ${category}: ${content.split('\n')[0]}`);
 };
 
-/** Timing marks on performance.now(), for the caller-side latency report. */
-export interface CallMarks {
-  callId?: string;
-  /** The first INVITE of the call left the socket. */
-  inviteSentAt?: number;
-  /** The 200 OK to it arrived (set again at Established if the wire mark was missed). */
-  answeredAt?: number;
-  endedAt?: number;
-  /** INVITE transaction on the wire: [first line, performance.now()] (diagnostics). */
-  wire?: [string, number][];
-}
 
-const headerValue = (msg: string, name: string): string | undefined => {
-  const m = new RegExp(`^(?:${name}):[ \\t]*(.+)$`, 'im').exec(msg);
-  return m?.[1]?.trim();
-};
 
 export class Phone {
   readonly store: StoreApi<PhoneState>;
@@ -116,7 +103,7 @@ export class Phone {
       },
     });
     this.ua = ua;
-    this.watchWire(ua);
+    watchInviteWire(ua, () => this.marks);
     try {
       await ua.start();
     } catch (err) {
@@ -182,27 +169,6 @@ export class Phone {
         },
       );
     }, delay);
-  }
-
-  /** Marks INVITE out / 200 OK in on the wire, so answer time excludes SDP processing on either side. */
-  private watchWire(ua: UserAgent) {
-    const t = ua.transport;
-    const send = t.send.bind(t);
-    t.send = (msg: string) => {
-      if (msg.startsWith('INVITE ') && headerValue(msg, 'Call-ID|i') === this.marks.callId) this.marks.wire?.push([msg.slice(0, msg.indexOf(' ')), performance.now()]);
-      if (this.marks.inviteSentAt === undefined && msg.startsWith('INVITE ') && headerValue(msg, 'Call-ID|i') === this.marks.callId) {
-        this.marks.inviteSentAt = performance.now();
-      }
-      return send(msg);
-    };
-    const onMessage = t.onMessage;
-    t.onMessage = (msg: string) => {
-      if (msg.startsWith('SIP/2.0') && headerValue(msg, 'Call-ID|i') === this.marks.callId) this.marks.wire?.push([msg.slice(0, msg.indexOf('\r')), performance.now()]);
-      if (this.marks.answeredAt === undefined && msg.startsWith('SIP/2.0 200') && /INVITE$/i.test(headerValue(msg, 'CSeq') ?? '') && headerValue(msg, 'Call-ID|i') === this.marks.callId) {
-        this.marks.answeredAt = performance.now();
-      }
-      onMessage?.(msg);
-    };
   }
 
   async unregister(): Promise<void> {
@@ -466,32 +432,4 @@ export class Phone {
   }
 }
 
-/** A UK-style double ring on the local speaker while a call is offered. */
-function ring(audio: AudioEngine): { stop(): void } {
-  const ctx = audio.ctx;
-  const gain = ctx.createGain();
-  gain.gain.value = 0;
-  gain.connect(ctx.destination);
-  const oscs = [400, 450].map((f) => {
-    const o = ctx.createOscillator();
-    o.frequency.value = f;
-    o.connect(gain);
-    o.start();
-    return o;
-  });
-  const t0 = ctx.currentTime;
-  for (let i = 0; i < 20; i++) {
-    const b = t0 + i * 3;
-    for (const off of [0, 0.6]) {
-      gain.gain.setValueAtTime(0.15, b + off);
-      gain.gain.setValueAtTime(0, b + off + 0.4);
-    }
-  }
-  return {
-    stop() {
-      for (const o of oscs) o.stop();
-      gain.disconnect();
-    },
-  };
-}
-export type { PhoneError };
+export type { PhoneError, CallMarks };
