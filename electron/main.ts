@@ -39,6 +39,7 @@ import {
   type StartupProblem,
 } from './startup-error.js';
 import { createMainWindow, START_URL, STARTUP_ERROR_PATH } from './main-window.js';
+import { installCertificateTrust } from './certificate-prompt.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/electron (built) or electron/ (tests run the source)
 // The repo root in dev, app.asar when packaged.
@@ -369,6 +370,7 @@ async function boot(): Promise<void> {
     resolveMedia: (p) => hosted?.resolveMedia(p),
     onAction: (a) => void onStartupAction(a),
   });
+  installCertificateTrust({ prefs: () => prefs, softphoneUrls: () => softphoneSockets, window: () => mainWindow, warn: (hostPort, message) => log.warn({ hostPort }, message) });
   createTray();
   buildMenus();
   await startEngine();

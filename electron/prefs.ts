@@ -18,6 +18,8 @@ export interface DesktopPrefs {
   closeToTray: boolean;
   /** Start hidden in the tray (used with open-at-login). */
   startHidden: boolean;
+  /** Softphone PBX certificates the admin accepted: host:port → Chromium fingerprint ("sha256/…"). */
+  trustedCertificates: Record<string, string>;
 }
 
 export function defaultPrefs(platform: string = process.platform): DesktopPrefs {
@@ -26,6 +28,7 @@ export function defaultPrefs(platform: string = process.platform): DesktopPrefs 
     // Several Linux desktops hide tray icons: closing must not make the app unreachable there.
     closeToTray: platform !== 'linux',
     startHidden: false,
+    trustedCertificates: {},
   };
 }
 
@@ -37,6 +40,8 @@ export function parsePrefs(raw: unknown, platform: string = process.platform): D
   if (n && typeof n === 'object') for (const k of NOTIFICATION_KINDS) if (typeof n[k] === 'boolean') out.notifications[k] = n[k] as boolean;
   if (typeof r.closeToTray === 'boolean') out.closeToTray = r.closeToTray;
   if (typeof r.startHidden === 'boolean') out.startHidden = r.startHidden;
+  const t = r.trustedCertificates as Record<string, unknown> | undefined;
+  if (t && typeof t === 'object') for (const [k, v] of Object.entries(t)) if (typeof v === 'string') out.trustedCertificates[k] = v;
   return out;
 }
 
