@@ -67,6 +67,32 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
   }
 
+  // Transport settings of the running listeners; a reload that changes them rebuilds the
+  // listener once it carries no call (a listener cannot move while calls use its sockets).
+  const builtWith = new Map<TransportKind, string>();
+  const transportKey = (kind: TransportKind, cfg: AgentConfig) =>
+    JSON.stringify(kind === 'audiosocket' ? [cfg.audiosocket, cfg.playout] : [cfg.external_media, cfg.playout]);
+
+  let stopped = false;
+  async function refreshTransports(): Promise<void> {
+    if (stopped) return;
+    const cfg = ctx.config.current();
+    for (const [kind, t] of [...transports]) {
+      if (builtWith.get(kind) === transportKey(kind, cfg)) continue;
+      const st = t.stats();
+      if (st.legs > 0 || st.pending > 0) continue; // retried when the last call on it ends
+      transports.delete(kind);
+      builtWith.delete(kind);
+      await t.stop().catch(() => undefined);
+      log.info({ transport: kind }, 'transport settings changed; restarting the listener');
+      if (kind === cfg.audio_transport) await transport(kind).catch((err: Error) => log.error({ err: err.message }, 'media transport did not restart'));
+    }
+    // A listener that could not start (e.g. port in use) gets another try with the new settings.
+    if (!transports.has(cfg.audio_transport) && !starting.has(cfg.audio_transport) && !stopped) {
+      await transport(cfg.audio_transport).catch((err: Error) => log.error({ err: err.message }, 'media transport did not start'));
+    }
+  }
+
   function transport(kind: TransportKind): Promise<MediaTransport> {
     const have = transports.get(kind);
     if (have) return Promise.resolve(have);
@@ -83,6 +109,8 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         }
         transportErrors.delete(kind);
         transports.set(kind, t);
+        builtWith.set(kind, transportKey(kind, ctx.config.current()));
+        starting.delete(kind);
         return t;
       })();
       starting.set(kind, p);
@@ -151,6 +179,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
           m.activeCalls.dec();
           m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
           ctx.bus.publish({ type: 'call.ended', call: s.summary() });
+          if (controller.active.length === 0) setImmediate(() => void refreshTransports());
         }),
       transcript: (l) =>
         safe('transcript', () => {
@@ -213,6 +242,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       ctx.config.events.on('reloaded', (l) => {
         providers.update(l.config);
         ari.update(ariSettings(l.config));
+        void refreshTransports();
       });
       if (cfg.downstream_mode === 'file') {
         try {
@@ -230,6 +260,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     },
 
     async stop(deadline: number) {
+      stopped = true;
       controller.close();
       const ending = controller.active.map((s) => s.shutdown().catch(() => undefined));
       const left = Math.max(0, deadline - Date.now());
