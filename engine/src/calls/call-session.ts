@@ -13,12 +13,14 @@ import type { EngineMetrics } from '../observability/metrics.js';
 import type { CallOutcome, CallState, CallSummary, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
 import type { MediaLeg, MediaTransport, PendingLeg } from '../media/transport.js';
 import type { ProviderLease, ProviderRegistry } from '../providers/registry.js';
-import { AriError, type AriChannel } from '../ari/ari-types.js';
+import type { AriChannel } from '../ari/ari-types.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import { resolveCall, type ResolvedCall } from './resolve-call.js';
 import { channelVars, mediaLegChannelId, varsToFetch, type AiVar } from './call-vars.js';
 import { Conversation, type AfterAction } from './conversation.js';
 import { checkMediaDir } from './file-playback.js';
+import { Deferred, withTimeout } from './async-util.js';
+import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
 
 export interface CallHooks {
   ari(): AriRest | undefined;
@@ -39,19 +41,6 @@ export interface CallHooks {
   setupTimeoutMs?: number;
 }
 
-class Deferred<T = void> {
-  resolve!: (v: T) => void;
-  reject!: (e: Error) => void;
-  readonly promise = new Promise<T>((res, rej) => {
-    this.resolve = res;
-    this.reject = rej;
-  });
-  constructor() {
-    this.promise.catch(() => undefined);
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class CallSession {
   readonly id = randomUUID();
@@ -185,7 +174,7 @@ export class CallSession {
     if (await this.ended_()) return;
     this.hooks.registerLeg(this.legChannelId, this);
     this.legRequested = true;
-    const legChannel = await this.createLeg(ari, this.pending);
+    const legChannel = await createMediaLeg(ari, this.pending, this.hooks.appName, this.legChannelId, this.log);
     const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
     const port = Number(legChannel.channelvars?.UNICASTRTP_LOCAL_PORT);
     if (addr && port) this.pending.setRemoteHint?.(addr, port);
@@ -197,7 +186,8 @@ export class CallSession {
     this.leg = leg;
     leg.events.on('closed', ({ reason }) => this.onLegClosed(reason));
     if (await this.ended_()) return;
-    await this.addLegToBridge(ari, bridge.id);
+    await addLegToBridge(ari, bridge.id, this.legChannelId, this.log, () => this.ending !== undefined);
+    this.legInBridge = true;
     if (await this.ended_()) return;
 
     this.conversation = await Conversation.create(
@@ -236,35 +226,9 @@ export class CallSession {
     }
   }
 
-  private async createLeg(ari: AriRest, p: PendingLeg): Promise<AriChannel> {
-    const app = this.hooks.appName;
-    try {
-      return await ari.externalMedia({ app, channelId: this.legChannelId, ...p.externalMedia, direction: p.externalMedia.direction ?? (p.externalMedia.encapsulation === 'rtp' ? 'both' : undefined) });
-    } catch (err) {
-      // Asterisk < 18 has no audiosocket encapsulation: originate AudioSocket/<host>:<port>/<uuid>/c(slin).
-      if (!p.originateEndpoint || !(err instanceof AriError) || ![400, 404, 501].includes(err.status)) throw err;
-      this.log.info({ status: err.status }, 'externalMedia audiosocket refused; using the AudioSocket originate form');
-      return ari.originate({ endpoint: p.originateEndpoint, app, channelId: this.legChannelId });
-    }
-  }
-
   /** The leg's own StasisStart (routed here by the controller by channel id). */
   legEnteredStasis(): void {
     this.legStasis.resolve();
-  }
-
-  private async addLegToBridge(ari: AriRest, bridgeId: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await ari.addChannel(bridgeId, this.legChannelId);
-        this.legInBridge = true;
-        return;
-      } catch (err) {
-        if (!(err instanceof AriError) || err.status !== 422 || attempt >= 5 || this.ending) throw err;
-        this.log.debug({ attempt }, 'addChannel 422 (leg not in Stasis yet); retrying');
-        await sleep(50 * 2 ** attempt);
-      }
-    }
   }
 
   // ---- events from the controller -------------------------------------------
@@ -425,20 +389,4 @@ export class CallSession {
     return true;
   }
 
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
