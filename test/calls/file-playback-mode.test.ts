@@ -7,8 +7,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, activeSpans, until } from './harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
+import { speechLike } from '../../engine/src/media/signal.js';
+import { pcmFromBytes } from '../fakes/asterisk/index.js';
 
 let h: Harness | undefined;
 let sounds: string | undefined;
@@ -54,5 +56,30 @@ describe('file playback mode', () => {
     expect(ended.call.outcome).toBe('error');
     const d = (await service.handlers!['calls.get']!({ id: ended.call.id })) as CallDetail;
     expect(d.error).toContain(`media_dir "${mediaDir}" is not writable`);
+  });
+});
+
+describe('file playback mode with barge-in', () => {
+  it('stops the ARI playback when the caller talks over it', async () => {
+    sounds = mkdtempSync(join(tmpdir(), 'aava-sounds-'));
+    const mediaDir = join(sounds, 'ai-generated');
+    h = await startHarness({
+      fake: { soundsDir: sounds },
+      config: (p) => {
+        const c = baseConfig(p, { downstream_mode: 'file', media_dir: mediaDir, barge_in: { enabled: true, min_ms: 100, cooldown_ms: 500 } });
+        (c.providers as Record<string, Record<string, unknown>>).echo!.tone_ms = 4000;
+        return c;
+      },
+    });
+    const speech = pcmFromBytes(speechLike({ ms: 700, sampleRate: 8000, amplitude: 7000 }));
+    const caller = h.fake.injectCall({ callerNumber: '902', audio: concatPcm([silence(800), speech, silence(100)]) });
+    await until(() => caller.heard.length >= 1, 'greeting playback ended', 8000);
+    const stop = h.fake.requests.find((r) => r.method === 'DELETE' && r.path.startsWith('/ari/playbacks/aava-pb-'));
+    expect(stop?.status).toBe(204);
+    // well short of the 4 s greeting
+    const toneMs = (activeSpans(caller.received(), 500).reduce((n, sp) => n + sp.end - sp.start, 0) / 8000) * 1000;
+    expect(toneMs).toBeGreaterThan(0);
+    expect(toneMs).toBeLessThan(2500);
+    await until(() => readdirSync(mediaDir).every((f) => !f.endsWith('-1.wav')), 'greeting file deleted');
   });
 });

@@ -297,6 +297,7 @@ export class FakeAsterisk {
     const sound = resolveSound(media, this.opts.soundsDir);
     // PlaybackStarted arrived before the 201 in the capture: emit synchronously.
     p.state = 'playing';
+    p.startedAt = Date.now();
     this.emit('PlaybackStarted', { playback: playbackJson(p) });
     if (!sound) {
       this.later(5, () => this.finishPlayback(p, 'failed'));
@@ -314,7 +315,11 @@ export class FakeAsterisk {
     this.playbacks.delete(p.id);
     const ch = this.channels.get(p.channelId);
     if (ch?.heard) ch.heard.push({ media: p.media, state });
-    if (ch?.received && p.pcm && state === 'done') ch.received.push(p.pcm);
+    if (ch?.received && p.pcm && state === 'done') {
+      // Stopped early (DELETE /playbacks, hangup): the caller heard only what had played.
+      const played = Math.round(((Date.now() - (p.startedAt ?? Date.now())) * this.opts.playbackSpeed * 8000) / 1000);
+      ch.received.push(p.pcm.subarray(0, Math.min(p.pcm.length, played)));
+    }
     this.emit('PlaybackFinished', { playback: playbackJson(p) });
   }
 

@@ -71,6 +71,7 @@ export interface FakePlayback {
   timer?: NodeJS.Timeout;
   /** PCM the caller hears while it plays (8 kHz), if the media resolved to a file. */
   pcm?: Int16Array;
+  startedAt?: number;
 }
 
 export function channelJson(ch: FakeChannel, channelvarNames: readonly string[]): Record<string, unknown> {
