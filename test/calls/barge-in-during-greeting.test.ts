@@ -57,6 +57,8 @@ describe('provider-reported barge-in', () => {
             if (!reported && rms(chunk) > 1000) {
               reported = true;
               init.sink.bargeIn();
+              // a delta that was already in flight when the provider noticed the caller
+              init.sink.audio(sine({ freqHz: 1700, sampleRate: 8000, ms: 300 }));
             }
           },
           sendDtmf() {},
@@ -77,6 +79,8 @@ describe('provider-reported barge-in', () => {
       expect(greetingMs).toBeLessThan(2000);
       // the provider decided: the engine flushed but did not send it an extra interrupt
       expect(interrupted).toBe(0);
+      // and the stale in-flight audio after the barge-in was not played
+      expect(tonePower(caller.received(), 1700)).toBeLessThan(100);
     } finally {
       providerFactories.deepgram = saved;
     }

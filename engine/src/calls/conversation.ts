@@ -56,6 +56,8 @@ export class Conversation {
   private readonly dtmf = new DtmfDedupe();
   private agentBusy = false;
   private lastBargeIn = -Infinity;
+  /** After a barge-in, agent audio already in flight from the provider is dropped until this time (or the next turn). */
+  private dropAudioUntil = 0;
   private pendingAction: AfterAction | undefined;
   private actionTimer: NodeJS.Timeout | undefined;
   private actionRunning = false;
@@ -257,6 +259,7 @@ export class Conversation {
     if (this.finalMessage) return;
     const now = performance.now();
     this.lastBargeIn = now;
+    this.dropAudioUntil = now + 600;
     const dropped = this.leg.flush();
     this.files.stopAll();
     if (source === 'local') this.session.interrupt();
@@ -281,7 +284,10 @@ export class Conversation {
       mark: (mark: LatencyMark, at?: number) => {
         if (this.closed) return;
         this.tracker.mark(mark, at ?? performance.now());
-        if (mark === 'end_of_speech') this.host.setState('thinking');
+        if (mark === 'end_of_speech') {
+          this.dropAudioUntil = 0;
+          this.host.setState('thinking');
+        }
       },
       bargeIn: () => {
         if (!this.closed && this.agentSpeaking()) this.bargeIn('provider', performance.now());
@@ -297,6 +303,7 @@ export class Conversation {
 
   private onAgentAudio(chunk: Buffer): void {
     if (this.closed || chunk.length === 0) return;
+    if (this.dropAudioUntil && performance.now() < this.dropAudioUntil) return;
     const wire = this.outConv.convert(chunk);
     if (!this.agentBusy) {
       this.agentBusy = true;
