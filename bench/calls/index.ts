@@ -7,6 +7,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +42,12 @@ export interface CallsBenchRow {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A full GC before memory baselines (tsx runs without --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 function startFake(): Promise<{ child: ChildProcess; port: number; ask(m: object, reply: string): Promise<Record<string, unknown>> }> {
   const child = fork(join(import.meta.dirname, 'fake-host.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -95,7 +103,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
   try {
     await until(() => service.ari.connected, 'ARI', 10_000);
     for (const n of counts) {
-      global.gc?.();
+      collectGarbage();
       await sleep(300);
       const rssBefore = process.memoryUsage().rss;
       await fake.ask({ type: 'inject', n, seconds: seconds + 3 }, 'injected');
