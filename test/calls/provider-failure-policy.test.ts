@@ -3,7 +3,7 @@
  * up; `continue` sends the caller back into the dialplan. Both end as `error`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, silence, until, activeSpans } from './harness.js';
 import { providerFactories } from '../../engine/src/providers/catalog.js';
 import type { Provider } from '../../engine/src/providers/provider.js';
 import { sine } from '../../engine/src/media/signal.js';
@@ -62,6 +62,22 @@ describe('on_provider_failure', () => {
     const ended = h.events.find((e) => e.type === 'call.ended');
     expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
     expect(h.events.some((e) => e.type === 'call.transcript' && e.line.text === 'Sorry, technical trouble.')).toBe(true);
+  });
+
+  it('announce_hangup when the dead provider cannot speak: the engine says the message itself (flite)', async () => {
+    providerFactories.deepgram = (name) => {
+      const p = failingProvider(name);
+      const create = p.createSession.bind(p);
+      return { ...p, createSession: (init) => ({ ...create(init), say: () => Promise.reject(new Error('socket is closed')) }) };
+    };
+    h = await startHarness({ config: config('announce_hangup') });
+    const caller = h.fake.injectCall({ callerNumber: '952', audio: silence(100) });
+    await until(() => caller.gone, 'hung up', 15_000);
+    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
+    expect(h.events.some((e) => e.type === 'call.transcript' && e.line.role === 'agent' && e.line.text === 'Sorry, technical trouble.')).toBe(true);
+    // Beyond the 100 ms greeting tone, about a second of synthesized speech reached the caller.
+    const loud = activeSpans(caller.received(), 300).reduce((ms, s) => ms + ((s.end - s.start) / 8000) * 1000, 0);
+    expect(loud).toBeGreaterThan(600);
   });
 
   it('continue: the caller goes back to the dialplan', async () => {

@@ -11,6 +11,7 @@ import type { CallState, ToolCallRecord, TurnLatency } from '../api/calls.js';
 import type { MediaLeg } from '../media/transport.js';
 import { bytesToMs, SLIN8, type AudioFormat } from '../media/audio-format.js';
 import { createAudioConverter, type AudioConverter } from '../media/convert.js';
+import { synthesizeForWire } from './local-announcer.js';
 import { pcm16Samples } from '../media/signal.js';
 import type { LatencyMark, Provider, ProviderSession, SessionSink } from '../providers/provider.js';
 import type { ToolResult } from '../tools/tool.js';
@@ -176,10 +177,17 @@ export class Conversation {
   }
 
   /** Speak a fixed text (failure notice); resolves when it has been heard or after `maxMs`. */
+  /** Says `text` through the provider, or with the engine's own TTS when the provider cannot (it died). */
   async sayAndWait(text: string, maxMs = 8000): Promise<void> {
     await Promise.race([
       (async () => {
-        await this.session.say(text);
+        await this.session.say(text).catch(async () => {
+          const wire = await synthesizeForWire(text, this.leg.wireFormat);
+          this.host.transcript('agent', text);
+          if (this.host.config.downstream_mode === 'file') this.files.push(wire);
+          else this.leg.enqueue(wire);
+          this.leg.markEndOfBurst?.();
+        });
         await this.whenQuiet();
       })(),
       new Promise((r) => setTimeout(r, maxMs).unref()),
