@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import type { AudioFormat } from '../../../media/audio-format.js';
 import { registerSecretValue } from '../../../observability/logger.js';
 import type { SttAdapter, SttStream } from '../stages.js';
+import { wakeableWait } from './wakeable-wait.js';
 
 const FINALIZE_TIMEOUT_MS = 2000;
 const KEEPALIVE_MS = 8000;
@@ -62,18 +63,9 @@ export function createDeepgramStt(config: { api_key: string; url?: string; model
         speechStarted() {},
         async finalize(signal) {
           if (closed || signal.aborted) return '';
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(done, FINALIZE_TIMEOUT_MS);
-            function done() {
-              clearTimeout(t);
-              signal.removeEventListener('abort', done);
-              waiter = undefined;
-              resolve();
-            }
-            waiter = done;
-            signal.addEventListener('abort', done);
-            live.finalize();
-          });
+          const finalized = wakeableWait(FINALIZE_TIMEOUT_MS, signal, (wake) => (waiter = wake));
+          live.finalize();
+          await finalized;
           if (signal.aborted) return ''; // kept for the next turn
           const text = finals.join(' ').trim();
           finals = [];

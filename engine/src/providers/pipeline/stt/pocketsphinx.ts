@@ -6,6 +6,7 @@
 import { createStreamingRecognizer, pocketsphinxHealth, type PocketsphinxOptions, type Utterance } from '../../../speech/pocketsphinx.js';
 import { SLIN16 } from '../../../media/audio-format.js';
 import type { SttAdapter, SttStream } from '../stages.js';
+import { wakeableWait } from './wakeable-wait.js';
 
 /**
  * How long finalize() waits for pocketsphinx to close the utterance after
@@ -45,17 +46,7 @@ export function createPocketsphinxStt(config: PocketsphinxOptions): SttAdapter {
         async finalize(signal) {
           if (failed) throw failed;
           if (pending.length === 0 && !signal.aborted && !closing) {
-            await new Promise<void>((resolve) => {
-              const t = setTimeout(done, SETTLE_MS);
-              function done() {
-                clearTimeout(t);
-                signal.removeEventListener('abort', done);
-                waiter = undefined;
-                resolve();
-              }
-              waiter = done;
-              signal.addEventListener('abort', done);
-            });
+            await wakeableWait(SETTLE_MS, signal, (wake) => (waiter = wake));
           }
           // An aborted turn (the caller went on speaking) leaves its words for the next one.
           if (signal.aborted) return '';
