@@ -4,6 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
+import { userAgentOptions } from './user-agent-options';
 import { AudioEngine, type FrameListener } from './audio-engine';
 import { ring } from './ringer';
 import { watchInviteWire, type CallMarks } from './sip-wire';
@@ -15,11 +16,6 @@ import type { CallInfo, PhoneAccount, PhoneState } from './types';
 export const REGISTER_TIMEOUT_MS = 10_000;
 /** Back-off between reconnect attempts after the WebSocket dropped (the last one repeats). */
 export const RECONNECT_DELAYS_MS = [2000, 5000, 10_000, 30_000];
-
-/** SIP.js log lines carry credentials in Authorization headers: keep only warnings and errors, and never the message body. */
-const quietLogger = (level: string, category: string, _label: string | undefined, content: string) => {
-  if (level === 'error') console.warn(`[sip.js] ${category}: ${content.split('\n')[0]}`);
-};
 
 
 
@@ -73,19 +69,8 @@ export class Phone {
     }
     this.everConnected = false;
     this.set({ reg: 'connecting', regError: undefined });
-    const ua = new UserAgent({
-      uri,
-      transportOptions: { server: account.wssUrl, connectionTimeout: 5, keepAliveInterval: 30 },
-      authorizationUsername: account.authUser || uri.user,
-      authorizationPassword: account.password,
-      displayName: account.displayName || undefined,
-      logBuiltinEnabled: false,
-      logConnector: quietLogger,
-      logLevel: 'warn',
-      userAgentString: 'AAVA Desktop softphone',
-      sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory((constraints) => this.mediaStreamFor(constraints)),
-      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: account.iceServers }, iceGatheringTimeout: 1000 },
-      delegate: {
+    const ua = new UserAgent(
+      userAgentOptions(account, uri, (constraints) => this.mediaStreamFor(constraints), {
         onConnect: () => {
           this.everConnected = true;
         },
@@ -100,8 +85,8 @@ export class Phone {
           if (this.everConnected) this.scheduleReconnect(ua, e.message);
         },
         onInvite: (inv) => this.incoming(inv),
-      },
-    });
+      }),
+    );
     this.ua = ua;
     watchInviteWire(ua, () => this.marks);
     try {
