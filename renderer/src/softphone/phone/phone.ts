@@ -3,7 +3,7 @@
  * WebSocket, with state in a zustand vanilla store (no React in here).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web, type Session } from 'sip.js';
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Web, type Session } from 'sip.js';
 import { userAgentOptions } from './user-agent-options';
 import { AudioEngine, type FrameListener } from './audio-engine';
 import { ring } from './ringer';
