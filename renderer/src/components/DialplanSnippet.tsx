@@ -1,18 +1,24 @@
 import { useState } from 'react';
 
+/** The dialplan context that reaches an AI context; `default` is the guide's plain [from-ai-agent]. */
+export function dialplanContextFor(context: string): string {
+  return context === 'default' ? 'from-ai-agent' : `from-ai-agent-${context}`;
+}
+
 /** The FreePBX custom-context dialplan that hands a call to the engine for one AI context. */
 export function dialplanFor(context: string, appName = 'asterisk-ai-voice-agent'): string {
+  const isDefault = context === 'default';
   return [
-    `[from-ai-agent-${context}]`,
-    `exten => s,1,NoOp(AI voice agent: ${context})`,
-    ` same => n,Set(AI_CONTEXT=${context})`,
+    `[${dialplanContextFor(context)}]`,
+    `exten => s,1,NoOp(AI voice agent${isDefault ? '' : `: ${context}`})`,
+    ...(isDefault ? [] : [` same => n,Set(AI_CONTEXT=${context})`]),
     ` same => n,Stasis(${appName})`,
     ' same => n,Hangup()',
   ].join('\n');
 }
 
 export function customDestinationFor(context: string): string {
-  return `from-ai-agent-${context},s,1`;
+  return `${dialplanContextFor(context)},s,1`;
 }
 
 export function CopyBlock({ text, label }: { text: string; label: string }) {
