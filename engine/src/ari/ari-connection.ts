@@ -4,6 +4,7 @@
  * capped at 30 s. Calls in flight keep their media while the socket is down;
  * `connected` fires with `reconnect: true` so the call service can reconcile.
  */
+import { withTimeout } from '../util/async.js';
 import WebSocket from 'ws';
 import type { Logger } from '../observability/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -114,7 +115,7 @@ export class AriConnection {
         await this.preflight();
         if (this.stopped) return;
         const ari = loadAriClient(this.opts.log);
-        const client = await withTimeout(ari.connect(this.baseUrl, s.username, s.password), this.opts.requestTimeoutMs ?? 10_000, 'loading the ARI api-docs');
+        const client = await withTimeout(ari.connect(this.baseUrl, s.username, s.password), this.opts.requestTimeoutMs ?? 10_000, 'answer to the ARI api-docs request');
         if (this.stopped) return;
         this.restClient = new AriRest(client, this.opts.requestTimeoutMs);
       }
@@ -221,22 +222,6 @@ export class AriConnection {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), delay);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 function describe(err: unknown, url: string): string {

@@ -19,7 +19,7 @@ import { resolveCall, type ResolvedCall } from './resolve-call.js';
 import { channelVars, mediaLegChannelId, varsToFetch, type AiVar } from './call-vars.js';
 import { Conversation, type AfterAction } from './conversation.js';
 import { checkMediaDir } from './file-playback.js';
-import { Deferred, withTimeout } from './async-util.js';
+import { Deferred, withTimeout } from '../util/async.js';
 import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
 
 export interface CallHooks {

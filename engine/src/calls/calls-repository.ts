@@ -179,19 +179,7 @@ export class CallsRepository {
     const transcript = (this.db.prepare('SELECT * FROM transcript_lines WHERE call_id = ? ORDER BY seq').all(id) as { seq: number; role: string; text: string; at: number }[]).map(
       (l): TranscriptLine => ({ callId: id, seq: l.seq, role: l.role as TranscriptLine['role'], text: l.text, at: new Date(l.at).toISOString() }),
     );
-    const turnLatencies = (this.db.prepare('SELECT * FROM turns WHERE call_id = ? ORDER BY turn').all(id) as Record<string, number | string | null>[]).map(
-      (t): TurnLatency => ({
-        callId: id,
-        turn: t.turn as number,
-        provider: t.provider as string,
-        endOfSpeechAt: t.end_of_speech_at as number,
-        sttFinalMs: t.stt_final_ms as number | null,
-        llmFirstTokenMs: t.llm_first_token_ms as number | null,
-        ttsFirstByteMs: t.tts_first_byte_ms as number | null,
-        firstAudioMs: t.first_audio_ms as number | null,
-        bargeInReactionMs: t.barge_in_reaction_ms as number | null,
-      }),
-    );
+    const turnLatencies = (this.db.prepare('SELECT * FROM turns WHERE call_id = ? ORDER BY turn').all(id) as TurnRow[]).map(toTurnLatency);
     const toolCalls = (this.db.prepare('SELECT * FROM tool_calls WHERE call_id = ? ORDER BY id').all(id) as { name: string; args_json: string | null; result_json: string | null; ok: number; at: number }[]).map(
       (t): ToolCallRecord => ({ callId: id, name: t.name, args: parse(t.args_json), result: parse(t.result_json), ok: t.ok === 1, at: new Date(t.at).toISOString() }),
     );
@@ -206,20 +194,10 @@ export class CallsRepository {
   latencyPoints(sinceMs: number, provider?: string): LatencyPoint[] {
     const rows = this.db
       .prepare(`SELECT * FROM turns WHERE end_of_speech_at >= ?${provider ? ' AND provider = ?' : ''} ORDER BY end_of_speech_at LIMIT 5000`)
-      .all(...(provider ? [sinceMs, provider] : [sinceMs])) as Record<string, number | string | null>[];
+      .all(...(provider ? [sinceMs, provider] : [sinceMs])) as TurnRow[];
     const out: LatencyPoint[] = [];
     for (const t of rows) {
-      const lat: TurnLatency = {
-        callId: t.call_id as string,
-        turn: t.turn as number,
-        provider: t.provider as string,
-        endOfSpeechAt: t.end_of_speech_at as number,
-        sttFinalMs: t.stt_final_ms as number | null,
-        llmFirstTokenMs: t.llm_first_token_ms as number | null,
-        ttsFirstByteMs: t.tts_first_byte_ms as number | null,
-        firstAudioMs: t.first_audio_ms as number | null,
-        bargeInReactionMs: t.barge_in_reaction_ms as number | null,
-      };
+      const lat = toTurnLatency(t);
       const total = turnTotalMs(lat);
       if (total === null) continue;
       out.push({ at: lat.endOfSpeechAt, provider: lat.provider, totalMs: total, sttFinalMs: lat.sttFinalMs, llmFirstTokenMs: lat.llmFirstTokenMs, ttsFirstByteMs: lat.ttsFirstByteMs, firstAudioMs: lat.firstAudioMs });
@@ -235,4 +213,21 @@ function parse(s: string | null): unknown {
   } catch {
     return undefined;
   }
+}
+
+type TurnRow = Record<string, number | string | null>;
+
+/** A `turns` row as the contract's TurnLatency. */
+function toTurnLatency(t: TurnRow): TurnLatency {
+  return {
+    callId: t.call_id as string,
+    turn: t.turn as number,
+    provider: t.provider as string,
+    endOfSpeechAt: t.end_of_speech_at as number,
+    sttFinalMs: t.stt_final_ms as number | null,
+    llmFirstTokenMs: t.llm_first_token_ms as number | null,
+    ttsFirstByteMs: t.tts_first_byte_ms as number | null,
+    firstAudioMs: t.first_audio_ms as number | null,
+    bargeInReactionMs: t.barge_in_reaction_ms as number | null,
+  };
 }

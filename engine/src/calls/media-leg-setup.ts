@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { PendingLeg } from '../media/transport.js';
 import { AriError, type AriChannel } from '../ari/ari-types.js';
 import type { AriRest } from '../ari/ari-rest.js';
-import { sleep } from './async-util.js';
+import { sleep } from '../util/async.js';
 
 export async function createMediaLeg(ari: AriRest, p: PendingLeg, app: string, channelId: string, log: Logger): Promise<AriChannel> {
   try {

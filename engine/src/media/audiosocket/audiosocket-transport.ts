@@ -3,6 +3,7 @@
  * sends the 0x01 UUID frame first, then audio/DTMF; it ends with a plain FIN.
  * Each allocate() reserves a UUID; the connection that names it becomes the leg.
  */
+import { Deferred } from '../../util/async.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -278,13 +279,7 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
     async allocate(callId: string): Promise<PendingLeg> {
       if (!server) throw new Error('audiosocket: allocate() before start() (or after stop())');
       const uuid = randomUUID();
-      let resolve!: (leg: MediaLeg) => void;
-      let reject!: (err: Error) => void;
-      const connected = new Promise<MediaLeg>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      connected.catch(() => undefined);
+      const { promise: connected, resolve, reject } = new Deferred<MediaLeg>();
       const p: Pending = { callId, uuid, resolve, reject, timer: undefined };
       const ct = opts.connectTimeoutMs ?? 30_000;
       if (ct > 0) {

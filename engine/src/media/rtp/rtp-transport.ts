@@ -6,6 +6,7 @@
  * frames pass a small jitter buffer; outbound frames are paced by the shared
  * FrameScheduler (nothing is sent on underrun).
  */
+import { Deferred } from '../../util/async.js';
 import { randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
@@ -296,13 +297,7 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
         } else usedPorts.delete(p);
       }
       if (!socket) throw new Error(`no free RTP port in ${portStart}–${portEnd}: ${slots.size} calls active`);
-      let resolve!: (leg: MediaLeg) => void;
-      let reject!: (err: Error) => void;
-      const connected = new Promise<MediaLeg>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      connected.catch(() => undefined);
+      const { promise: connected, resolve, reject } = new Deferred<MediaLeg>();
       const slot: Slot = {
         callId,
         port,

@@ -1,4 +1,4 @@
-/** Small async helpers for call setup (pure). */
+/** Small async helpers (pure): a deferred promise, sleep, and a timeout wrapper. */
 export class Deferred<T = void> {
   resolve!: (v: T) => void;
   reject!: (e: Error) => void;
