@@ -30,13 +30,28 @@ export interface TurnLatency {
   callId: string;
   turn: number;
   provider: string;
-  /** Epoch ms of caller end-of-speech; the other marks are ms after it (null when the stage does not exist). */
+  /**
+   * Epoch ms of the caller's end of speech: the last voiced frame by the engine's own VAD (also when the
+   * provider detects turns itself). The other marks are ms after it (null when the stage does not exist).
+   */
   endOfSpeechAt: number;
+  /** End-of-speech wait: until the end-of-turn decision (engine VAD, or the provider's speech-stopped / end-of-turn event). */
+  endOfTurnMs?: number | null;
   sttFinalMs: number | null;
   llmFirstTokenMs: number | null;
   ttsFirstByteMs: number | null;
+  /** The provider's first agent audio of the turn reached the engine. */
+  providerAudioMs?: number | null;
+  /** The first agent frame on the wire (or, where the transport reports it, the moment the caller began to hear it): the turn latency the caller feels. */
   firstAudioMs: number | null;
   bargeInReactionMs: number | null;
+}
+
+/** Audio levels of one live call (dBFS, -90 = silence), sampled by the engine a few times a second. */
+export interface CallLevel {
+  callId: string;
+  callerDb: number;
+  agentDb: number;
 }
 
 export interface TranscriptLine {

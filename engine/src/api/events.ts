@@ -1,4 +1,4 @@
-import type { CallSummary, TranscriptLine, TurnLatency, ToolCallRecord } from './calls.js';
+import type { CallLevel, CallSummary, TranscriptLine, TurnLatency, ToolCallRecord } from './calls.js';
 import type { HealthReport } from './health.js';
 import type { SyncSummary, RecordingSummary } from './recordings.js';
 import type { CheckResult } from './doctor.js';
@@ -28,6 +28,8 @@ export type ApiEvent =
   | { type: 'call.transcript'; line: TranscriptLine }
   | { type: 'call.turn'; latency: TurnLatency }
   | { type: 'call.tool'; tool: ToolCallRecord }
+  /** Levels of every live call in one event, at most 5 per second (not per call: it must scale to hundreds of calls). */
+  | { type: 'calls.levels'; at: number; levels: CallLevel[] }
   | { type: 'health.changed'; health: HealthReport }
   | { type: 'config.reloaded'; at: string; path: string }
   | { type: 'config.error'; at: string; message: string }
