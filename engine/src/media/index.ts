@@ -5,6 +5,9 @@ export { createAudioSocketTransport, type AudioSocketTransport, type AudioSocket
 export * from './audiosocket/framing.js';
 export { createRtpTransport, type RtpTransport, type RtpTransportOptions, type RtpLegStats } from './rtp/rtp-transport.js';
 export * from './rtp/packet.js';
+export { createWebSocketTransport, type WebSocketTransport, type WebSocketTransportOptions, type WebSocketFormat } from './websocket/websocket-transport.js';
+export * from './websocket/control-messages.js';
+export { OutboundFlow, MAX_BINARY_BYTES, type OutboundFlowOptions, type FlowOutput, type MarkOutcome } from './websocket/outbound-flow.js';
 export { JitterBuffer, type JitterBufferOptions, type JitterOut, type JitterStats } from './rtp/jitter-buffer.js';
 export { FrameScheduler, PacedStream, type FrameInfo, type FrameSchedulerOptions, type PacedStreamOptions } from './pacer.js';
 export { PacedLeg, type PacedLegOptions } from './paced-leg.js';

@@ -1,6 +1,7 @@
 /**
- * The one media contract that every transport implements (AudioSocket, RTP).
- * A transport is a long-lived listener; a leg is one call's media path.
+ * The one media contract that every transport implements (AudioSocket, RTP,
+ * WebSocket). A transport is a long-lived listener (or, for WebSocket, a
+ * client of the PBX's HTTP server); a leg is one call's media path.
  * Wire formats: slin 8 kHz (320 B / 20 ms), slin16 (640 B), µ-law 8 kHz (160 B).
  */
 import type { AudioFormat } from './audio-format.js';
@@ -12,10 +13,15 @@ export interface MediaLegEvents extends Record<string, unknown> {
   /** One inbound frame in the wire format; `at` is performance.now() on arrival. */
   audio: { frame: Buffer; at: number };
   dtmf: { digit: string };
-  /** Outbound queue ran empty after audio had been queued. */
+  /** Outbound queue ran empty after audio had been queued (WebSocket: the caller heard the last of it). */
   drained: undefined;
-  /** First outbound frame of a burst went onto the wire (latency accounting). */
+  /**
+   * First outbound frame of a burst went onto the wire (latency accounting). A transport that learns when
+   * the caller began to hear it reports that moment instead (WebSocket, from a MEDIA_MARK_PROCESSED).
+   */
   firstFrameOut: { at: number };
+  /** Optional: the caller finished hearing an utterance (end marked with markEndOfBurst); WebSocket only. */
+  heard: { at: number };
   closed: { reason: 'remote_hangup' | 'local' | 'error'; error?: Error };
 }
 
@@ -44,13 +50,24 @@ export interface MediaLeg {
 
 /** What the call controller passes to POST /channels/externalMedia. */
 export interface ExternalMediaParams {
+  /** AudioSocket/RTP: where Asterisk connects or sends. WebSocket in server mode has none: '' (not sent). */
   external_host: string;
-  encapsulation: 'audiosocket' | 'rtp';
-  transport: 'tcp' | 'udp';
+  encapsulation: 'audiosocket' | 'rtp' | 'none';
+  transport: 'tcp' | 'udp' | 'websocket';
+  /** WebSocket: `server` = Asterisk accepts the app's connection on its own HTTP server. */
+  connection_type?: 'server';
   format: 'slin' | 'slin16' | 'ulaw';
   direction?: 'both';
   /** AudioSocket: the UUID (required by Asterisk). */
   data?: string;
+  /** WebSocket: appended to the dial string, e.g. `f(json)` for JSON control messages. */
+  transport_data?: string;
+}
+
+/** The parts of the externalMedia REST response a pending leg may need. */
+export interface MediaChannelInfo {
+  id: string;
+  channelvars?: Record<string, string>;
 }
 
 export interface PendingLeg {
@@ -64,6 +81,11 @@ export interface PendingLeg {
   cancel(reason?: string): void;
   /** RTP: lock the remote address learned from UNICASTRTP_LOCAL_ADDRESS/PORT before the first packet. */
   setRemoteHint?(host: string, port: number): void;
+  /**
+   * WebSocket: the externalMedia response (with MEDIA_WEBSOCKET_CONNECTION_ID in channelvars); the leg
+   * connects to the PBX at once, since the channel stays Down and un-bridgeable until it does.
+   */
+  mediaChannelCreated?(channel: MediaChannelInfo): void;
 }
 
 export interface MediaTransport {
