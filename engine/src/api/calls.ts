@@ -3,7 +3,7 @@ import { query, command, noArgs } from './define.js';
 
 export type CallState = 'setup' | 'greeting' | 'listening' | 'thinking' | 'speaking' | 'transferring' | 'ending' | 'ended';
 export type CallOutcome = 'completed' | 'transferred' | 'caller_hangup' | 'agent_hangup' | 'error' | 'no_input_timeout';
-export type TransportKind = 'audiosocket' | 'externalmedia';
+export type TransportKind = 'audiosocket' | 'externalmedia' | 'websocket';
 
 /** Where a resolved value came from, for display and debugging. */
 export type ValueSource = 'channel_var' | 'context' | 'provider' | 'llm' | 'default';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { query, command, noArgs } from './define.js';
+import type { TransportKind } from './calls.js';
 
 /** A context as the editor sees it (values as written in the YAML, before ${ENV} expansion). */
 export interface ContextView {
@@ -16,7 +17,7 @@ export interface ConfigView {
   path: string;
   loadedAt: string;
   defaultProvider: string;
-  audioTransport: 'audiosocket' | 'externalmedia';
+  audioTransport: TransportKind;
   appName: string;
   contexts: ContextView[];
   /** Names of configured providers and pipelines, for select boxes. */

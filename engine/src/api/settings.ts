@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { query, command, noArgs } from './define.js';
+import type { TransportKind } from './calls.js';
 
 /** Secrets are write-only through the contract: the API tells whether one is set, never its value. */
 export interface SecretStatus {
@@ -26,7 +27,7 @@ export interface AriSettingsView {
 
 export interface SettingsView {
   ari: AriSettingsView;
-  audioTransport: 'audiosocket' | 'externalmedia';
+  audioTransport: TransportKind;
   dataDir: string;
   secrets: SecretStatus[];
 }
@@ -45,7 +46,7 @@ export const settingsMethods = {
       .strict(),
   ),
   'settings.saveTransport': command<{ ok: true }>()(
-    z.object({ audioTransport: z.enum(['audiosocket', 'externalmedia']) }).strict(),
+    z.object({ audioTransport: z.enum(['audiosocket', 'externalmedia', 'websocket']) }).strict(),
   ),
   'settings.testAri': command<{ ok: boolean; message: string; fix?: string }>()(noArgs),
   'secrets.list': query<SecretStatus[]>()(noArgs),

@@ -38,12 +38,15 @@ export function loadAriClient(log: Logger): AriClientModule {
 
 export interface ExternalMediaRequest {
   app: string;
-  external_host: string;
-  encapsulation: 'audiosocket' | 'rtp';
-  transport: 'tcp' | 'udp';
+  /** Not needed for a websocket in server mode. */
+  external_host?: string;
+  encapsulation: 'audiosocket' | 'rtp' | 'none';
+  transport: 'tcp' | 'udp' | 'websocket';
+  connection_type?: 'server' | 'client';
   format: string;
   direction?: string;
   data?: string;
+  transport_data?: string;
   channelId?: string;
 }
 

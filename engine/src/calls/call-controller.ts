@@ -50,7 +50,7 @@ export class CallController {
           void this.hooks.ari()?.hangup(ch.id).catch(() => undefined);
           return;
         }
-        if (/^(UnicastRTP|AudioSocket|Snoop|Announcer|Recorder)\//.test(ch.name)) {
+        if (/^(UnicastRTP|AudioSocket|WebSocket|Snoop|Announcer|Recorder)\//.test(ch.name)) {
           // Media-only channels are never callers (e.g. a leg another client created).
           this.log.warn({ channel: ch.id, name: ch.name }, 'media channel that is not ours entered Stasis; ignored');
           return;

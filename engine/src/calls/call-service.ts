@@ -12,6 +12,7 @@ import type { MediaTransport } from '../media/transport.js';
 import type { FrameScheduler } from '../media/pacer.js';
 import { createAudioSocketTransport } from '../media/audiosocket/audiosocket-transport.js';
 import { createRtpTransport } from '../media/rtp/rtp-transport.js';
+import { createWebSocketTransport } from '../media/websocket/websocket-transport.js';
 import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
 import type { BackoffOptions } from '../ari/backoff.js';
 import { ProviderRegistry } from '../providers/registry.js';
@@ -34,6 +35,17 @@ export interface CallService extends EngineService {
   readonly providers: ProviderRegistry;
   /** Started transports (leak checks, bench). */
   transports(): Map<TransportKind, MediaTransport>;
+}
+
+/** What /health shows for a transport that is not running. */
+function transportAddresses(k: TransportKind, cfg: AgentConfig): { bind: string; advertise: string } {
+  if (k === 'audiosocket') return { bind: `${cfg.audiosocket.host}:${cfg.audiosocket.port}`, advertise: `${cfg.audiosocket.advertise_host}:${cfg.audiosocket.port}` };
+  if (k === 'websocket') {
+    const a = cfg.asterisk;
+    return { bind: 'none (the engine connects out)', advertise: `${a.scheme === 'https' ? 'wss' : 'ws'}://${a.host}:${a.port}/media/` };
+  }
+  const e = cfg.external_media;
+  return { bind: `${e.rtp_host}:${e.port_range.start}-${e.port_range.end}`, advertise: e.advertise_host };
 }
 
 function ariSettings(cfg: AgentConfig): AriSettings {
@@ -63,6 +75,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       const a = cfg.audiosocket;
       return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
     }
+    if (kind === 'websocket') {
+      const a = cfg.asterisk;
+      return createWebSocketTransport({ host: a.host, port: a.port, scheme: a.scheme, format: cfg.websocket.format, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes });
+    }
     const e = cfg.external_media;
     return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
   }
@@ -70,8 +86,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   // Transport settings of the running listeners; a reload that changes them rebuilds the
   // listener once it carries no call (a listener cannot move while calls use its sockets).
   const builtWith = new Map<TransportKind, string>();
-  const transportKey = (kind: TransportKind, cfg: AgentConfig) =>
-    JSON.stringify(kind === 'audiosocket' ? [cfg.audiosocket, cfg.playout] : [cfg.external_media, cfg.playout]);
+  const transportKey = (kind: TransportKind, cfg: AgentConfig) => {
+    const own = kind === 'audiosocket' ? cfg.audiosocket : kind === 'websocket' ? [cfg.websocket, cfg.asterisk.host, cfg.asterisk.port, cfg.asterisk.scheme] : cfg.external_media;
+    return JSON.stringify([own, cfg.playout]);
+  };
 
   let stopped = false;
   async function refreshTransports(): Promise<void> {
@@ -280,8 +298,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         const t = transports.get(k);
         if (t) report.transports[k] = t.health();
         else {
-          const bind = k === 'audiosocket' ? `${cfg.audiosocket.host}:${cfg.audiosocket.port}` : `${cfg.external_media.rtp_host}:${cfg.external_media.port_range.start}-${cfg.external_media.port_range.end}`;
-          const advertise = k === 'audiosocket' ? `${cfg.audiosocket.advertise_host}:${cfg.audiosocket.port}` : cfg.external_media.advertise_host;
+          const { bind, advertise } = transportAddresses(k, cfg);
           const h: TransportHealth = { listening: false, bind, advertise, reason: transportErrors.get(k) ?? 'not started' };
           report.transports[k] = h;
         }

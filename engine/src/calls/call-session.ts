@@ -20,7 +20,7 @@ import { channelVars, mediaLegChannelId, varsToFetch, type AiVar } from './call-
 import { Conversation, type AfterAction } from './conversation.js';
 import { checkMediaDir } from './file-playback.js';
 import { Deferred, withTimeout } from '../util/async.js';
-import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
+import { createMediaLeg, addLegToBridge, handOverMediaChannel } from './media-leg-setup.js';
 
 export interface CallHooks {
   ari(): AriRest | undefined;
@@ -178,6 +178,7 @@ export class CallSession {
     const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
     const port = Number(legChannel.channelvars?.UNICASTRTP_LOCAL_PORT);
     if (addr && port) this.pending.setRemoteHint?.(addr, port);
+    await handOverMediaChannel(ari, this.pending, legChannel);
 
     const [leg] = await Promise.all([
       withTimeout(this.pending.connected, timeout, 'the media connection from Asterisk'),

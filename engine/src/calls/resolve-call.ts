@@ -7,14 +7,14 @@
  * AI_PROVIDER falls back to the next rule with a warning.
  */
 import type { AgentConfig } from '../config/schema.js';
-import type { ValueSource } from '../api/calls.js';
+import type { TransportKind, ValueSource } from '../api/calls.js';
 
 export interface ChannelVars {
   AI_PROVIDER?: string;
   AI_CONTEXT?: string;
   AI_GREETING?: string;
   AI_PERSONA?: string;
-  /** Optional per-call transport override: audiosocket | externalmedia */
+  /** Optional per-call transport override: audiosocket | externalmedia | websocket */
   AI_TRANSPORT?: string;
   callerName?: string;
   callerNumber?: string;
@@ -27,7 +27,7 @@ export interface ResolvedCall {
   greeting: string;
   prompt: string;
   tools: string[];
-  transport: 'audiosocket' | 'externalmedia';
+  transport: TransportKind;
   sources: Record<'provider' | 'context' | 'greeting' | 'prompt' | 'persona', ValueSource>;
   warnings: string[];
 }
@@ -135,8 +135,8 @@ export function resolveCall(config: AgentConfig, vars: ChannelVars): ResolvedCal
   let transport = config.audio_transport;
   const askedTransport = clean(vars.AI_TRANSPORT);
   if (askedTransport) {
-    if (askedTransport === 'audiosocket' || askedTransport === 'externalmedia') transport = askedTransport;
-    else warnings.push(`AI_TRANSPORT "${askedTransport}" is not audiosocket or externalmedia; using "${transport}"`);
+    if (askedTransport === 'audiosocket' || askedTransport === 'externalmedia' || askedTransport === 'websocket') transport = askedTransport;
+    else warnings.push(`AI_TRANSPORT "${askedTransport}" is not audiosocket, externalmedia or websocket; using "${transport}"`);
   }
 
   return {

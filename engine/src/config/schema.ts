@@ -57,7 +57,7 @@ export const configSchema = z
         app_name: nonEmpty.default('asterisk-ai-voice-agent'),
       })
       .strict(),
-    audio_transport: z.enum(['audiosocket', 'externalmedia']).default('audiosocket'),
+    audio_transport: z.enum(['audiosocket', 'externalmedia', 'websocket']).default('audiosocket'),
     audiosocket: z
       .object({
         host: z.string().default('0.0.0.0'),
@@ -78,6 +78,13 @@ export const configSchema = z
       })
       .strict()
       .default({ rtp_host: '0.0.0.0', advertise_host: '127.0.0.1', port_range: { start: 18080, end: 18099 }, codec: 'ulaw', jitter_buffer_ms: 40 }),
+    /** chan_websocket (Asterisk 20.16+/21.11+/22.6+): the engine connects to the PBX's HTTP server (asterisk.host/port, wss when asterisk.scheme is https). */
+    websocket: z
+      .object({
+        format: z.enum(['slin16', 'slin', 'ulaw']).default('slin16'),
+      })
+      .strict()
+      .default({ format: 'slin16' }),
     downstream_mode: z.enum(['stream', 'file']).default('stream'),
     media_dir: z.string().default('/mnt/asterisk_media/ai-generated'),
     playout: z

@@ -7,6 +7,7 @@
 import type { AgentConfig } from '../config/schema.js';
 import type { CheckResult, CheckStatus } from '../api/doctor.js';
 import type { Evidence } from './pbx-facts.js';
+import type { TransportKind } from '../api/calls.js';
 
 export interface DoctorInputs {
   rootPrefix?: string;
@@ -16,7 +17,7 @@ export interface DoctorInputs {
   ari: { host: string; port: number; scheme: 'http' | 'https'; username?: string; password?: string };
   /** Present when recordings sync is enabled. */
   recordings?: { host: string; port: number; tls: boolean; username: string; password: string; trustFingerprint?: string };
-  transport: 'audiosocket' | 'externalmedia';
+  transport: TransportKind;
   audiosocket: { advertiseHost: string; port: number };
   rtp: { advertiseHost: string; start: number; end: number };
   /** Media dir as seen on the PBX. */

@@ -13,7 +13,7 @@ export interface SettingsState {
   loadRecordings(): Promise<void>;
   saveAri(v: ArgsOf<'settings.saveAri'>): Promise<ActionResult>;
   testAri(): Promise<ActionResult<{ ok: boolean; message: string; fix?: string }>>;
-  saveTransport(t: 'audiosocket' | 'externalmedia'): Promise<ActionResult>;
+  saveTransport(t: SettingsView['audioTransport']): Promise<ActionResult>;
   setSecret(name: string, value: string): Promise<ActionResult>;
   deleteSecret(name: string): Promise<ActionResult>;
   saveRecordings(v: ArgsOf<'recordings.saveSettings'>): Promise<ActionResult>;
