@@ -18,7 +18,10 @@ export interface InjectCallOptions {
   audio?: Int16Array;
   /** Or a WAV file to stream (mono 16-bit, 8 or 16 kHz). */
   wav?: string;
-  /** After the audio: keep sending silence frames (transmit_silence=yes, default) or nothing. */
+  /**
+   * After the audio: keep sending silence frames (transmit_silence=yes) or nothing. Default: silence toward
+   * AudioSocket/RTP legs, nothing toward a WebSocket leg (as in the websocket captures).
+   */
   afterAudio?: 'silence' | 'nothing';
   /** Channel name technology (PJSIP/<ext>-<n> by default). */
   name?: string;
@@ -42,7 +45,7 @@ export class CallerHandle {
       state: 'Ring',
       caller: { name: opts.callerName ?? '', number: opts.callerNumber ?? '' },
       dialplan: { context: opts.context ?? 'from-ai-agent', exten: 's', priority: 1, app_name: '', app_data: '' },
-      source: { pcm: opts.audio ?? (opts.wav ? readWavPcm8k(opts.wav) : new Int16Array(0)), pos: 0, after: opts.afterAudio ?? 'silence' },
+      source: { pcm: opts.audio ?? (opts.wav ? readWavPcm8k(opts.wav) : new Int16Array(0)), pos: 0, after: opts.afterAudio },
       received: [],
       heard: [],
       dtmfReceived: [],
@@ -87,13 +90,17 @@ export class CallerHandle {
     src.pos = 0;
   }
 
-  /** Caller presses keys: ChannelDtmfReceived on the channel, and 0x03 frames on a bridged AudioSocket leg. */
+  /** Caller presses keys: ChannelDtmfReceived on the channel, 0x03 on a bridged AudioSocket leg, DTMF_END on a WebSocket leg. */
   async dtmf(digits: string, betweenMs = 120): Promise<void> {
     for (const d of digits) {
       if (this.channel.destroyed) return;
       this.fake.emit('ChannelDtmfReceived', { digit: d, duration_ms: 100, channel: this.fake.chJson(this.channel) });
       const b = this.channel.bridgeId ? this.fake.bridges.get(this.channel.bridgeId) : undefined;
-      for (const id of b?.channels ?? []) this.fake.channels.get(id)?.audiosocket?.sendDtmf(d);
+      for (const id of b?.channels ?? []) {
+        const leg = this.fake.channels.get(id);
+        leg?.audiosocket?.sendDtmf(d);
+        leg?.websocket?.sendDtmf(d);
+      }
       await new Promise((r) => setTimeout(r, betweenMs));
     }
   }

@@ -17,6 +17,7 @@ import { serveApiDocs } from './api-docs.js';
 import { MediaClock } from './media-clock.js';
 import { CallerHandle, type InjectCallOptions } from './caller.js';
 import { resolveSound } from './sounds.js';
+import { WebSocketMedia, type WebSocketMediaOptions } from './websocket-media.js';
 
 export interface FakeAsteriskOptions {
   users?: Record<string, { password: string; readOnly?: boolean }>;
@@ -36,6 +37,10 @@ export interface FakeAsteriskOptions {
   playbackSpeed?: number;
   /** Where RTP legs bind (default 127.0.0.1). */
   rtpBindHost?: string;
+  /** chan_websocket behaviour (control format, dial timeout, queue levels); see websocket-media.ts. */
+  websocket?: WebSocketMediaOptions;
+  /** Called for every frame a media leg hands to a caller (bench: caller-side timing). */
+  onDeliver?: (caller: FakeChannel, pcm: Int16Array) => void;
 }
 
 interface EventClient {
@@ -49,8 +54,9 @@ export class FakeAsterisk {
   readonly bridges = new Map<string, FakeBridge>();
   readonly playbacks = new Map<string, FakePlayback>();
   readonly requests: { method: string; path: string; query: Record<string, string>; status: number }[] = [];
-  readonly opts: Required<Omit<FakeAsteriskOptions, 'soundsDir'>> & { soundsDir?: string };
+  readonly opts: Required<Omit<FakeAsteriskOptions, 'soundsDir' | 'websocket' | 'onDeliver'>> & Pick<FakeAsteriskOptions, 'soundsDir' | 'websocket' | 'onDeliver'>;
   readonly clock = new MediaClock(this);
+  readonly websocketMedia: WebSocketMedia;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<EventClient>();
@@ -72,7 +78,10 @@ export class FakeAsterisk {
       soundsDir: opts.soundsDir,
       playbackSpeed: opts.playbackSpeed ?? 1,
       rtpBindHost: opts.rtpBindHost ?? '127.0.0.1',
+      websocket: opts.websocket,
+      onDeliver: opts.onDeliver,
     };
+    this.websocketMedia = new WebSocketMedia(this, opts.websocket);
     this.routes = compile(buildRoutes(this));
     this.server = createServer((req, res) => void this.onRequest(req, res));
     this.wss = new WebSocketServer({ noServer: true });
@@ -92,6 +101,7 @@ export class FakeAsterisk {
 
   async stop(): Promise<void> {
     this.clock.stop();
+    this.websocketMedia.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const p of this.playbacks.values()) clearTimeout(p.timer);
@@ -161,6 +171,7 @@ export class FakeAsterisk {
     ch.bridgeId = undefined;
     ch.audiosocket?.close();
     ch.rtp?.close();
+    ch.websocket?.close();
     this.channels.delete(ch.id);
   }
 
@@ -245,6 +256,7 @@ export class FakeAsterisk {
     ch.hangupCause = opts.cause ?? 16;
     ch.audiosocket?.close();
     ch.rtp?.close();
+    ch.websocket?.close();
     for (const p of this.playbacks.values()) if (p.channelId === ch.id) this.finishPlayback(p, 'done');
     this.emit('ChannelHangupRequest', { cause: opts.ari ? 32 : ch.hangupCause, soft: true, channel: this.chJson(ch) });
     if (ch.bridgeId) this.removeFromBridge(ch);
@@ -337,7 +349,7 @@ export class FakeAsterisk {
       channels: live.length,
       bridges: this.bridges.size,
       playbacks: this.playbacks.size,
-      mediaLegs: live.filter((c) => c.role === 'audiosocket' || c.role === 'rtp').length,
+      mediaLegs: live.filter((c) => c.role === 'audiosocket' || c.role === 'rtp' || c.role === 'websocket').length,
       callers: live.filter((c) => c.role === 'caller').length,
     };
   }
@@ -408,6 +420,7 @@ export class FakeAsterisk {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname.startsWith('/media/')) return this.websocketMedia.upgrade(req, socket, head);
     const reject = (status: number, text: string) => {
       socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       socket.destroy();

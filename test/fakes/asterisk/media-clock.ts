@@ -1,8 +1,10 @@
 /**
  * One drift-free 20 ms clock for all the fake's media: every tick, each
  * caller in a bridge with a media leg sends its next 160 samples to the leg
- * (silence after its source ends, like transmit_silence=yes; nothing before
- * it is bridged, as Asterisk sends nothing without a bridge peer).
+ * (after its source ends: silence, like transmit_silence=yes, toward AudioSocket
+ * and RTP legs; nothing toward a WebSocket leg, as in the websocket captures,
+ * unless the caller asked for `afterAudio: 'silence'`; nothing before it is
+ * bridged, as Asterisk sends nothing without a bridge peer).
  */
 import { performance } from 'node:perf_hooks';
 import type { FakeAsterisk } from './fake-asterisk.js';
@@ -44,11 +46,12 @@ export class MediaClock {
       const legs = this.legsOf(ch);
       if (legs.length === 0) continue;
       active++;
-      const frame = this.nextFrame(ch);
+      const frame = this.nextFrame(ch, legs);
       if (!frame) continue;
       for (const leg of legs) {
         leg.audiosocket?.sendAudio(frame);
         leg.rtp?.sendAudio(frame);
+        leg.websocket?.sendAudio(frame);
       }
     }
     const anyCaller = [...this.fake.channels.values()].some((c) => c.role === 'caller');
@@ -69,14 +72,15 @@ export class MediaClock {
     const out: FakeChannel[] = [];
     for (const id of b.channels) {
       const other = this.fake.channels.get(id);
-      if (other && other !== ch && (other.audiosocket || other.rtp)) out.push(other);
+      if (other && other !== ch && (other.audiosocket || other.rtp || other.websocket)) out.push(other);
     }
     return out;
   }
 
-  private nextFrame(ch: FakeChannel): Int16Array | undefined {
+  private nextFrame(ch: FakeChannel, legs: FakeChannel[]): Int16Array | undefined {
     const src = ch.source!;
-    if (src.pos >= src.pcm.length) return src.after === 'silence' ? SILENCE : undefined;
+    const after = src.after ?? (legs.some((l) => l.websocket) ? 'nothing' : 'silence');
+    if (src.pos >= src.pcm.length) return after === 'silence' ? SILENCE : undefined;
     const end = Math.min(src.pos + FRAME, src.pcm.length);
     const f = new Int16Array(FRAME);
     f.set(src.pcm.subarray(src.pos, end));

@@ -19,6 +19,7 @@ export function deliverToCallers(fake: FakeAsterisk, leg: FakeChannel, pcm: Int1
     if (ch && ch !== leg && ch.received) {
       ch.received.push(pcm);
       ch.receivedSamples = (ch.receivedSamples ?? 0) + pcm.length;
+      fake.opts.onDeliver?.(ch, pcm);
     }
   }
 }
@@ -76,6 +77,7 @@ async function openAudioSocketLeg(
 
 export async function externalMedia(fake: FakeAsterisk, q: Record<string, string>): Promise<FakeChannel> {
   if (!q.app) throw fail(400, 'app cannot be empty');
+  if (q.transport === 'websocket') return fake.websocketMedia.create(q);
   if (!q.external_host) throw fail(400, 'external_host is required for all but websocket server connections');
   if (!q.format) throw fail(400, 'format cannot be empty');
   const target = splitHostPort(q.external_host);

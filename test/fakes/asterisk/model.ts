@@ -5,6 +5,7 @@
  */
 import type { AudioSocketPeer } from './audiosocket-peer.js';
 import type { RtpPeer } from './rtp-peer.js';
+import type { WebSocketPeer } from './websocket-peer.js';
 
 export const ASTERISK_ID = '02:fc:00:00:00:01';
 
@@ -40,15 +41,17 @@ export interface FakeChannel {
   answered: boolean;
   hangupCause?: number;
   /** Media role: the injected caller, or one of the engine's media legs. */
-  role: 'caller' | 'audiosocket' | 'rtp' | 'other';
-  /** Caller: what it streams (8 kHz PCM) and what reached it. */
-  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing' };
+  role: 'caller' | 'audiosocket' | 'rtp' | 'websocket' | 'other';
+  /** Caller: what it streams (8 kHz PCM) and what reached it; `after` unset = the transport's default (see media-clock). */
+  source?: { pcm: Int16Array; pos: number; after?: 'silence' | 'nothing' };
   received?: Int16Array[];
   receivedSamples?: number;
   heard?: { media: string; state: string }[];
   dtmfReceived?: string[];
   audiosocket?: AudioSocketPeer;
   rtp?: RtpPeer;
+  /** chan_websocket media connection, once the app connected. */
+  websocket?: WebSocketPeer;
   /** Ids used in the JSON snapshot's channelvars (ari.conf list or own vars). */
   ownVarNames?: string[];
 }

@@ -66,7 +66,7 @@ export function buildRoutes(fake: FakeAsterisk): Route[] {
     },
     {
       method: 'POST', path: '/channels/externalMedia', resource: 'channels', nickname: 'externalMedia',
-      params: ['channelId', 'app', 'external_host', 'encapsulation', 'transport', 'connection_type', 'format', 'direction', 'data'].map((n) => Q(n)),
+      params: ['channelId', 'app', 'external_host', 'encapsulation', 'transport', 'connection_type', 'format', 'direction', 'data', 'transport_data'].map((n) => Q(n)),
       responseClass: 'Channel',
       handle: async ({ query }) => ok(fake.chJson(await externalMedia(fake, query))),
     },
