@@ -63,7 +63,7 @@ describe('a full call over the WebSocket transport with the echo provider', () =
 
   it('a quiet caller (no frames, as captured) still gets the greeting and DTMF; the caller hanging up leaves the leg in the bridge until the engine ends it', async () => {
     h = await startHarness({ config: wsConfig() });
-    const { fake, service } = h;
+    const { fake } = h;
     const caller = fake.injectCall({ callerNumber: '100' });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeting');
     const peer = fake.websocketMedia.connected[0]!;

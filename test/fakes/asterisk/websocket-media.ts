@@ -18,7 +18,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { FakeAsterisk } from './fake-asterisk.js';
 import type { FakeChannel } from './model.js';
 import { fail } from './http-util.js';
@@ -144,7 +144,7 @@ export class WebSocketMedia {
 
   // ---- internals ---------------------------------------------------------------
 
-  private attach(id: string, w: Waiting, ws: import('ws').WebSocket): void {
+  private attach(id: string, w: Waiting, ws: WebSocket): void {
     clearTimeout(w.timer);
     const ch = w.channel;
     const peer = new WebSocketPeer(ws, {
