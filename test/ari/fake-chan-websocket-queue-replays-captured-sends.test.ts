@@ -60,7 +60,7 @@ function tickTimes(lines: Line[]): number[] {
 }
 
 /** Replays one capture through the model: the app's messages at their times, Asterisk's ticks in between. */
-function replay(file: string, json: boolean): { expected: string[]; got: string[]; echoes: number; played: number } {
+function replay(file: string, json: boolean): { expected: string[]; got: string[]; echoes: number; played: number; lateMs: number } {
   const lines = readJsonl<Line>('websocket', file).filter((l) => l.dir !== 'note');
   const start = lines.find((l) => l.kind === 'text' && l.dir === 'in' && l.text!.includes('MEDIA_START'))!;
   const channelId = /channel_id"?:"?([0-9.]+)/.exec(start.text!)![1]!;
@@ -68,6 +68,9 @@ function replay(file: string, json: boolean): { expected: string[]; got: string[
   const ticks = tickTimes(lines);
   const expected: string[] = [];
   const got: string[] = [];
+  /** When the model's tick-driven events went out, and when the capture received them. */
+  const gotAt: number[] = [];
+  const expectedAt: number[] = [];
   let played = 0;
   let ti = 0;
   const tickUntil = (t: number) => {
@@ -75,10 +78,12 @@ function replay(file: string, json: boolean): { expected: string[]; got: string[
       const r = q.tick();
       if (r.frame) played++;
       got.push(...r.events);
+      for (let i = 0; i < r.events.length; i++) gotAt.push(ticks[ti]!);
     }
   };
   for (const l of lines) {
     tickUntil(l.t_ms - 0.1);
+    if (l.dir === 'in' && l.kind === 'text' && TICK_EVENT.test(l.text!)) expectedAt.push(l.t_ms);
     if (l.dir === 'in' && l.kind === 'text' && !l.text!.includes('MEDIA_START')) expected.push(l.text!);
     if (l.dir !== 'out') continue;
     if (l.kind === 'binary') got.push(...q.binary(Buffer.alloc(l.bytes!)));
@@ -86,23 +91,28 @@ function replay(file: string, json: boolean): { expected: string[]; got: string[
   }
   tickUntil(Infinity);
   const echoes = lines.filter((l) => l.dir === 'in' && l.kind === 'binary' && l.echo_of).length;
-  return { expected, got, echoes, played };
+  // each tick-driven event fired on the tick where the capture saw it (not one tick early or late)
+  const lateMs = Math.max(0, ...expectedAt.map((t, i) => Math.abs(t - (gotAt[i] ?? Infinity))));
+  return { expected, got, echoes, played, lateMs };
 }
 
 describe.skipIf(!hasFixtures)('chan_websocket queue model against the send captures', () => {
   it('send-plain-slin16: paced, burst, flush, partial frames, buffering, pause, XOFF/XON, text limits', () => {
     const r = replay('send-plain-slin16.media.jsonl', false);
     expect(r.got).toEqual(r.expected);
+    expect(r.lateMs).toBeLessThan(10);
     expect(r.played).toBeGreaterThanOrEqual(r.echoes);
   });
 
   it('send-json-slin16: the same in JSON, ERROR events, SET_MEDIA_DIRECTION', () => {
     const r = replay('send-json-slin16.media.jsonl', true);
     expect(r.got).toEqual(r.expected);
+    expect(r.lateMs).toBeLessThan(10);
   });
 
   it('pause-flush: FLUSH keeps PAUSE; marks and drain reports wait while paused', () => {
     const r = replay('pause-flush.media.jsonl', false);
     expect(r.got).toEqual(r.expected);
+    expect(r.lateMs).toBeLessThan(10);
   });
 });
