@@ -88,7 +88,7 @@ export class WebSocketMedia {
     const connectionId = randomUUID();
     const dialstring = `INCOMING${td ? `/${td}` : ''}`;
     const ch = this.fake.createChannel({
-      id: q.channelId,
+      ...(q.channelId ? { id: q.channelId } : {}),
       name: `WebSocket/INCOMING/0x${randomBytes(6).toString('hex')}`,
       role: 'websocket',
       dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' },
