@@ -15,12 +15,13 @@ afterEach(async () => {
 const N = 20;
 const TONES = Array.from({ length: N }, (_, i) => 520 + i * 75).map((f) => (f === 670 ? 1990 : f));
 
-async function runConcurrent(transport: 'audiosocket' | 'externalmedia'): Promise<void> {
+async function runConcurrent(transport: 'audiosocket' | 'externalmedia' | 'websocket'): Promise<void> {
   h = await startHarness({ config: (p) => baseConfig(p, { audio_transport: transport }) });
   const { fake, service } = h;
   await until(() => service.ari.connected, 'ARI connected');
   const callers: CallerHandle[] = TONES.map((hz, i) =>
-    fake.injectCall({ callerNumber: String(5000 + i), audio: concatPcm([silence(400), tone(hz, 500), silence(100)]) }),
+    // WebSocket callers are quiet after their audio by default (as captured); the echo needs the trailing silence.
+    fake.injectCall({ callerNumber: String(5000 + i), audio: concatPcm([silence(400), tone(hz, 500), silence(100)]), afterAudio: transport === 'websocket' ? 'silence' : undefined }),
   );
   await until(() => callers.every((c, i) => tonePower(c.received(), TONES[i]!) > 500), 'every caller hears its own tone', 20_000, 50);
   for (let i = 0; i < N; i++) {
@@ -44,5 +45,8 @@ describe('20 concurrent calls without cross-talk', () => {
   });
   it('over ExternalMedia RTP', async () => {
     await runConcurrent('externalmedia');
+  });
+  it('over WebSocket (chan_websocket)', async () => {
+    await runConcurrent('websocket');
   });
 });

@@ -127,6 +127,11 @@ export class WebSocketMedia {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(id, w, ws));
   }
 
+  /** Ticks of the shared 20 ms playout clock so far. */
+  get clockTicks(): number {
+    return this.ticks;
+  }
+
   /** Every connected peer (tests read what each one saw). */
   get connected(): WebSocketPeer[] {
     return [...this.peers];
@@ -157,6 +162,7 @@ export class WebSocketMedia {
       deliver: (pcm) => deliverToCallers(this.fake, ch, pcm),
       hangup: (cause) => this.fake.hangupChannel(ch, { cause }),
       answer: () => this.answer(w),
+      clockTick: () => this.ticks,
     });
     ch.websocket = peer;
     this.peers.add(peer);
@@ -188,8 +194,7 @@ export class WebSocketMedia {
 
   private startClock(): void {
     if (this.timer) return;
-    this.startedAt = performance.now();
-    this.ticks = 0;
+    this.startedAt = performance.now() - this.ticks * 20;
     this.schedule();
   }
 

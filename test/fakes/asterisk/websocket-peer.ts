@@ -29,6 +29,8 @@ export interface WebSocketPeerInit {
   hangup(cause: number): void;
   /** The ANSWER command (only needed with transport_data=n). */
   answer(): void;
+  /** Number of the shared clock's current 20 ms tick. */
+  clockTick(): number;
 }
 
 export const FRAME_BYTES: Record<WebSocketFormat, number> = { slin16: 640, slin: 320, ulaw: 160 };
@@ -36,12 +38,13 @@ export const FRAME_BYTES: Record<WebSocketFormat, number> = { slin16: 640, slin:
 export class WebSocketPeer {
   readonly queue: ChanWebSocketQueue;
   readonly frameBytes: number;
-  /** Frames played to the caller: when, and whether they carried sound. */
-  readonly played: Array<{ at: number; loud: boolean }> = [];
-  /** FLUSH_MEDIA commands: when they arrived and how many frames they discarded. */
-  readonly flushes: Array<{ at: number; framesDiscarded: number }> = [];
+  /** Frames played to the caller: when, on which tick of the shared clock, and whether they carried sound. */
+  readonly played: Array<{ at: number; tick: number; loud: boolean }> = [];
+  /** FLUSH_MEDIA commands: when they arrived (time, last tick before them) and how many frames they discarded. */
+  readonly flushes: Array<{ at: number; tick: number; framesDiscarded: number }> = [];
   readonly commands: Array<{ at: number; text: string }> = [];
-  readonly binarySizes: number[] = [];
+  /** BINARY messages from the app: arrival and size. */
+  readonly binaries: Array<{ at: number; bytes: number }> = [];
   framesSent = 0;
   /** Close code Asterisk sent, and who started the close. */
   closeCode: number | undefined;
@@ -102,7 +105,7 @@ export class WebSocketPeer {
     const r = this.queue.tick();
     if (r.frame) {
       const pcm = this.decode(r.frame);
-      this.played.push({ at, loud: rms(pcm) > 300 });
+      this.played.push({ at, tick: this.init.clockTick(), loud: rms(pcm) > 300 });
       if (this.played.length > 20_000) this.played.splice(0, 10_000);
       this.init.deliver(pcm);
     }
@@ -125,6 +128,13 @@ export class WebSocketPeer {
     this.ws.terminate();
   }
 
+  /** The TCP connection breaks (no close frame): Asterisk hangs the channel up with cause 38, as captured. */
+  drop(): void {
+    this.closedBy = 'drop';
+    this.terminate();
+    this.init.hangup(38);
+  }
+
   private decode(frame: Buffer): Int16Array {
     const f = this.init.format;
     if (f === 'ulaw') return decodeUlaw(frame);
@@ -135,7 +145,7 @@ export class WebSocketPeer {
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
     if (isBinary) {
-      this.binarySizes.push(data.length);
+      this.binaries.push({ at: performance.now(), bytes: data.length });
       for (const e of this.queue.binary(data)) this.ws.send(e);
       return;
     }
@@ -145,7 +155,7 @@ export class WebSocketPeer {
     const before = this.queue.queueLength;
     const flushesBefore = this.queue.stats.flushes;
     const r = this.queue.text(text);
-    if (this.queue.stats.flushes > flushesBefore) this.flushes.push({ at, framesDiscarded: before });
+    if (this.queue.stats.flushes > flushesBefore) this.flushes.push({ at, tick: this.init.clockTick(), framesDiscarded: before });
     for (const e of r.replies) this.ws.send(e);
     if (r.action === 'answer') this.init.answer();
     if (r.action === 'hangup') this.init.hangup(16);
