@@ -8,6 +8,7 @@ import type { DoctorInputs } from './doctor-inputs.js';
 import { gatherFacts, type PbxFacts } from './pbx-facts.js';
 import { versionChecks, moduleChecks, httpChecks, ariChecks, recordingDirCheck, mediaDirCheck, dialplanChecks, webrtcCheck } from './checks-pbx.js';
 import { workstationPortChecks, recordingsDownloadCheck, pbxToEngineChecks } from './checks-net.js';
+import { websocketChecks } from './checks-websocket.js';
 import { buildFixes, toPlan, isNoop, reloadCommands, type FixAction, type ReloadKind } from './fixes.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import type { ApplyLedger, ApplyBatch } from './doctor-store.js';
@@ -37,6 +38,7 @@ export async function runChecks(shell: RemoteShell, inp: DoctorInputs, onCheck?:
   emit([mediaDirCheck(facts, inp)]);
   emit(dialplanChecks(facts, inp));
   emit(await pbxToEngineChecks(shell, facts, inp));
+  emit(await websocketChecks(shell, facts, inp));
   emit([webrtcCheck(facts)]);
   return { facts, results };
 }
