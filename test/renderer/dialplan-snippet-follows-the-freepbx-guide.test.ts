@@ -11,3 +11,12 @@ describe('dialplan snippets', () => {
     expect(customDestinationFor('after_hours')).toBe('from-ai-agent-after_hours,s,1');
   });
 });
+
+describe('dialplan snippet with a chosen media transport', () => {
+  it('sets AI_TRANSPORT before Stasis() when a transport is chosen', () => {
+    expect(dialplanFor('sales', 'my-app', 'websocket')).toBe(
+      '[from-ai-agent-sales]\nexten => s,1,NoOp(AI voice agent: sales)\n same => n,Set(AI_CONTEXT=sales)\n same => n,Set(AI_TRANSPORT=websocket)\n same => n,Stasis(my-app)\n same => n,Hangup()',
+    );
+    expect(dialplanFor('default', undefined, 'audiosocket')).toContain(' same => n,Set(AI_TRANSPORT=audiosocket)\n same => n,Stasis(asterisk-ai-voice-agent)');
+  });
+});

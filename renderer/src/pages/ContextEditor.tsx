@@ -271,7 +271,7 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
       {nameOk && (
         <section aria-label="FreePBX dialplan" className="subsection">
           <h3>Route calls to this context</h3>
-          <DialplanSnippet context={form.name} appName={config.appName} />
+          <DialplanSnippet context={form.name} appName={config.appName} defaultTransport={config.audioTransport} />
         </section>
       )}
     </form>

@@ -66,6 +66,9 @@ function TransportSettings({ view }: { view: SettingsView }) {
           <label className="check">
             <input type="radio" name="transport" value="externalmedia" checked={choice === 'externalmedia'} onChange={() => setChoice('externalmedia')} /> ExternalMedia (RTP over UDP, µ-law)
           </label>
+          <label className="check">
+            <input type="radio" name="transport" value="websocket" checked={choice === 'websocket'} onChange={() => setChoice('websocket')} /> WebSocket (the engine connects to the PBX’s HTTP server; nothing connects to this machine)
+          </label>
         </fieldset>
         <button type="submit" className="btn btn-primary" disabled={choice === view.audioTransport}>
           Save
