@@ -81,6 +81,8 @@ describe('XOFF during a 10 s agent utterance over WebSocket', () => {
     const session = service.controller.active[0]!;
     const t = service.transports().get('websocket') as WebSocketTransport;
     expect(t.legStats(session.id)!.xoffs).toBe(q.xoffs);
+    const metric = (await h.ctx.metrics.websocketFlowEvents.get()).values.find((x) => x.labels.event === 'xoff');
+    expect(metric?.value).toBe(q.xoffs);
     // the engine checked the real queue (GET_STATUS) before refilling after XON
     const afterXoff = peer.commands.filter((c) => c.text.includes('GET_STATUS'));
     expect(afterXoff.length).toBeGreaterThanOrEqual(2);

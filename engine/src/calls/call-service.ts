@@ -77,7 +77,8 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     }
     if (kind === 'websocket') {
       const a = cfg.asterisk;
-      return createWebSocketTransport({ host: a.host, port: a.port, scheme: a.scheme, format: cfg.websocket.format, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes });
+      const onFlowEvent = (event: 'xoff' | 'xon' | 'flush') => m.websocketFlowEvents.inc({ event });
+      return createWebSocketTransport({ host: a.host, port: a.port, scheme: a.scheme, format: cfg.websocket.format, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, onFlowEvent });
     }
     const e = cfg.external_media;
     return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });

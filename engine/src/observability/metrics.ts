@@ -19,6 +19,7 @@ export interface EngineMetrics {
   txBytes: Counter<'transport'>;
   ariConnected: Gauge;
   recordingsSynced: Counter<'result'>;
+  websocketFlowEvents: Counter<'event'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
@@ -39,5 +40,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMe
     txBytes: new Counter({ name: 'ai_agent_transport_tx_bytes_total', help: 'Audio bytes sent to Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
     ariConnected: new Gauge({ name: 'ai_agent_ari_connected', help: '1 when the ARI event socket is up', registers: [registry] }),
     recordingsSynced: new Counter({ name: 'ai_agent_recordings_synced_total', help: 'Recordings sync results', labelNames: ['result'] as const, registers: [registry] }),
+    websocketFlowEvents: new Counter({ name: 'ai_agent_websocket_flow_events_total', help: 'WebSocket media legs: MEDIA_XOFF / MEDIA_XON received, FLUSH_MEDIA sent', labelNames: ['event'] as const, registers: [registry] }),
   };
 }

@@ -24,6 +24,8 @@ export interface WebSocketLegOptions {
   flow: Omit<OutboundFlowOptions, 'frameBytes' | 'silenceByte'>;
   log: Logger;
   onBytes?: (dir: 'rx' | 'tx', bytes: number) => void;
+  /** Flow-control events (metrics). */
+  onFlowEvent?: (event: 'xoff' | 'xon' | 'flush') => void;
   /** Called once when the leg is gone (transport bookkeeping). */
   onGone(): void;
 }
@@ -101,6 +103,7 @@ export class WebSocketLeg implements MediaLeg {
     const wasIdle = this.flow.idle;
     const r = this.flow.flush(now);
     this.send(r.out);
+    if (r.out.length) this.opts.onFlowEvent?.('flush');
     if (r.cutFirstSentAt !== undefined) this.events.emit('firstFrameOut', { at: r.cutFirstSentAt });
     if (!wasIdle) this.settle();
     this.schedule();
@@ -180,9 +183,11 @@ export class WebSocketLeg implements MediaLeg {
       case 'MEDIA_XOFF':
         this.log.debug({ queuedMs: Math.round(this.queuedMs()) }, 'MEDIA_XOFF: pausing outbound audio');
         this.flow.onXoff();
+        this.opts.onFlowEvent?.('xoff');
         break;
       case 'MEDIA_XON':
         this.flow.onXon();
+        this.opts.onFlowEvent?.('xon');
         break;
       case 'STATUS':
         this.flow.onStatus(m.queueLength, now);

@@ -28,6 +28,7 @@ export interface WebSocketTransportOptions {
   prebufferMs: number;
   log: Logger;
   onBytes?: (dir: 'rx' | 'tx', bytes: number) => void;
+  onFlowEvent?: (event: 'xoff' | 'xon' | 'flush') => void;
   /** Control messages to ask for per channel (transport_data=f(…)); both forms are parsed anyway. Default json. */
   controlFormat?: 'json' | 'plain-text';
   /** A pending leg that gets no channel/MEDIA_START in time is cancelled (default 30000 ms; 0 = never). */
@@ -133,6 +134,7 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
       flow: { ...opts.flow, prebufferMs: opts.prebufferMs },
       log,
       onBytes: opts.onBytes,
+      onFlowEvent: opts.onFlowEvent,
       onGone: () => legs.delete(p.callId),
     });
     legs.set(p.callId, leg);
