@@ -1,25 +1,46 @@
 /**
  * The fake Asterisk in its own process for the calls bench, so the engine's
- * CPU and memory are measured apart from the PBX side. Driven over IPC.
+ * CPU and memory are measured apart from the PBX side. Driven over IPC. It
+ * records when each caller got a loud (agent) frame, for flush → silence.
  */
-import { FakeAsterisk, tone, silence, concatPcm, type CallerHandle } from '../../test/fakes/asterisk/index.js';
+import { FakeAsterisk, tone, silence, concatPcm, rms, pcmFromBytes, type CallerHandle } from '../../test/fakes/asterisk/index.js';
+import { speechLike } from '../../engine/src/media/signal.js';
+import { epochNow } from './caller-side.js';
 
-type Msg = { type: 'inject'; n: number; seconds: number } | { type: 'hangupAll' } | { type: 'inspect' } | { type: 'stop' };
+type Msg = { type: 'inject'; n: number; seconds: number } | { type: 'hangupAll' } | { type: 'inspect' } | { type: 'timelines' } | { type: 'stop' };
 
-const fake = await new FakeAsterisk({ legStasisOrder: 'after-response' }).start();
+const loud = new Map<string, number[]>();
+const fake = await new FakeAsterisk({
+  legStasisOrder: 'after-response',
+  onDeliver: (caller, pcm) => {
+    if (rms(pcm) < 300) return;
+    const n = caller.caller.number;
+    let l = loud.get(n);
+    if (!l) loud.set(n, (l = []));
+    l.push(epochNow());
+  },
+}).start();
 const callers: CallerHandle[] = [];
 const send = (m: unknown) => process.send?.(m);
 send({ type: 'ready', port: fake.port });
 
+/**
+ * One caller cycle (2.6 s): a 800 ms tone, 300 ms pause, then 500 ms of speech-like sound that starts while the
+ * echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then silence. The caller
+ * sends frames all the time, as a SIP phone does.
+ */
+const SPEECH = pcmFromBytes(speechLike({ ms: 500, sampleRate: 8000, amplitude: 7000 }));
+function pattern(i: number, seconds: number): Int16Array {
+  const hz = 500 + (i % 40) * 35;
+  const cycles = Math.ceil((seconds * 1000) / 2600) + 2;
+  return concatPcm(Array.from({ length: cycles }, () => concatPcm([silence(400 + (i % 7) * 30), tone(hz, 800), silence(300), SPEECH, silence(600 - (i % 7) * 30)])));
+}
+
 process.on('message', (m: Msg) => {
   switch (m.type) {
     case 'inject': {
-      for (let i = 0; i < m.n; i++) {
-        const hz = 500 + (i % 40) * 35;
-        const cycles = Math.ceil((m.seconds * 1000) / 1400) + 2;
-        const pattern = concatPcm(Array.from({ length: cycles }, () => concatPcm([silence(500 + (i % 7) * 30), tone(hz, 600), silence(300)])));
-        callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern }));
-      }
+      loud.clear();
+      for (let i = 0; i < m.n; i++) callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i, m.seconds), afterAudio: 'silence' }));
       send({ type: 'injected' });
       return;
     }
@@ -29,6 +50,9 @@ process.on('message', (m: Msg) => {
       return;
     case 'inspect':
       send({ type: 'inspect', ...fake.inspect() });
+      return;
+    case 'timelines':
+      send({ type: 'timelines', loud: Object.fromEntries(loud) });
       return;
     case 'stop':
       void fake.stop().then(() => process.exit(0));

@@ -1,9 +1,13 @@
 /**
- * Calls bench: N concurrent AudioSocket calls with the echo provider, the
- * engine in this process, the fake Asterisk in a child process. Reports the
- * engine's CPU %, RSS per call, outbound frame lateness (send − deadline) and
- * engine-added delay (inbound frame → provider; provider audio → first frame
- * on the wire). Env: CALLS_BENCH_N="1,50,200", CALLS_BENCH_SECONDS=8.
+ * Calls bench: N concurrent calls with the echo provider, per media transport
+ * (AudioSocket and WebSocket by default), the engine in this process, the fake
+ * Asterisk in a child process. Reports the engine's CPU %, RSS per call,
+ * outbound frame lateness (send − deadline; AudioSocket only: WebSocket legs
+ * are not paced frame by frame), engine-added delay (inbound frame → provider;
+ * provider audio → first frame out, for WebSocket the moment the caller began
+ * to hear it), and flush → silence at the caller (the engine flushes on
+ * barge-in; the caller's last agent frame ends). Env: CALLS_BENCH_N="1,50,200",
+ * CALLS_BENCH_SECONDS=8, CALLS_BENCH_TRANSPORTS="audiosocket,websocket".
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,8 +26,12 @@ import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { FrameScheduler } from '../../engine/src/media/pacer.js';
 import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
 import { summarize, round, table, cpuMeter } from '../lib/stats.js';
+import type { TransportKind } from '../../engine/src/api/calls.js';
+import type { CallService } from '../../engine/src/calls/call-service.js';
+import { epochNow, flushToSilenceMs } from './caller-side.js';
 
 export interface CallsBenchRow {
+  transport: TransportKind;
   calls: number;
   cpuPercent: number;
   rssPerCallMiB: number;
@@ -34,11 +42,21 @@ export interface CallsBenchRow {
   inboundDelayP99Ms: number;
   outboundDelayP50Ms: number;
   outboundDelayP99Ms: number;
+  /** Engine flush (barge-in) → end of the last agent frame the caller got. */
+  flushToSilenceP50Ms: number;
+  flushToSilenceP99Ms: number;
+  flushes: number;
   frames: number;
   /** Engine event-loop delay p99 (ms): how late any callback ran. */
   loopDelayP99Ms: number;
   /** 1-minute load average when the row was measured (other processes skew every figure). */
   load1: number;
+}
+
+interface FakeHost {
+  child: ChildProcess;
+  port: number;
+  ask(m: object, reply: string): Promise<Record<string, unknown>>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +67,7 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-function startFake(): Promise<{ child: ChildProcess; port: number; ask(m: object, reply: string): Promise<Record<string, unknown>> }> {
+function startFake(): Promise<FakeHost> {
   const child = fork(join(import.meta.dirname, 'fake-host.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (m: object, reply: string) =>
     new Promise<Record<string, unknown>>((resolve) => {
@@ -75,89 +93,167 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
   }
 }
 
-export async function runCallsBench(opts: { counts?: number[]; seconds?: number } = {}): Promise<{ rows: CallsBenchRow[] }> {
-  const counts = opts.counts ?? (process.env.CALLS_BENCH_N ?? '1,50,200').split(',').map(Number).filter((n) => n > 0);
-  const seconds = opts.seconds ?? Number(process.env.CALLS_BENCH_SECONDS ?? 8);
-  const fake = await startFake();
+/** Records when the engine flushed each call's leg (epoch ms) and dropped audio doing so. */
+function watchFlushes(service: CallService, kind: TransportKind, flushes: Map<string, number[]>): void {
+  const t = service.transports().get(kind)!;
+  const allocate = t.allocate.bind(t);
+  t.allocate = async (callId) => {
+    const pending = await allocate(callId);
+    pending.connected.then(
+      (leg) => {
+        const flush = leg.flush.bind(leg);
+        leg.flush = () => {
+          const at = epochNow();
+          const dropped = flush();
+          if (dropped > 0) flushes.set(callId, [...(flushes.get(callId) ?? []), at]);
+          return dropped;
+        };
+      },
+      () => undefined,
+    );
+    return pending;
+  };
+}
+
+interface Engine {
+  service: CallService;
+  lateness: number[];
+  flushes: Map<string, number[]>;
+  close(): Promise<void>;
+}
+
+async function startEngine(kind: TransportKind, fakePort: number): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'aava-calls-bench-'));
   const cfgFile = join(dir, 'ai-agent.yaml');
   writeFileSync(
     cfgFile,
     stringify({
       default_provider: 'echo',
-      asterisk: { host: '127.0.0.1', port: fake.port, username: 'aiagent', password: 'aiagentpass' },
-      audio_transport: 'audiosocket',
+      asterisk: { host: '127.0.0.1', port: fakePort, username: 'aiagent', password: 'aiagentpass' },
+      audio_transport: kind,
       audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin' },
+      websocket: { format: 'slin' },
       providers: { echo: { type: 'echo', tone_ms: 300, end_silence_ms: 250 } },
       no_input: { timeout_s: 600, grace_s: 60 },
     }),
   );
   const config = new ConfigManager(cfgFile);
   const db = openDatabase(join(dir, 'aava.db'));
-  let lateness: number[] = [];
-  const scheduler = new FrameScheduler({ onLateness: (ms) => lateness.push(ms) });
+  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), close: async () => undefined };
+  const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
   const ctx = { config, db, log: silentLogger(), metrics: createMetrics({ defaultMetrics: false }), bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
   await service.start();
-  const rows: CallsBenchRow[] = [];
-  try {
-    await until(() => service.ari.connected, 'ARI', 10_000);
-    for (const n of counts) {
-      collectGarbage();
-      await sleep(300);
-      const rssBefore = process.memoryUsage().rss;
-      await fake.ask({ type: 'inject', n, seconds: seconds + 3 }, 'injected');
-      await until(() => service.controller.active.filter((s) => s.conversation).length === n, `${n} calls up`, 30_000);
-      await sleep(1000);
-      for (const s of service.controller.active) {
-        s.conversation!.inboundDelays.length = 0;
-        s.conversation!.tracker.outboundDelays.length = 0;
-      }
-      lateness = [];
-      const loop = monitorEventLoopDelay({ resolution: 5 });
-      loop.enable();
-      const cpu = cpuMeter();
-      let rssMax = 0;
-      const t0 = Date.now();
-      while (Date.now() - t0 < seconds * 1000) {
-        await sleep(250);
-        rssMax = Math.max(rssMax, process.memoryUsage().rss);
-      }
-      const cpuPercent = cpu();
-      loop.disable();
-      const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
-      const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
-      const late = summarize(lateness);
-      const inS = summarize(inbound);
-      const outS = summarize(outbound);
-      rows.push({
-        calls: n,
-        cpuPercent: round(cpuPercent, 1),
-        rssPerCallMiB: round((rssMax - rssBefore) / n / 2 ** 20, 3),
-        latenessP50Ms: round(late.p50),
-        latenessP99Ms: round(late.p99),
-        latenessMaxMs: round(late.max),
-        inboundDelayP50Ms: round(inS.p50, 3),
-        inboundDelayP99Ms: round(inS.p99, 3),
-        outboundDelayP50Ms: round(outS.p50),
-        outboundDelayP99Ms: round(outS.p99),
-        frames: late.n,
-        loopDelayP99Ms: round(loop.percentile(99) / 1e6),
-        load1: round(loadavg()[0] ?? 0, 1),
-      });
-      await fake.ask({ type: 'hangupAll' }, 'done');
-      await until(() => service.controller.active.length === 0, 'calls ended', 30_000);
-    }
-  } finally {
+  engine.service = service;
+  watchFlushes(service, kind, engine.flushes);
+  engine.close = async () => {
     await service.stop(Date.now() + 5000);
     scheduler.stop();
-    fake.child.send({ type: 'stop' });
     config.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
+  };
+  await until(() => service.ari.connected, 'ARI', 10_000);
+  return engine;
+}
+
+async function measureRow(kind: TransportKind, n: number, seconds: number, engine: Engine, fake: FakeHost): Promise<CallsBenchRow> {
+  const { service } = engine;
+  collectGarbage();
+  await sleep(300);
+  const rssBefore = process.memoryUsage().rss;
+  await fake.ask({ type: 'inject', n, seconds: seconds + 3 }, 'injected');
+  await until(() => service.controller.active.filter((s) => s.conversation).length === n, `${n} calls up`, 30_000);
+  await sleep(1000);
+  for (const s of service.controller.active) {
+    s.conversation!.inboundDelays.length = 0;
+    s.conversation!.tracker.outboundDelays.length = 0;
   }
-  console.log(`Calls (AudioSocket, echo provider, ${seconds} s per row; engine process only; lateness = frame send − deadline)`);
+  engine.lateness = [];
+  engine.flushes.clear();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const cpu = cpuMeter();
+  let rssMax = 0;
+  const t0 = Date.now();
+  while (Date.now() - t0 < seconds * 1000) {
+    await sleep(250);
+    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  }
+  const cpuPercent = cpu();
+  loop.disable();
+  const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
+  const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
+  await sleep(300); // the last flushes' frames reach the callers
+  const { loud } = (await fake.ask({ type: 'timelines' }, 'timelines')) as { loud: Record<string, number[]> };
+  const f2s = service.controller.active.flatMap((s) => flushToSilenceMs(engine.flushes.get(s.id) ?? [], loud[s.caller.caller?.number ?? ''] ?? []));
+  const late = summarize(engine.lateness);
+  const inS = summarize(inbound);
+  const outS = summarize(outbound);
+  const fS = summarize(f2s);
+  const row: CallsBenchRow = {
+    transport: kind,
+    calls: n,
+    cpuPercent: round(cpuPercent, 1),
+    rssPerCallMiB: round((rssMax - rssBefore) / n / 2 ** 20, 3),
+    latenessP50Ms: round(late.p50),
+    latenessP99Ms: round(late.p99),
+    latenessMaxMs: round(late.max),
+    inboundDelayP50Ms: round(inS.p50, 3),
+    inboundDelayP99Ms: round(inS.p99, 3),
+    outboundDelayP50Ms: round(outS.p50),
+    outboundDelayP99Ms: round(outS.p99),
+    flushToSilenceP50Ms: round(fS.p50, 1),
+    flushToSilenceP99Ms: round(fS.p99, 1),
+    flushes: fS.n,
+    frames: late.n,
+    loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+    load1: round(loadavg()[0] ?? 0, 1),
+  };
+  await fake.ask({ type: 'hangupAll' }, 'done');
+  await until(() => service.controller.active.length === 0, 'calls ended', 30_000);
+  return row;
+}
+
+/** The transports side by side: one row per call count, one column set per transport. */
+function sideBySide(rows: CallsBenchRow[], kinds: TransportKind[]): Record<string, string | number>[] {
+  const counts = [...new Set(rows.map((r) => r.calls))];
+  return counts.map((calls) => {
+    const out: Record<string, string | number> = { calls };
+    for (const k of kinds) {
+      const r = rows.find((x) => x.transport === k && x.calls === calls);
+      const tag = k === 'audiosocket' ? 'as' : k === 'websocket' ? 'ws' : 'rtp';
+      out[`${tag} cpu%`] = r?.cpuPercent ?? '';
+      out[`${tag} MiB/call`] = r?.rssPerCallMiB ?? '';
+      out[`${tag} flush→silence p99`] = r?.flushToSilenceP99Ms ?? '';
+      out[`${tag} inbound p99`] = r?.inboundDelayP99Ms ?? '';
+    }
+    return out;
+  });
+}
+
+export async function runCallsBench(opts: { counts?: number[]; seconds?: number; transports?: TransportKind[] } = {}): Promise<{ rows: CallsBenchRow[] }> {
+  const counts = opts.counts ?? (process.env.CALLS_BENCH_N ?? '1,50,200').split(',').map(Number).filter((n) => n > 0);
+  const seconds = opts.seconds ?? Number(process.env.CALLS_BENCH_SECONDS ?? 8);
+  const kinds = opts.transports ?? ((process.env.CALLS_BENCH_TRANSPORTS ?? 'audiosocket,websocket').split(',') as TransportKind[]);
+  const fake = await startFake();
+  const rows: CallsBenchRow[] = [];
+  try {
+    for (const kind of kinds) {
+      const engine = await startEngine(kind, fake.port);
+      try {
+        for (const n of counts) rows.push(await measureRow(kind, n, seconds, engine, fake));
+      } finally {
+        await engine.close();
+      }
+    }
+  } finally {
+    fake.child.send({ type: 'stop' });
+  }
+  console.log(`Calls (echo provider, ${seconds} s per row; engine process only; lateness = frame send − deadline, AudioSocket only)`);
   console.log(table(rows.map((r) => ({ ...r }))));
+  console.log('Transports side by side (ms; flush→silence at the fake caller, inbound = arrival → provider):');
+  console.log(table(sideBySide(rows, kinds)));
   const busy = rows.some((r) => r.load1 > cpus().length);
   if (busy) console.log(`note: the load average exceeded the ${cpus().length} cores during the run; lateness and delays include waiting for a CPU.`);
   const out = join(import.meta.dirname, '..', 'results');
