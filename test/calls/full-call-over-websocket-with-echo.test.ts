@@ -68,6 +68,8 @@ describe('a full call over the WebSocket transport with the echo provider', () =
     await until(() => tonePower(caller.received(), 440) > 300, 'greeting');
     const peer = fake.websocketMedia.connected[0]!;
     expect(peer.framesSent).toBe(0);
+    await caller.dtmf('5');
+    await until(() => h!.events.some((e) => e.type === 'call.transcript' && e.line.text === 'DTMF 5'), 'DTMF seen');
     caller.hangup();
     await until(() => h!.events.find((e) => e.type === 'call.ended'), 'call.ended');
     const ended = h.events.find((e) => e.type === 'call.ended');
@@ -92,5 +94,15 @@ describe('a full call over the WebSocket transport with the echo provider', () =
     expect(peer.commands.some((c) => /^MARK_MEDIA aava-/.test(c.text))).toBe(true);
     caller.hangup();
     await until(() => fake.inspect().channels === 0, 'cleanup');
+  });
+
+  it('reads MEDIA_WEBSOCKET_CONNECTION_ID as a channel variable when the externalMedia response lacks it', async () => {
+    h = await startHarness({ config: wsConfig(), fake: { websocket: { varsInResponse: false } } });
+    const caller = h.fake.injectCall({ callerNumber: '162' });
+    await until(() => tonePower(caller.received(), 440) > 300, 'greeting over the leg');
+    const get = h.fake.requests.find((r) => r.path.endsWith('/variable') && r.query.variable === 'MEDIA_WEBSOCKET_CONNECTION_ID');
+    expect(get?.status).toBe(200);
+    caller.hangup();
+    await until(() => h!.fake.inspect().channels === 0, 'cleanup');
   });
 });
