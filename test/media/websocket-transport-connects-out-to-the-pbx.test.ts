@@ -52,12 +52,20 @@ describe('WebSocket transport (engine side)', () => {
     expect(leg.wireFormat).toEqual({ encoding: 'pcm16', sampleRate: 8000 });
     expect(t.stats()).toEqual({ legs: 1, pending: 0, sockets: 1, ports: 0 });
     // a partial last frame goes out padded to whole 320-byte frames
+    const firstHeard = new Promise<number>((r) => leg.events.once('firstFrameOut', ({ at }) => r(at)));
+    const heard = new Promise<number>((r) => leg.events.once('heard', ({ at }) => r(at)));
     leg.enqueue(Buffer.alloc(1000, 1));
     leg.markEndOfBurst!();
     await leg.whenDrained();
     const peer = fake.websocketMedia.connected[0]!;
     expect(peer.binaries.map((b) => b.bytes % 320)).toEqual(peer.binaries.map(() => 0));
     expect(peer.queue.stats.framesPlayed).toBe(4);
+    // "first agent audio" comes from the mark after frame 1 (one tick before it: when that frame began to play,
+    // give or take the fake's timer jitter); "heard" comes after the last frame played
+    const [first, last] = [await firstHeard, await heard];
+    expect(first).toBeGreaterThanOrEqual(peer.played[0]!.at - 20);
+    expect(first).toBeLessThan(peer.played[1]!.at);
+    expect(last).toBeGreaterThan(peer.played[3]!.at);
     const closed = new Promise<string>((r) => leg.events.once('closed', ({ reason }) => r(reason)));
     await leg.close();
     expect(await closed).toBe('local');
