@@ -163,7 +163,9 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   await sleep(300);
   const rssBefore = process.memoryUsage().rss;
   await fake.ask({ type: 'inject', n, seconds: seconds + 3 }, 'injected');
-  await until(() => service.controller.active.filter((s) => s.conversation).length === n, `${n} ${kind} calls up`, 90_000);
+  await until(() => service.controller.active.filter((s) => s.conversation).length === n, `${n} ${kind} calls up`, 90_000).catch((err: Error) => {
+    throw new Error(`${err.message} (${service.controller.active.filter((s) => s.conversation).length} up, ${service.controller.active.length} in progress)`);
+  });
   await sleep(1000);
   for (const s of service.controller.active) {
     s.conversation!.inboundDelays.length = 0;
