@@ -55,7 +55,7 @@ describe('config loading', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const text = err!.message;
     expect(text).toContain(`${file}: contexts.sales.provider: "deepgrm" is not a provider or pipeline (have: echo)`);
-    expect(text).toMatch(/audio_transport: "carrier-pigeon" is not allowed \(allowed: audiosocket, externalmedia\)/);
+    expect(text).toMatch(/audio_transport: "carrier-pigeon" is not allowed \(allowed: audiosocket, externalmedia, websocket\)/);
   });
 
   it('reports unknown keys and wrong types with their paths', () => {

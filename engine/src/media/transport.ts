@@ -30,7 +30,7 @@ export interface MediaLeg {
   readonly id: string;
   readonly wireFormat: AudioFormat;
   readonly events: TypedEmitter<MediaLegEvents>;
-  /** Queue outbound audio in the wire format; the leg paces it at one frame per 20 ms. */
+  /** Queue outbound audio in the wire format; it plays at one frame per 20 ms (paced by the leg, or for WebSocket by Asterisk's own queue). */
   enqueue(audio: Buffer): void;
   /**
    * Optional: the producer says no more audio follows for now, so the queue plays out
