@@ -97,13 +97,17 @@ export const callListFilter = z
   .strict();
 export type CallListFilter = z.infer<typeof callListFilter>;
 
+/** One turn for the latency charts: `at` is its last voiced frame (epoch ms); stages as in TurnLatency; `totalMs` = last voiced frame → first audio. */
 export interface LatencyPoint {
   at: number;
   provider: string;
   totalMs: number;
+  /** End-of-speech wait (null when unknown, e.g. turns recorded before it was measured). */
+  endOfTurnMs?: number | null;
   sttFinalMs: number | null;
   llmFirstTokenMs: number | null;
   ttsFirstByteMs: number | null;
+  providerAudioMs?: number | null;
   firstAudioMs: number | null;
 }
 

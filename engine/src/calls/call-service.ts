@@ -9,7 +9,7 @@ import type { HealthReport, TransportHealth } from '../api/health.js';
 import type { CallSummary, TransportKind } from '../api/calls.js';
 import { ApiError } from '../api/define.js';
 import type { MediaTransport } from '../media/transport.js';
-import type { FrameScheduler } from '../media/pacer.js';
+import { FrameScheduler } from '../media/pacer.js';
 import { createAudioSocketTransport } from '../media/audiosocket/audiosocket-transport.js';
 import { createRtpTransport } from '../media/rtp/rtp-transport.js';
 import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
@@ -20,11 +20,12 @@ import { CallController } from './call-controller.js';
 import type { CallSession } from './call-session.js';
 import { turnTotalMs } from './latency-tracker.js';
 import { checkMediaDir } from './file-playback.js';
+import { startLevelsPublisher } from './levels-publisher.js';
 
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
   setupTimeoutMs?: number;
-  /** Shared outbound frame scheduler (bench: lateness hook). */
+  /** The engine's one media clock, shared by every transport (bench: lateness hook); by default the service owns one. */
   scheduler?: FrameScheduler;
 }
 
@@ -56,15 +57,22 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   const transportErrors = new Map<TransportKind, string>();
   const recorded = new Set<string>();
   const m = ctx.metrics;
+  // One media clock (one timer) for every leg of every transport: inbound fill, alarms, outbound pacing.
+  const scheduler = opts.scheduler ?? new FrameScheduler();
+  let stopLevels: (() => void) | undefined;
 
   function buildTransport(kind: TransportKind, cfg: AgentConfig): MediaTransport {
-    const onBytes = (dir: 'rx' | 'tx', n: number) => (dir === 'rx' ? m.rxBytes : m.txBytes).inc({ transport: kind }, n);
+    const common = {
+      scheduler,
+      onBytes: (dir: 'rx' | 'tx', n: number) => (dir === 'rx' ? m.rxBytes : m.txBytes).inc({ transport: kind }, n),
+      onInboundFills: (n: number) => m.inboundFills.inc({ transport: kind }, n),
+    };
     if (kind === 'audiosocket') {
       const a = cfg.audiosocket;
-      return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
+      return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, ...common });
     }
     const e = cfg.external_media;
-    return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
+    return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, ...common });
   }
 
   // Transport settings of the running listeners; a reload that changes them rebuilds the
@@ -257,6 +265,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         log.error({ err: (err as Error).message }, 'media transport did not start');
       }
       ari.start();
+      stopLevels = startLevelsPublisher(
+        () => controller.active.map((s) => ({ id: s.id, levels: () => s.conversation?.levels() })),
+        (ev) => ctx.bus.publish(ev),
+      );
     },
 
     async stop(deadline: number) {
@@ -268,6 +280,8 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       ari.stop();
       await Promise.all([...transports.values()].map((t) => t.stop().catch(() => undefined)));
       transports.clear();
+      stopLevels?.();
+      if (!opts.scheduler) scheduler.stop();
       await providers.closeAll();
     },
 

@@ -45,7 +45,7 @@ interface CallRow {
 }
 
 const SUMMARY_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM turns t WHERE t.call_id = c.id) AS turns,
-  (SELECT COALESCE(t.first_audio_ms, t.tts_first_byte_ms, t.llm_first_token_ms, t.stt_final_ms) FROM turns t WHERE t.call_id = c.id ORDER BY t.turn DESC LIMIT 1) AS last_turn_ms
+  (SELECT COALESCE(t.first_audio_ms, t.provider_audio_ms, t.tts_first_byte_ms, t.llm_first_token_ms, t.stt_final_ms, t.end_of_turn_ms) FROM turns t WHERE t.call_id = c.id ORDER BY t.turn DESC LIMIT 1) AS last_turn_ms
   FROM calls c`;
 
 function toSummary(r: CallRow): CallSummary {
@@ -122,10 +122,10 @@ export class CallsRepository {
   addTurn(t: TurnLatency): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, first_audio_ms, barge_in_reaction_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, end_of_turn_ms, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, provider_audio_ms, first_audio_ms, barge_in_reaction_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.firstAudioMs, t.bargeInReactionMs);
+      .run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.endOfTurnMs ?? null, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.providerAudioMs ?? null, t.firstAudioMs, t.bargeInReactionMs);
   }
 
   addTool(r: ToolCallRecord): void {
@@ -200,7 +200,17 @@ export class CallsRepository {
       const lat = toTurnLatency(t);
       const total = turnTotalMs(lat);
       if (total === null) continue;
-      out.push({ at: lat.endOfSpeechAt, provider: lat.provider, totalMs: total, sttFinalMs: lat.sttFinalMs, llmFirstTokenMs: lat.llmFirstTokenMs, ttsFirstByteMs: lat.ttsFirstByteMs, firstAudioMs: lat.firstAudioMs });
+      out.push({
+        at: lat.endOfSpeechAt,
+        provider: lat.provider,
+        totalMs: total,
+        endOfTurnMs: lat.endOfTurnMs ?? null,
+        sttFinalMs: lat.sttFinalMs,
+        llmFirstTokenMs: lat.llmFirstTokenMs,
+        ttsFirstByteMs: lat.ttsFirstByteMs,
+        providerAudioMs: lat.providerAudioMs ?? null,
+        firstAudioMs: lat.firstAudioMs,
+      });
     }
     return out;
   }
@@ -224,9 +234,11 @@ function toTurnLatency(t: TurnRow): TurnLatency {
     turn: t.turn as number,
     provider: t.provider as string,
     endOfSpeechAt: t.end_of_speech_at as number,
+    endOfTurnMs: (t.end_of_turn_ms ?? null) as number | null,
     sttFinalMs: t.stt_final_ms as number | null,
     llmFirstTokenMs: t.llm_first_token_ms as number | null,
     ttsFirstByteMs: t.tts_first_byte_ms as number | null,
+    providerAudioMs: (t.provider_audio_ms ?? null) as number | null,
     firstAudioMs: t.first_audio_ms as number | null,
     bargeInReactionMs: t.barge_in_reaction_ms as number | null,
   };

@@ -12,8 +12,6 @@ import { createPipelineProvider } from './pipeline/provider.js';
 
 export interface ProviderDeps {
   log: Logger;
-  /** The config's `vad:` section; pipelines use it for local endpointing and barge-in (defaults apply when absent). */
-  vad?: { webrtc_aggressiveness: number; energy_threshold: number; min_speech_ms: number; end_silence_ms: number };
 }
 
 export type ProviderFactory = (name: string, config: ProviderConfig, deps: ProviderDeps) => Provider;

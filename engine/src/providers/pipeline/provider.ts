@@ -16,7 +16,7 @@ import { createOpenAICompatibleLlm } from './llm/openai-compatible.js';
 import { createFliteTts } from './tts/flite.js';
 import { createOpenAITts } from './tts/openai.js';
 import { createDeepgramTts } from './tts/deepgram.js';
-import { PipelineSession, DEFAULT_PIPELINE_VAD, type PipelineVadOptions, type PipelineStages } from './session.js';
+import { PipelineSession, type PipelineStages } from './session.js';
 
 export function buildStt(config: PipelineConfig['stt'], where: string): SttAdapter {
   switch (config.type) {
@@ -44,17 +44,6 @@ export function buildTts(config: PipelineConfig['tts'], where: string): TtsAdapt
   }
 }
 
-export function vadFromDeps(deps: ProviderDeps): PipelineVadOptions {
-  const v = deps.vad;
-  if (!v) return DEFAULT_PIPELINE_VAD;
-  return {
-    aggressiveness: v.webrtc_aggressiveness as 0 | 1 | 2 | 3,
-    energyThreshold: v.energy_threshold,
-    minSpeechMs: v.min_speech_ms,
-    endSilenceMs: v.end_silence_ms,
-  };
-}
-
 export function createPipelineProvider(name: string, config: PipelineConfig, deps: ProviderDeps, stagesOverride?: PipelineStages): Provider {
   const where = `pipelines.${name}`;
   const stages: PipelineStages = stagesOverride ?? {
@@ -63,14 +52,13 @@ export function createPipelineProvider(name: string, config: PipelineConfig, dep
     tts: buildTts(config.tts, `${where}.tts`),
   };
   let lastError: string | undefined;
-  const vad = vadFromDeps(deps);
   const type = `${stages.stt.type}+${stages.llm.type}+${stages.tts.type}`;
   return {
     name,
     type,
     kind: 'pipeline',
     capabilities(wire: AudioFormat) {
-      return { input: stages.stt.format(wire), output: stages.tts.format, nativeVad: true };
+      return { input: stages.stt.format(wire), output: stages.tts.format, nativeVad: false };
     },
     health(): ProviderHealth {
       const checks = [['stt', stages.stt.health()], ['llm', stages.llm.health()], ['tts', stages.tts.health()]] as const;
@@ -84,7 +72,7 @@ export function createPipelineProvider(name: string, config: PipelineConfig, dep
       };
     },
     createSession(init: SessionInit): ProviderSession {
-      return new PipelineSession(stages, { ...init, log: init.log.child({ pipeline: name }) }, stages.stt.format(init.wireFormat), vad, (m) => {
+      return new PipelineSession(stages, { ...init, log: init.log.child({ pipeline: name }) }, (m) => {
         lastError = m;
       });
     },
