@@ -35,6 +35,17 @@ export interface InjectCallOptions {
 
 let callerSeq = 0;
 
+/** An array of received chunks that stamps each push with its arrival time (performance.now()) into `at`. */
+function timedChunks(at: number[]): Int16Array[] {
+  const chunks: Int16Array[] = [];
+  chunks.push = (...items: Int16Array[]): number => {
+    const now = performance.now();
+    for (let i = 0; i < items.length; i++) at.push(now);
+    return Array.prototype.push.apply(chunks, items);
+  };
+  return chunks;
+}
+
 export class CallerHandle {
   private constructor(
     private readonly fake: FakeAsterisk,
@@ -43,6 +54,7 @@ export class CallerHandle {
 
   static inject(fake: FakeAsterisk, opts: InjectCallOptions): CallerHandle {
     const n = (callerSeq++).toString(16).padStart(8, '0');
+    const receivedAt: number[] = [];
     const ch = fake.createChannel({
       name: opts.name ?? `PJSIP/${opts.callerNumber ?? '1000'}-${n}`,
       role: 'caller',
@@ -55,7 +67,8 @@ export class CallerHandle {
         after: opts.afterAudio ?? (opts.transmitSilence ? 'silence' : 'nothing'),
         dtx: !opts.transmitSilence,
       },
-      received: [],
+      received: timedChunks(receivedAt),
+      receivedAt,
       heard: [],
       dtmfReceived: [],
     });
@@ -72,6 +85,25 @@ export class CallerHandle {
   /** Everything that reached the caller so far (8 kHz PCM, media legs and finished file playbacks). */
   received(): Int16Array {
     return concatPcm(this.channel.received ?? []);
+  }
+
+  /** When the caller's last audio frame (not silence) went out (performance.now()), if any did. */
+  get lastAudioSentAt(): number | undefined {
+    return this.channel.source?.lastAudioAt;
+  }
+
+  /** When the first audible chunk (RMS above `threshold`) reached the caller after `t` (performance.now()). */
+  firstAudibleAfter(t: number, threshold = 500): number | undefined {
+    const chunks = this.channel.received ?? [];
+    const at = this.channel.receivedAt ?? [];
+    for (let i = 0; i < chunks.length; i++) {
+      if (at[i]! <= t) continue;
+      const c = chunks[i]!;
+      let sum = 0;
+      for (const v of c) sum += v * v;
+      if (c.length && Math.sqrt(sum / c.length) > threshold) return at[i];
+    }
+    return undefined;
   }
 
   /** ARI playbacks on this channel that finished, with their final state. */

@@ -85,7 +85,8 @@ export class MediaClock {
     const f = new Int16Array(FRAME);
     f.set(src.pcm.subarray(src.pos, end));
     src.pos = end;
-    if (src.dtx && f.every((s) => s === 0)) return undefined;
+    if (f.every((s) => s === 0)) return src.dtx ? undefined : f;
+    src.lastAudioAt = performance.now();
     return f;
   }
 }

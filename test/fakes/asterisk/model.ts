@@ -47,8 +47,10 @@ export interface FakeChannel {
    * while the source is silent (all-zero frames), as a real leg with transmit_silence off; `pausedUntil`:
    * no audio until then (performance.now(); a DTMF digit being sent).
    */
-  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing'; dtx?: boolean; pausedUntil?: number };
+  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing'; dtx?: boolean; pausedUntil?: number; lastAudioAt?: number };
   received?: Int16Array[];
+  /** performance.now() when each `received` chunk arrived (callers made by injectCall). */
+  receivedAt?: number[];
   receivedSamples?: number;
   heard?: { media: string; state: string }[];
   dtmfReceived?: string[];
