@@ -13,9 +13,9 @@
  *   not counted twice: while synthesized slots are unpaid, real frames may run
  *   at most `maxLeadMs` ahead of the clock and the excess is dropped (one per
  *   unpaid slot). Over any window the conversation sees 50 frames per second
- *   of wall time. A real frame that arrives at or behind its slot settles the
- *   debt. (A sender faster than real time with nothing synthesized, which a
- *   PBX never is, passes through: no real audio is dropped for it.)
+ *   of wall time. (A sender faster than real time while nothing was ever
+ *   synthesized, which a PBX never is, passes through: no real audio is
+ *   dropped for it.)
  * - A frame shorter than a frame (the last partial frame of a prompt: 298 B
  *   slin, 149 B µ-law in the captures) is padded with silence; a longer one
  *   takes as many slots as it holds.
@@ -63,7 +63,7 @@ export class InboundClock implements InboundTicker {
   private k = 0;
   /** Slots synthesized since the last real frame. */
   private fillsSinceReal = 0;
-  /** Synthesized slots that late real frames may still stand for (dropped against them when too far ahead). */
+  /** Slots the ticks synthesized that late real frames may stand for (frames too far ahead are dropped against them). */
   private fillDebt = 0;
   private readonly frameMs: number;
   private readonly jitterMs: number;
@@ -111,9 +111,7 @@ export class InboundClock implements InboundTicker {
     }
     const fb = this.opts.frameBytes;
     for (let off = 0; off < frame.length && !this.closed; off += fb) {
-      const slot = this.slotTime(this.k);
-      if (slot <= at) this.fillDebt = 0;
-      else if (slot > at + this.maxLeadMs && this.fillDebt > 0) {
+      if (this.fillDebt > 0 && this.slotTime(this.k) > at + this.maxLeadMs) {
         this.fillDebt--;
         this.stats.dropped++;
         continue;
