@@ -97,7 +97,7 @@ export function TestCallReportView({ report, client }: { report: Pick<TestCallRe
               <tr key={i}>
                 <th>Reply {i + 1} (end of caller audio → agent audio)</th>
                 <td data-testid={`reply-ms-${i}`}>{ms(r)}</td>
-                <td>{t ? `${ms(t.firstAudioMs)} (STT ${ms(t.sttFinalMs)}, LLM ${ms(t.llmFirstTokenMs)}, TTS ${ms(t.ttsFirstByteMs)})` : '—'}</td>
+                <td>{t ? `${ms(t.firstAudioMs)} (end-of-speech wait ${ms(t.endOfTurnMs)}, STT ${ms(t.sttFinalMs)}, LLM ${ms(t.llmFirstTokenMs)}, TTS ${ms(t.ttsFirstByteMs)})` : '—'}</td>
               </tr>
             );
           })}

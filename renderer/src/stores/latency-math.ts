@@ -11,7 +11,7 @@ export function percentile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? null;
 }
 
-/** The total a caller feels: end of speech → first agent audio (falls back to the last stage known). */
+/** The total a caller feels: last voiced frame → first agent audio on the wire (falls back to the last stage known). */
 export function turnTotalMs(t: Pick<TurnLatency, 'sttFinalMs' | 'llmFirstTokenMs' | 'ttsFirstByteMs' | 'firstAudioMs'>): number | null {
   return t.firstAudioMs ?? t.ttsFirstByteMs ?? t.llmFirstTokenMs ?? t.sttFinalMs ?? null;
 }
@@ -23,11 +23,39 @@ export function turnToPoint(t: TurnLatency): LatencyPoint | null {
     at: t.endOfSpeechAt,
     provider: t.provider,
     totalMs: total,
+    endOfTurnMs: t.endOfTurnMs ?? null,
     sttFinalMs: t.sttFinalMs,
     llmFirstTokenMs: t.llmFirstTokenMs,
     ttsFirstByteMs: t.ttsFirstByteMs,
+    providerAudioMs: t.providerAudioMs ?? null,
     firstAudioMs: t.firstAudioMs,
   };
+}
+
+/**
+ * One turn's stages as the call views show them, from the caller's last voiced frame: the
+ * end-of-speech wait first (engine VAD, or the provider's end-of-turn event), then the pipeline stages.
+ */
+export const TURN_STAGES = [
+  { key: 'wait', label: 'Last voiced frame → end of turn (end-of-speech wait)' },
+  { key: 'stt', label: 'End of turn → STT final' },
+  { key: 'llm', label: 'STT final → LLM first token' },
+  { key: 'tts', label: 'LLM first token → TTS first byte' },
+  { key: 'audio', label: 'TTS first byte → first audio on the wire' },
+] as const;
+export type TurnStageKey = (typeof TURN_STAGES)[number]['key'];
+
+/** Splits one turn's cumulative marks (ms after the last voiced frame) into TURN_STAGES durations; a missing stage counts 0. */
+export function turnStageDurations(t: Pick<TurnLatency, 'endOfTurnMs' | 'sttFinalMs' | 'llmFirstTokenMs' | 'ttsFirstByteMs' | 'firstAudioMs'>): Record<TurnStageKey, number> {
+  const marks = [t.endOfTurnMs, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.firstAudioMs];
+  const out = [0, 0, 0, 0, 0];
+  let prev = 0;
+  marks.forEach((m, i) => {
+    if (m === null || m === undefined) return;
+    out[i] = Math.max(0, m - prev);
+    prev = Math.max(prev, m);
+  });
+  return { wait: out[0] ?? 0, stt: out[1] ?? 0, llm: out[2] ?? 0, tts: out[3] ?? 0, audio: out[4] ?? 0 };
 }
 
 export interface PercentileSeries {
