@@ -6,7 +6,6 @@
  * Inbound frames pass a small jitter buffer into the leg's inbound clock;
  * outbound frames are paced by the shared FrameScheduler (nothing is sent on underrun).
  */
-import { createSocket, type Socket } from 'node:dgram';
 import type { Logger } from '../../observability/logger.js';
 import type { TransportHealth } from '../../api/health.js';
 import { FrameScheduler } from '../pacer.js';
@@ -14,6 +13,7 @@ import { FillTally } from '../paced-leg.js';
 import { PendingLegs } from '../pending-legs.js';
 import type { MediaTransport, PendingLeg, TransportCommonOptions } from '../transport.js';
 import { RtpSlot, type RtpLegStats } from './rtp-leg.js';
+import { RtpPortPool } from './port-pool.js';
 
 export type { RtpLegStats } from './rtp-leg.js';
 
@@ -38,17 +38,12 @@ export interface RtpTransport extends MediaTransport {
 export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
   const log = opts.log.child({ transport: 'externalmedia' });
   const { start: portStart, end: portEnd } = opts.portRange;
-  /** 0–0: any free port per call, chosen by the OS (tests). */
-  const ephemeral = portStart === 0 && portEnd === 0;
-  if (!ephemeral && (!Number.isInteger(portStart) || !Number.isInteger(portEnd) || portStart < 1 || portEnd > 65535 || portStart > portEnd)) {
-    throw new Error(`external_media.port_range: ${portStart}–${portEnd} is not a valid port range (1–65535, start ≤ end)`);
-  }
+  const ports = new RtpPortPool(opts.host, portStart, portEnd);
   const ownScheduler = !opts.scheduler;
   let scheduler = opts.scheduler ?? new FrameScheduler();
   let schedulerStopped = false;
   const fills = new FillTally(opts.onInboundFills);
   const slots = new Map<string, RtpSlot>(); // by callId
-  const usedPorts = new Set<number>();
   const pending = new PendingLegs<RtpSlot>({
     describe: (e) => `RTP leg for call ${e.callId} (port ${e.data.port})`,
     connectTimeoutMs: opts.connectTimeoutMs ?? 30_000,
@@ -63,56 +58,11 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
     onBytes: opts.onBytes,
     onFill: fills.add,
     released(slot: RtpSlot) {
-      usedPorts.delete(slot.port);
+      ports.release(slot.port);
       if (slots.get(slot.callId) === slot) slots.delete(slot.callId);
     },
   };
-  let cursor = portStart;
   let started = false;
-
-  function bindPort(port: number): Promise<Socket | undefined> {
-    return new Promise((resolve, reject) => {
-      const s = createSocket({ type: opts.host.includes(':') ? 'udp6' : 'udp4' });
-      const onErr = (err: NodeJS.ErrnoException): void => {
-        s.close();
-        if (err.code === 'EADDRINUSE' || err.code === 'EACCES') resolve(undefined);
-        else reject(new Error(`external_media.rtp_host: cannot bind UDP ${opts.host}:${port}: ${err.code ?? err.message}`));
-      };
-      s.once('error', onErr);
-      s.bind(port, opts.host, () => {
-        s.off('error', onErr);
-        resolve(s);
-      });
-    });
-  }
-
-  /** A free port of the range (or any, ephemeral), bound. */
-  async function bindFree(): Promise<{ socket: Socket; port: number }> {
-    if (ephemeral) {
-      const socket = await bindPort(0);
-      if (socket) {
-        const port = socket.address().port;
-        usedPorts.add(port);
-        return { socket, port };
-      }
-    }
-    const size = portEnd - portStart + 1;
-    for (let i = 0; i < size && !ephemeral; i++) {
-      const p = portStart + ((cursor - portStart + i) % size);
-      if (usedPorts.has(p)) continue;
-      usedPorts.add(p);
-      const socket = await bindPort(p).catch((err: unknown) => {
-        usedPorts.delete(p);
-        throw err;
-      });
-      if (socket) {
-        cursor = p + 1 > portEnd ? portStart : p + 1;
-        return { socket, port: p };
-      }
-      usedPorts.delete(p);
-    }
-    throw new Error(`no free RTP port in ${portStart}–${portEnd}: ${slots.size} calls active`);
-  }
 
   return {
     kind: 'externalmedia',
@@ -141,14 +91,14 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
     health(): TransportHealth {
       const h: TransportHealth = { listening: started, bind: `${opts.host}:${portStart}-${portEnd}`, advertise: opts.advertiseHost };
       if (!started) h.reason = 'not started';
-      else if (!ephemeral && usedPorts.size >= portEnd - portStart + 1) h.reason = `all ${portEnd - portStart + 1} RTP ports in use`;
+      else if (ports.full) h.reason = `all ${portEnd - portStart + 1} RTP ports in use`;
       return h;
     },
 
     async allocate(callId: string): Promise<PendingLeg> {
       if (!started) throw new Error('externalmedia: allocate() before start() (or after stop())');
       if (slots.has(callId)) throw new Error(`externalmedia: call ${callId} already has an RTP leg`);
-      const { socket, port } = await bindFree();
+      const { socket, port } = await ports.bind(slots.size);
       const slot = new RtpSlot(callId, port, socket, slotContext, (leg) => pending.claim(callId)?.resolve(leg));
       slots.set(callId, slot);
       const entry = pending.add(callId, callId, slot);
@@ -179,7 +129,7 @@ export function createRtpTransport(opts: RtpTransportOptions): RtpTransport {
     stats() {
       let legs = 0;
       for (const s of slots.values()) if (s.leg) legs++;
-      return { legs, pending: pending.size, sockets: slots.size, ports: usedPorts.size };
+      return { legs, pending: pending.size, sockets: slots.size, ports: ports.size };
     },
 
     activeTimers() {
