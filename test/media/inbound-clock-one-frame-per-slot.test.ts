@@ -128,6 +128,15 @@ describe('inbound clock: one frame per 20 ms slot', () => {
     expect(r.out.at(-1)!.at).toBe(120);
   });
 
+  it('RTP: the frame after a timestamp gap is kept even when the clock had synthesized slots of its own meanwhile', () => {
+    const r = rig(160, 0xff);
+    r.arrive(0, Buffer.alloc(160, 1));
+    r.advance(100); // the ticks synthesize slots 1–3 (debt for a late burst that will not come)
+    r.clock.arrive(Buffer.alloc(160, 1), 100, 40); // the sender says 40 slots were skipped
+    expect(r.clock.stats).toMatchObject({ real: 2, dropped: 0 });
+    expect(r.out.at(-1)).toMatchObject({ synthesized: false, at: 100 });
+  });
+
   it('a sender faster than real time with nothing synthesized loses no audio', () => {
     const r = rig();
     r.advance(0);

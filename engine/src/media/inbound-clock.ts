@@ -102,6 +102,10 @@ export class InboundClock implements InboundTicker {
   arrive(frame: Buffer | undefined, at: number, gapFrames = 0): void {
     if (this.closed) return;
     if (!this.started) this.start(at);
+    // The sender's timestamps say it skipped `gapFrames` slots: the ticks' fills for them were right
+    // (no late burst follows), and the frame after the gap is not one of a burst.
+    const afterGap = gapFrames > 0;
+    if (afterGap) this.fillDebt = Math.max(0, this.fillDebt - Math.min(gapFrames, this.fillsSinceReal));
     for (let i = this.fillsSinceReal; i < gapFrames && !this.closed; i++) {
       if (!this.fill(at, true)) break;
     }
@@ -111,7 +115,7 @@ export class InboundClock implements InboundTicker {
     }
     const fb = this.opts.frameBytes;
     for (let off = 0; off < frame.length && !this.closed; off += fb) {
-      if (this.fillDebt > 0 && this.slotTime(this.k) > at + this.maxLeadMs) {
+      if (!afterGap && this.fillDebt > 0 && this.slotTime(this.k) > at + this.maxLeadMs) {
         this.fillDebt--;
         this.stats.dropped++;
         continue;
