@@ -5,7 +5,7 @@
 import type { EngineContext, EngineService } from '../engine-context.js';
 import { ApiError, type ConfigView, type ValidationResult, type SecretStatus, type SettingsView } from '../api/index.js';
 import { ConfigError } from './load.js';
-import { upsertContext, deleteContext, readRawContexts } from './edit-contexts.js';
+import { upsertContext, deleteContext, writtenContexts } from './edit-contexts.js';
 import { setScalars } from './edit-yaml.js';
 import { testAriConnection } from './test-ari.js';
 
@@ -35,7 +35,7 @@ export function createConfigService(ctx: EngineContext): EngineService {
   const view = (): ConfigView => {
     const cfg = config.current();
     const info = config.info();
-    const raw = readRawContexts(config.readText());
+    const raw = writtenContexts(info.asWritten);
     return {
       path: info.path,
       loadedAt: info.loadedAt.toISOString(),

@@ -66,9 +66,8 @@ export function deleteContext(text: string, name: string): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** Contexts as written (before ${ENV} expansion), for the editor. */
-export function readRawContexts(text: string): Record<string, Record<string, unknown>> {
-  const doc = parseDocument(text);
-  const js = doc.toJS() as { contexts?: Record<string, Record<string, unknown>> } | null;
-  return js?.contexts ?? {};
+/** Contexts as written (before ${ENV} expansion), for the editor: taken from the loaded file, never parsed again. */
+export function writtenContexts(asWritten: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const contexts = asWritten.contexts;
+  return contexts !== null && typeof contexts === 'object' ? (contexts as Record<string, Record<string, unknown>>) : {};
 }
