@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine } from '../../engine/src/engine.js';
-import { createConfigService as createSettingsService } from '../../engine/src/config/config-service.js';
+import { createSettingsService } from '../../engine/src/settings/settings-service.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import type { ApiEvent, ConfigView } from '../../engine/src/api/index.js';

@@ -1,12 +1,14 @@
 /**
- * Control-API handlers for the config (contexts editor, reload), settings
- * (ARI connection, transport) and write-only secrets.
+ * The dashboard's Contexts and Settings pages, engine side: control-API
+ * handlers for the config (contexts editor, reload), settings (ARI
+ * connection, transport) and write-only secrets. Edits go through the
+ * config manager (config/), which validates, writes and reloads once.
  */
 import type { EngineContext, EngineService } from '../engine-context.js';
 import { ApiError, type ConfigView, type ValidationResult, type SecretStatus, type SettingsView } from '../api/index.js';
-import { ConfigError } from './load.js';
-import { upsertContext, deleteContext, writtenContexts } from './edit-contexts.js';
-import { setScalars } from './edit-yaml.js';
+import { ConfigError } from '../config/load.js';
+import { upsertContext, deleteContext, writtenContexts } from '../config/edit-contexts.js';
+import { setScalars } from '../config/edit-yaml.js';
 import { testAriConnection } from './test-ari.js';
 
 /** Secrets the product knows about (others may exist in the store). */
@@ -29,7 +31,7 @@ function asValidation(fn: () => void): ValidationResult {
   }
 }
 
-export function createConfigService(ctx: EngineContext): EngineService {
+export function createSettingsService(ctx: EngineContext): EngineService {
   const { config, secrets } = ctx;
 
   const view = (): ConfigView => {
@@ -72,7 +74,7 @@ export function createConfigService(ctx: EngineContext): EngineService {
   };
 
   return {
-    name: 'config',
+    name: 'settings',
     async start() {},
     async stop() {},
     handlers: {
