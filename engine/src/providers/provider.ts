@@ -18,6 +18,13 @@ export interface ProviderCapabilities {
   nativeVad: boolean;
 }
 
+/** What the engine hands every provider factory. */
+export interface ProviderDeps {
+  log: Logger;
+  /** The config's `vad:` section; pipelines use it for local endpointing and barge-in (defaults apply when absent). */
+  vad?: { webrtc_aggressiveness: number; energy_threshold: number; min_speech_ms: number; end_silence_ms: number };
+}
+
 export type LatencyMark = 'end_of_speech' | 'stt_final' | 'llm_first_token' | 'tts_first_byte';
 
 /** What a session reports back to the call. All methods are cheap and never throw. */
