@@ -2,7 +2,7 @@
  * All migrations, in order. Version ranges by owner so parallel work never
  * collides: 1–9 core/calls, 10–19 recordings, 20–29 softphone, 30–39 doctor.
  */
-import type { Migration } from '../database.js';
+import type { Migration } from './migration.js';
 import { migration001 } from './001-initial.js';
 import { migration010 } from './010-recordings-sync.js';
 import { migration020 } from './020-softphone.js';
