@@ -31,6 +31,19 @@ function setOrDelete(map: YAMLMap, key: string, value: string | undefined): void
   }
 }
 
+/** `voicemail: { mailbox: "2000@default" }` (options only when not the default u), or no voicemail key. */
+function setVoicemail(doc: ReturnType<typeof parseDocument>, map: YAMLMap, vm: ContextInput['voicemail']): void {
+  if (!vm?.mailbox.trim()) {
+    map.delete('voicemail');
+    return;
+  }
+  const value: Record<string, string> = { mailbox: vm.mailbox.trim() };
+  if (vm.options !== undefined && vm.options !== 'u') value.options = vm.options;
+  const node = doc.createNode(value);
+  node.flow = true;
+  map.set('voicemail', node);
+}
+
 export function upsertContext(text: string, name: string, ctx: ContextInput, renameFrom?: string): string {
   const doc = parseDocument(text);
   const contexts = contextsMap(doc);
@@ -52,6 +65,7 @@ export function upsertContext(text: string, name: string, ctx: ContextInput, ren
   setOrDelete(map, 'prompt', ctx.prompt);
   setOrDelete(map, 'provider', ctx.provider);
   setOrDelete(map, 'destination', ctx.destination);
+  setVoicemail(doc, map, ctx.voicemail);
   const tools = ctx.tools ?? [];
   const seq = doc.createNode(tools);
   seq.flow = true;
