@@ -133,7 +133,7 @@ export function toolReferenceIssues(raw: unknown): Issue[] {
   for (const name of http) {
     if ((builtin as string[]).includes(name)) out.push({ path: ['tools', 'http', name], message: `"${name}" is a built-in tool; give the HTTP tool another name` });
   }
-  const have = [...builtin, ...http, ...mcpServers.map((s) => `${s}.*`)].join(', ');
+  const have = [...new Set([...builtin, ...http, ...mcpServers.map((s) => `${s}.*`)])].join(', ');
   const globalBox = obj(obj(obj(raw).tools).voicemail).mailbox;
   for (const [name, c] of Object.entries(obj(obj(raw).contexts))) {
     const ctx = obj(c);
