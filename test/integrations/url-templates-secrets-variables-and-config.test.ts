@@ -7,7 +7,7 @@ import { applyLookup, fillVariables, parseLookupReply, tidySpoken } from '../../
 import { backoffMs } from '../../engine/src/webhooks/delivery-queue.js';
 import { signBody, webhookHeaders } from '../../engine/src/webhooks/signature.js';
 import { mcpWireName } from '../../engine/src/tools/catalog.js';
-import { parseConfigText, ConfigError } from '../../engine/src/config/load.js';
+import { parseConfigText, type ConfigError } from '../../engine/src/config/load.js';
 import { stringify } from 'yaml';
 import { parsedConfig } from './support/configs.js';
 

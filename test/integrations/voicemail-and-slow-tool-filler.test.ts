@@ -58,13 +58,13 @@ describe('voicemail tool', () => {
 describe('filler while a tool runs', () => {
   /** A lookup_order that takes 3 s; returns the caller audio heard while it ran. */
   async function slowTool(filler: Record<string, unknown>): Promise<{ during: Int16Array; caller: CallerHandle }> {
-    let caller: CallerHandle | undefined;
+    const call: { caller?: CallerHandle } = {};
     let during: Int16Array | undefined;
     crm = await new FakeCrm()
       .on('GET', /^\/orders\//, async () => {
-        const from = caller!.received().length;
+        const from = call.caller!.received().length;
         await sleep(3000);
-        during = caller!.received().subarray(from);
+        during = call.caller!.received().subarray(from);
         return { json: { status: 'shipped' } };
       })
       .listen();
@@ -79,7 +79,8 @@ describe('filler while a tool runs', () => {
         },
       },
     );
-    caller = h.fake.injectCall({ callerNumber: '6002', audio: utterance() });
+    const caller = h.fake.injectCall({ callerNumber: '6002', audio: utterance() });
+    call.caller = caller;
     await until(() => fake.toolOutputs().length > 0, 'tool result reached the model', 20_000);
     return { during: during!, caller };
   }
