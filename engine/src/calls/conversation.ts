@@ -184,11 +184,9 @@ export class Conversation {
     await Promise.race([
       (async () => {
         await this.session.say(text).catch(async () => {
-          const wire = await synthesizeForWire(text, this.leg.wireFormat);
+          const wire = await synthesizeForWire(text, this.outFormat);
           this.host.transcript('agent', text);
-          if (this.host.config.downstream_mode === 'file') this.files.push(wire);
-          else this.leg.enqueue(wire);
-          this.leg.markEndOfBurst?.();
+          this.playLocal(wire);
         });
         await this.whenQuiet();
       })(),
@@ -378,7 +376,7 @@ export class Conversation {
     return { wire: this.outFormat, play: (wire) => this.playLocal(wire), busy: () => this.agentSpeaking() };
   }
 
-  /** [integrations hook] plays wire-format audio the engine made itself (not the provider's). */
+  /** [integrations hook] plays audio the engine made itself (filler, failure notice) in the out format. */
   private playLocal(wire: Buffer): void {
     if (this.closed || wire.length === 0) return;
     if (this.host.config.downstream_mode === 'file') {

@@ -12,7 +12,6 @@ import type { PreCallRecord, ToolCatalogView, WebhookQueueView } from '../api/in
 import { ApiError } from '../api/define.js';
 import type { AriChannel } from '../ari/ari-types.js';
 import type { AriRest } from '../ari/ari-rest.js';
-import type { ResolvedCall } from '../calls/resolve-call.js';
 import { McpHub } from '../tools/mcp/mcp-hub.js';
 import { buildToolbox, catalogView } from '../tools/catalog.js';
 import { ToolRunner } from '../tools/tool-runner.js';
@@ -24,10 +23,18 @@ import { lookupCaller } from '../webhooks/pre-call.js';
 import { applyLookup } from '../webhooks/call-variables.js';
 import { postCallDocument } from '../webhooks/post-call-document.js';
 
+/** What the integrations read of a resolved call (calls/resolve-call.ts's ResolvedCall has these). */
+export interface CallTexts {
+  context: string;
+  tools: string[];
+  greeting: string;
+  prompt: string;
+}
+
 export interface CallStart {
   callId: string;
   caller: AriChannel;
-  resolved: ResolvedCall;
+  resolved: CallTexts;
   config: AgentConfig;
   ari(): AriRest | undefined;
 }
@@ -36,7 +43,7 @@ export interface CallStart {
 export interface CallIntegration {
   readonly tools: ToolRunner;
   /** Greeting and prompt with the pre-call variables (waits at most webhooks.pre_call.timeout_ms from the call's start). */
-  applyPreCall(resolved: ResolvedCall): Promise<ResolvedCall>;
+  applyPreCall<R extends CallTexts>(resolved: R): Promise<R>;
   close(): void;
 }
 
