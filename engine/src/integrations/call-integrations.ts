@@ -104,7 +104,13 @@ export class CallIntegrations {
     });
     const pre = c.config.webhooks.pre_call;
     const started = Date.now();
-    const lookup = pre?.url ? this.lookup(c, pre, started + pre.timeout_ms) : undefined;
+    let closed = false;
+    const lookup = pre?.url
+      ? this.lookup(c, pre, started + pre.timeout_ms).then((r) => {
+          if (!closed) this.live.set(c.callId, r);
+          return r;
+        })
+      : undefined;
     return {
       tools,
       applyPreCall: async (resolved) => {
@@ -116,6 +122,7 @@ export class CallIntegrations {
         return { ...resolved, greeting, prompt };
       },
       close: () => {
+        closed = true;
         tools.close();
         this.live.delete(c.callId);
       },
@@ -156,7 +163,6 @@ export class CallIntegrations {
       const r = await lookupCaller(pre, { call_id: c.callId, caller_number: ch.caller?.number || null, caller_name: ch.caller?.name || null, context: c.resolved.context, dnid }, AbortSignal.timeout(Math.max(1, deadline - Date.now())));
       this.d.ctx.metrics.preCallLookups.inc({ result: r.status });
       if (r.status !== 'ok') this.d.log.warn({ callId: c.callId, status: r.status, err: r.error }, 'pre-call lookup failed; the call goes on without its variables');
-      this.live.set(c.callId, r);
       this.safe('storing the pre-call lookup', () => this.repo.savePreCall(c.callId, r));
       return r;
     })();
