@@ -17,9 +17,10 @@ import type { BackoffOptions } from '../ari/backoff.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { CallsRepository } from './calls-repository.js';
 import { CallController } from './call-controller.js';
-import type { CallSession } from './call-session.js';
+import type { CallHooks, CallSession } from './call-session.js';
 import { turnTotalMs } from './latency-tracker.js';
 import { checkMediaDir } from './file-playback.js';
+import { CallIntegrations } from '../integrations/call-integrations.js';
 
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
@@ -32,6 +33,8 @@ export interface CallService extends EngineService {
   readonly controller: CallController;
   readonly ari: AriConnection;
   readonly providers: ProviderRegistry;
+  /** [integrations hook] pre-call lookup, tools, post-call webhooks. */
+  readonly integrations: CallIntegrations;
   /** Started transports (leak checks, bench). */
   transports(): Map<TransportKind, MediaTransport>;
 }
@@ -56,6 +59,14 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   const transportErrors = new Map<TransportKind, string>();
   const recorded = new Set<string>();
   const m = ctx.metrics;
+
+  const recordTool: CallHooks['tool'] = (r) =>
+    safe('tool', () => {
+      repo.addTool(r);
+      ctx.bus.publish({ type: 'call.tool', tool: r });
+    });
+  // [integrations hook] built here, started/stopped/reloaded with the service, handed to every call.
+  const integrations = new CallIntegrations({ ctx, log: log.child({ component: 'integrations' }), recordTool, callDetail: (id) => repo.get(id) });
 
   function buildTransport(kind: TransportKind, cfg: AgentConfig): MediaTransport {
     const onBytes = (dir: 'rx' | 'tx', n: number) => (dir === 'rx' ? m.rxBytes : m.txBytes).inc({ transport: kind }, n);
@@ -139,13 +150,13 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     m.activeCalls.inc();
   }
 
-  const safe = (what: string, fn: () => void) => {
+  function safe(what: string, fn: () => void): void {
     try {
       fn();
     } catch (err) {
       log.error({ err: (err as Error).message }, `calls: ${what} failed`);
     }
-  };
+  }
 
   const controller: CallController = new CallController(
     {
@@ -159,6 +170,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       metrics: m,
       log,
       setupTimeoutMs: opts.setupTimeoutMs,
+      integrations,
       started: (s) =>
         safe('start', () => {
           if (s.ended) return; // ended while reading its variables: the end hook records it
@@ -179,6 +191,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
           m.activeCalls.dec();
           m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
           ctx.bus.publish({ type: 'call.ended', call: s.summary() });
+          integrations.callEnded(s.id); // [integrations hook] post-call webhook
           if (controller.active.length === 0) setImmediate(() => void refreshTransports());
         }),
       transcript: (l) =>
@@ -197,11 +210,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
           if (t.ttsFirstByteMs !== null && t.llmFirstTokenMs !== null) m.ttsLatency.observe(labels, (t.ttsFirstByteMs - t.llmFirstTokenMs) / 1000);
           ctx.bus.publish({ type: 'call.turn', latency: t });
         }),
-      tool: (r) =>
-        safe('tool', () => {
-          repo.addTool(r);
-          ctx.bus.publish({ type: 'call.tool', tool: r });
-        }),
+      tool: recordTool,
     },
     () => ctx.config.current(),
     log,
@@ -232,6 +241,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     controller,
     ari,
     providers,
+    integrations,
     transports: () => transports,
 
     async start() {
@@ -239,8 +249,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       if (closed) log.warn({ closed }, 'closed calls left open by a previous run');
       const cfg = ctx.config.current();
       providers.update(cfg);
+      integrations.start(cfg); // [integrations hook]
       ctx.config.events.on('reloaded', (l) => {
         providers.update(l.config);
+        integrations.update(l.config); // [integrations hook]
         ari.update(ariSettings(l.config));
         void refreshTransports();
       });
@@ -269,6 +281,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       await Promise.all([...transports.values()].map((t) => t.stop().catch(() => undefined)));
       transports.clear();
       await providers.closeAll();
+      await integrations.stop(); // [integrations hook]
     },
 
     contributeHealth(report: HealthReport) {
@@ -296,7 +309,8 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       'calls.get': ({ id }) => {
         const d = repo.get(id);
         const s = controller.get(id);
-        return d && s ? { ...d, ...s.summary() } : d;
+        const detail = d && s ? { ...d, ...s.summary() } : d;
+        return detail && integrations.decorate(detail); // [integrations hook] pre-call data
       },
       'calls.hangup': async ({ id }) => {
         await live(id).hangupNow();
@@ -312,6 +326,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         return { ok: true as const };
       },
       'latency.points': ({ sinceMs, provider }) => repo.latencyPoints(sinceMs, provider),
+      ...integrations.handlers, // [integrations hook] webhooks.queue, webhooks.resend, tools.catalog
     },
   };
   return service;

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { CallState, ToolCallRecord, TurnLatency } from '../api/calls.js';
+import type { CallState, TurnLatency } from '../api/calls.js';
 import type { MediaLeg } from '../media/transport.js';
 import { bytesToMs, SLIN8, type AudioFormat } from '../media/audio-format.js';
 import { createAudioConverter, type AudioConverter } from '../media/convert.js';
@@ -15,7 +15,8 @@ import { synthesizeForWire } from './local-announcer.js';
 import { pcm16Samples } from '../media/signal.js';
 import type { LatencyMark, Provider, ProviderSession, SessionSink } from '../providers/provider.js';
 import type { ToolResult } from '../tools/tool.js';
-import { runTool, toolSpecsFor } from '../tools/registry.js';
+import type { CallTools } from '../tools/tool-runner.js';
+import type { FillerAudio } from '../tools/filler.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import type { ResolvedCall } from './resolve-call.js';
 import { SpeechDetector } from './speech-detector.js';
@@ -40,7 +41,8 @@ export interface ConversationHost {
   setState(state: CallState): void;
   transcript(role: 'caller' | 'agent' | 'system', text: string): void;
   turn(t: TurnLatency): void;
-  tool(rec: ToolCallRecord): void;
+  /** [integrations hook] the call's tools (every provider's tool calls run here; they record themselves). */
+  tools: CallTools;
   runAction(action: AfterAction): Promise<void>;
   providerFailed(err: Error): void;
   noInput(): void;
@@ -138,7 +140,7 @@ export class Conversation {
       context: host.resolved.context,
       greeting: host.resolved.greeting,
       instructions: host.resolved.prompt,
-      tools: toolSpecsFor(host.config, host.resolved.tools),
+      tools: host.tools.specs(),
       callerName: host.callerName,
       callerNumber: host.callerNumber,
       wireFormat: leg.wireFormat,
@@ -182,11 +184,9 @@ export class Conversation {
     await Promise.race([
       (async () => {
         await this.session.say(text).catch(async () => {
-          const wire = await synthesizeForWire(text, this.leg.wireFormat);
+          const wire = await synthesizeForWire(text, this.outFormat);
           this.host.transcript('agent', text);
-          if (this.host.config.downstream_mode === 'file') this.files.push(wire);
-          else this.leg.enqueue(wire);
-          this.leg.markEndOfBurst?.();
+          this.playLocal(wire);
         });
         await this.whenQuiet();
       })(),
@@ -362,13 +362,30 @@ export class Conversation {
   }
 
   private async onTool(name: string, args: unknown): Promise<ToolResult> {
-    const result = runTool(name, args, this.host.resolved.tools, { callId: this.host.callId, context: this.host.resolved.context, config: this.host.config });
-    this.host.tool({ callId: this.host.callId, name, args, result: result.output, at: new Date().toISOString(), ok: result.ok });
-    if (result.ok && result.after) {
+    // [integrations hook] a slow tool's filler plays through fillerAudio below.
+    const result = await this.host.tools.run(name, args, this.fillerAudio());
+    if (result.ok && result.after && !this.closed) {
       this.pendingAction = result.after;
       this.armActionFallback();
     }
     return result;
+  }
+
+  /** [integrations hook] where the tool filler plays: engine-made audio into the call's audio out, when the agent is quiet. */
+  private fillerAudio(): FillerAudio {
+    return { wire: this.outFormat, play: (wire) => this.playLocal(wire), busy: () => this.agentSpeaking() };
+  }
+
+  /** [integrations hook] plays audio the engine made itself (filler, failure notice) in the out format. */
+  private playLocal(wire: Buffer): void {
+    if (this.closed || wire.length === 0) return;
+    if (this.host.config.downstream_mode === 'file') {
+      this.files.push(wire);
+      this.files.flushToPlayback((id) => this.playbackEvent(id, 'PlaybackFinished'));
+      return;
+    }
+    this.leg.enqueue(wire);
+    this.leg.markEndOfBurst?.();
   }
 
   /** If no utterance follows the tool call, run the action anyway once quiet. */

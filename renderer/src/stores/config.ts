@@ -1,14 +1,17 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ConfigIssue, ConfigView, ContextInput, ValidationResult } from '../api/contract';
+import type { ConfigIssue, ConfigView, ContextInput, ToolCatalogView, ValidationResult } from '../api/contract';
 import type { DashboardClient } from '../api/types';
 import type { ApiError } from '../api/errors';
 import { attempt, idle, track, type Resource } from './resource';
 
 export interface ConfigState {
   config: Resource<ConfigView>;
+  /** Every tool a context may list, with descriptions and the MCP servers' state (tools.catalog). */
+  catalog: Resource<ToolCatalogView>;
   /** Last config.error event (a bad edit on disk was rejected; the running config stays). */
   reloadError?: { at: string; message: string };
   load(): Promise<void>;
+  loadCatalog(): Promise<void>;
   validate(name: string, context: ContextInput): Promise<Outcome>;
   save(name: string, context: ContextInput, renameFrom?: string): Promise<Outcome>;
   remove(name: string): Promise<Outcome>;
@@ -46,8 +49,12 @@ export function createConfigStore(client: DashboardClient): ConfigStore {
     };
     return {
       config: idle(),
+      catalog: idle(),
       async load() {
         await track(set, get, 'config', () => client.invoke('config.get'));
+      },
+      async loadCatalog() {
+        await track(set, get, 'catalog', () => client.invoke('tools.catalog'));
       },
       async validate(name, context) {
         return toOutcome(await attempt(() => client.invoke('config.validateContext', { name, context })));
