@@ -112,7 +112,7 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     expect(await hrow.getAttribute('class')).toContain('selected');
     expect(await hrow.locator('.badge').textContent()).toBe('caller hangup');
     const detail = page.getByRole('region', { name: 'Call detail' });
-    const transcript = detail.getByRole('list', { name: 'Transcript' });
+    const transcript = detail.getByRole('list', { name: 'Timeline' });
     await transcript.getByText('Thanks for calling sales.', { exact: true }).waitFor();
     await transcript.getByText('(600 ms of speech)', { exact: true }).waitFor();
     await screenshot(page, 'history-detail');

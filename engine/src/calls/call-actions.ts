@@ -2,27 +2,28 @@
  * What a call does besides talking: tools and the actions they leave behind.
  *
  * `callTool()` is the one seam every provider's tool call goes through (the
- * providers' sink.callTool): it runs the tool from the context's allow-list,
- * records it, and queues its `after` action (transfer, hangup) to run once the
- * agent is quiet, i.e. after the acknowledgement it speaks has been heard. If
- * no utterance follows within 3 s, the action runs anyway (a hangup first says
- * the configured farewell). API requests (calls.transfer) and the no-input
- * watchdog's final message use the same queue.
+ * providers' sink.callTool): the call's tool runner (integrations/) checks the
+ * context's allow-list, runs the built-in, HTTP or MCP tool, plays the filler
+ * when it is slow, and records it; its `after` action (transfer, hangup,
+ * voicemail) is queued to run once the agent is quiet, i.e. after the
+ * sentence it speaks has been heard. If no utterance follows within 3 s, the
+ * action runs anyway (a hangup first says the configured farewell). API
+ * requests (calls.transfer) and the no-input watchdog's final message use the
+ * same queue.
  */
 import type { AgentConfig } from '../config/schema.js';
-import type { ToolCallRecord } from '../api/calls.js';
 import type { ToolResult } from '../tools/tool.js';
-import { runTool } from '../tools/registry.js';
+import type { CallTools } from '../tools/tool-runner.js';
+import type { FillerAudio } from '../tools/filler.js';
 
 export type AfterAction = NonNullable<ToolResult['after']>;
 
 export interface CallActionsHost {
-  callId: string;
-  context: string;
   config: AgentConfig;
-  /** The context's tool allow-list. */
-  tools: readonly string[];
-  recordTool(rec: ToolCallRecord): void;
+  /** [integrations hook] the call's tools: allow-list, run, filler, record. */
+  tools: CallTools;
+  /** Where a slow tool's filler plays (engine-made audio into the call's audio out). */
+  filler(): FillerAudio;
   runAction(action: AfterAction): Promise<void>;
   /** The no-input final message has been heard: end the call. */
   noInput(): void;
@@ -50,12 +51,10 @@ export class CallActions {
     return this.finalMessage;
   }
 
-  /** The tool seam: runs `name` if the context allows it, records it, queues its action. */
+  /** The tool seam: runs `name` through the call's tools (they refuse what the context does not allow and record every run), queues its action. */
   async callTool(name: string, args: unknown): Promise<ToolResult> {
-    const h = this.host;
-    const result = runTool(name, args, h.tools, { callId: h.callId, context: h.context, config: h.config });
-    h.recordTool({ callId: h.callId, name, args, result: result.output, at: new Date().toISOString(), ok: result.ok });
-    if (result.ok && result.after) {
+    const result = await this.host.tools.run(name, args, this.host.filler());
+    if (result.ok && result.after && !this.host.closed()) {
       this.pending = result.after;
       this.armFallback();
     }

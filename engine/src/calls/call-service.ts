@@ -6,7 +6,7 @@
 import type { EngineContext, EngineService } from '../engine-context.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { HealthReport, TransportHealth } from '../api/health.js';
-import type { CallSummary, TransportKind } from '../api/calls.js';
+import type { CallSummary, ToolCallRecord, TransportKind } from '../api/calls.js';
 import { ApiError } from '../api/define.js';
 import type { MediaTransport } from '../media/transport.js';
 import { FrameScheduler } from '../media/pacer.js';
@@ -21,6 +21,7 @@ import type { CallSession } from './call-session.js';
 import { turnTotalMs } from './latency-tracker.js';
 import { checkMediaDir } from './file-playback.js';
 import { startLevelsPublisher } from './levels-publisher.js';
+import { CallIntegrations } from '../integrations/call-integrations.js';
 
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
@@ -33,6 +34,8 @@ export interface CallService extends EngineService {
   readonly controller: CallController;
   readonly ari: AriConnection;
   readonly providers: ProviderRegistry;
+  /** [integrations hook] pre-call lookup, tools, post-call webhooks. */
+  readonly integrations: CallIntegrations;
   /** Started transports (leak checks, bench). */
   transports(): Map<TransportKind, MediaTransport>;
 }
@@ -60,6 +63,14 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   // One media clock (one timer) for every leg of every transport: inbound fill, alarms, outbound pacing.
   const scheduler = opts.scheduler ?? new FrameScheduler();
   let stopLevels: (() => void) | undefined;
+
+  const recordTool = (r: ToolCallRecord) =>
+    safe('tool', () => {
+      repo.addTool(r);
+      ctx.bus.publish({ type: 'call.tool', tool: r });
+    });
+  // [integrations hook] built here, started/stopped/reloaded with the service, handed to every call.
+  const integrations = new CallIntegrations({ ctx, log: log.child({ component: 'integrations' }), recordTool, callDetail: (id) => repo.get(id) });
 
   function buildTransport(kind: TransportKind, cfg: AgentConfig): MediaTransport {
     const common = {
@@ -147,13 +158,13 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     m.activeCalls.inc();
   }
 
-  const safe = (what: string, fn: () => void) => {
+  function safe(what: string, fn: () => void): void {
     try {
       fn();
     } catch (err) {
       log.error({ err: (err as Error).message }, `calls: ${what} failed`);
     }
-  };
+  }
 
   const controller: CallController = new CallController(
     {
@@ -167,6 +178,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       metrics: m,
       log,
       setupTimeoutMs: opts.setupTimeoutMs,
+      integrations,
       started: (s) =>
         safe('start', () => {
           if (s.ended) return; // ended while reading its variables: the end hook records it
@@ -187,6 +199,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
           m.activeCalls.dec();
           m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
           ctx.bus.publish({ type: 'call.ended', call: s.summary() });
+          integrations.callEnded(s.id); // [integrations hook] post-call webhook
           if (controller.active.length === 0) setImmediate(() => void refreshTransports());
         }),
       transcript: (l) =>
@@ -204,11 +217,6 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
           if (t.llmFirstTokenMs !== null) m.llmLatency.observe(labels, (t.llmFirstTokenMs - (t.sttFinalMs ?? 0)) / 1000);
           if (t.ttsFirstByteMs !== null && t.llmFirstTokenMs !== null) m.ttsLatency.observe(labels, (t.ttsFirstByteMs - t.llmFirstTokenMs) / 1000);
           ctx.bus.publish({ type: 'call.turn', latency: t });
-        }),
-      tool: (r) =>
-        safe('tool', () => {
-          repo.addTool(r);
-          ctx.bus.publish({ type: 'call.tool', tool: r });
         }),
     },
     () => ctx.config.current(),
@@ -240,6 +248,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     controller,
     ari,
     providers,
+    integrations,
     transports: () => transports,
 
     async start() {
@@ -247,8 +256,10 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       if (closed) log.warn({ closed }, 'closed calls left open by a previous run');
       const cfg = ctx.config.current();
       providers.update(cfg);
+      integrations.start(cfg); // [integrations hook]
       ctx.config.events.on('reloaded', (l) => {
         providers.update(l.config);
+        integrations.update(l.config); // [integrations hook]
         ari.update(ariSettings(l.config));
         void refreshTransports();
       });
@@ -283,6 +294,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       stopLevels?.();
       if (!opts.scheduler) scheduler.stop();
       await providers.closeAll();
+      await integrations.stop(); // [integrations hook]
     },
 
     contributeHealth(report: HealthReport) {
@@ -310,7 +322,8 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       'calls.get': ({ id }) => {
         const d = repo.get(id);
         const s = controller.get(id);
-        return d && s ? { ...d, ...s.summary() } : d;
+        const detail = d && s ? { ...d, ...s.summary() } : d;
+        return detail && integrations.decorate(detail); // [integrations hook] pre-call data
       },
       'calls.hangup': async ({ id }) => {
         await live(id).hangupNow();
@@ -326,6 +339,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         return { ok: true as const };
       },
       'latency.points': ({ sinceMs, provider }) => repo.latencyPoints(sinceMs, provider),
+      ...integrations.handlers, // [integrations hook] webhooks.queue, webhooks.resend, tools.catalog
     },
   };
   return service;

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { EngineMetrics } from '../observability/metrics.js';
-import type { CallOutcome, CallState, CallSummary, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
+import type { CallOutcome, CallState, CallSummary, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
 import type { MediaLeg, MediaTransport, PendingLeg } from '../media/transport.js';
 import type { ProviderLease, ProviderRegistry } from '../providers/registry.js';
 import type { AriChannel } from '../ari/ari-types.js';
@@ -21,6 +21,8 @@ import { Conversation, type AfterAction } from './conversation.js';
 import { checkMediaDir } from './file-playback.js';
 import { Deferred, withTimeout } from '../util/async.js';
 import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
+import type { CallIntegration, CallIntegrations } from '../integrations/call-integrations.js';
+import { continueToVoicemail } from '../tools/voicemail.js';
 
 export interface CallHooks {
   ari(): AriRest | undefined;
@@ -36,7 +38,8 @@ export interface CallHooks {
   ended(s: CallSession): void;
   transcript(line: Omit<TranscriptLine, 'seq' | 'at'> & { at: number }): void;
   turn(t: TurnLatency): void;
-  tool(r: ToolCallRecord): void;
+  /** [integrations hook] pre-call lookup, the call's tools, voicemail target (engine/src/integrations/). */
+  integrations: CallIntegrations;
   /** Setup waits (leg StasisStart, media connect), ms. */
   setupTimeoutMs?: number;
 }
@@ -67,6 +70,8 @@ export class CallSession {
   /** externalMedia/originate was sent: the leg channel may exist in Asterisk. */
   private legRequested = false;
   private readonly log: Logger;
+  /** [integrations hook] this call's pre-call lookup and tools. */
+  private integration?: CallIntegration;
 
   constructor(
     private readonly hooks: CallHooks,
@@ -148,6 +153,8 @@ export class CallSession {
     for (const w of this.resolved.warnings) this.log.warn({ warning: w }, 'call selection');
     this.hooks.started(this);
     if (await this.ended_()) return;
+    // [integrations hook] starts the pre-call lookup (it runs while the call is set up) and builds the call's tools.
+    this.integration = this.hooks.integrations.beginCall({ callId: this.id, caller: this.caller, resolved: this.resolved, config: this.config, ari: () => this.hooks.ari() });
 
     try {
       this.lease = this.hooks.providers.acquire(this.resolved.provider);
@@ -189,6 +196,9 @@ export class CallSession {
     await addLegToBridge(ari, bridge.id, this.legChannelId, this.log, () => this.ending !== undefined);
     this.legInBridge = true;
     if (await this.ended_()) return;
+    // [integrations hook] the greeting waits for the pre-call variables at most webhooks.pre_call.timeout_ms.
+    this.resolved = await this.integration.applyPreCall(this.resolved);
+    if (await this.ended_()) return;
 
     this.conversation = await Conversation.create(
       {
@@ -209,7 +219,7 @@ export class CallSession {
           this.hooks.turn(t);
           this.hooks.updated(this);
         },
-        tool: (r) => this.hooks.tool(r),
+        tools: this.integration.tools,
         runAction: (a) => this.runAction(a),
         providerFailed: (err) => void this.providerFailed(err),
         noInput: () => void this.hangupCaller('no_input_timeout'),
@@ -258,6 +268,7 @@ export class CallSession {
 
   async runAction(a: AfterAction): Promise<void> {
     if (a.action === 'hangup') return this.hangupCaller('agent_hangup');
+    if (a.action === 'voicemail') return this.toVoicemail(a); // [integrations hook]
     return this.transferTo(a.destination);
   }
 
@@ -287,6 +298,17 @@ export class CallSession {
       this.log.error({ err: (err as Error).message, destination: name }, 'transfer failed');
       await this.end('error', `transfer to ${name} failed: ${(err as Error).message}`);
     }
+  }
+
+  /** [integrations hook] the voicemail tool: mailbox variables, then ARI continue into the voicemail target. */
+  private async toVoicemail(a: Extract<AfterAction, { action: 'voicemail' }>): Promise<void> {
+    if (this.ending || this.state === 'transferring') return;
+    this.setState('transferring');
+    const t = this.config.tools.voicemail;
+    const err = await continueToVoicemail(this.ari(), this.caller.id, t, a).then(() => undefined, (e: Error) => e.message);
+    if (err) this.log.error({ err, target: `${t.context},${t.extension},${t.priority}` }, 'voicemail transfer failed');
+    else this.transferTarget = `voicemail ${a.mailbox}`;
+    await (err ? this.end('error', `voicemail (${t.context},${t.extension},${t.priority}) failed: ${err}`) : this.end('transferred'));
   }
 
   private async hangupCaller(outcome: CallOutcome): Promise<void> {
@@ -364,6 +386,7 @@ export class CallSession {
     const conv = this.conversation;
     this.conversation = undefined;
     await quiet(conv?.close());
+    this.integration?.close(); // [integrations hook] cancels running tools, frees MCP connections
     const pending = this.pending;
     const leg = this.leg;
     this.pending = undefined;

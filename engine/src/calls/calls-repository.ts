@@ -130,8 +130,8 @@ export class CallsRepository {
 
   addTool(r: ToolCallRecord): void {
     this.db
-      .prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at));
+      .prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at, duration_ms, error, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at), r.durationMs ?? null, r.error ?? null, r.kind ?? null);
   }
 
   list(f: CallListFilter): CallSummary[] {
@@ -180,9 +180,7 @@ export class CallsRepository {
       (l): TranscriptLine => ({ callId: id, seq: l.seq, role: l.role as TranscriptLine['role'], text: l.text, at: new Date(l.at).toISOString() }),
     );
     const turnLatencies = (this.db.prepare('SELECT * FROM turns WHERE call_id = ? ORDER BY turn').all(id) as TurnRow[]).map(toTurnLatency);
-    const toolCalls = (this.db.prepare('SELECT * FROM tool_calls WHERE call_id = ? ORDER BY id').all(id) as { name: string; args_json: string | null; result_json: string | null; ok: number; at: number }[]).map(
-      (t): ToolCallRecord => ({ callId: id, name: t.name, args: parse(t.args_json), result: parse(t.result_json), ok: t.ok === 1, at: new Date(t.at).toISOString() }),
-    );
+    const toolCalls = (this.db.prepare('SELECT * FROM tool_calls WHERE call_id = ? ORDER BY id').all(id) as ToolRow[]).map(toToolCall);
     const sources = (parse(r.sources_json) ?? {}) as Record<'provider' | 'context' | 'greeting' | 'prompt' | 'persona', ValueSource>;
     const d: CallDetail = { ...toSummary(r), greeting: r.greeting ?? '', prompt: r.prompt ?? '', sources, transcript, turnLatencies, toolCalls };
     if (r.error) d.error = r.error;
@@ -226,6 +224,26 @@ function parse(s: string | null): unknown {
 }
 
 type TurnRow = Record<string, number | string | null>;
+
+interface ToolRow {
+  call_id: string;
+  name: string;
+  args_json: string | null;
+  result_json: string | null;
+  ok: number;
+  at: number;
+  duration_ms: number | null;
+  error: string | null;
+  kind: ToolCallRecord['kind'] | null;
+}
+
+function toToolCall(t: ToolRow): ToolCallRecord {
+  const r: ToolCallRecord = { callId: t.call_id, name: t.name, args: parse(t.args_json), result: parse(t.result_json), ok: t.ok === 1, at: new Date(t.at).toISOString() };
+  if (t.kind) r.kind = t.kind;
+  if (t.duration_ms !== null) r.durationMs = t.duration_ms;
+  if (t.error) r.error = t.error;
+  return r;
+}
 
 /** A `turns` row as the contract's TurnLatency. */
 function toTurnLatency(t: TurnRow): TurnLatency {

@@ -7,17 +7,19 @@
  * The call's voice activity is the one owner of "is the caller speaking":
  * barge-in, the no-input watchdog, latency, levels and the provider (echo,
  * pipelines) all take its events. Tools and their after-actions go through
- * CallActions.
+ * CallActions. Audio the engine makes itself (tool filler, failure notice)
+ * reaches the caller through the same out contract.
  */
 import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { CallState, ToolCallRecord, TurnLatency } from '../api/calls.js';
+import type { CallState, TurnLatency } from '../api/calls.js';
 import type { MediaLeg } from '../media/transport.js';
 import { createAudioConverter, type AudioConverter } from '../media/convert.js';
 import type { VoiceEvent } from '../media/voice/voice-activity.js';
 import type { LatencyMark, Provider, ProviderSession, SessionSink } from '../providers/provider.js';
-import { toolSpecsFor } from '../tools/registry.js';
+import type { CallTools } from '../tools/tool-runner.js';
+import type { FillerAudio } from '../tools/filler.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import type { ResolvedCall } from './resolve-call.js';
 import { synthesizeForWire } from './local-announcer.js';
@@ -43,7 +45,8 @@ export interface ConversationHost {
   setState(state: CallState): void;
   transcript(role: 'caller' | 'agent' | 'system', text: string): void;
   turn(t: TurnLatency): void;
-  tool(rec: ToolCallRecord): void;
+  /** [integrations hook] the call's tools (every provider's tool calls run here through CallActions; they record themselves). */
+  tools: CallTools;
   runAction(action: AfterAction): Promise<void>;
   providerFailed(err: Error): void;
   noInput(): void;
@@ -87,11 +90,9 @@ export class Conversation {
     });
     this.tracker = new LatencyTracker(host.callId, host.resolved.provider, { toEpoch: host.toEpoch, lastVoicedAt: () => caller.voice.lastVoicedAt }, (t) => host.turn(t));
     this.actions = new CallActions({
-      callId: host.callId,
-      context: host.resolved.context,
       config: cfg,
-      tools: host.resolved.tools,
-      recordTool: (rec) => host.tool(rec),
+      tools: host.tools,
+      filler: () => this.fillerAudio(),
       runAction: (a) => {
         this.watchdog.stop();
         return host.runAction(a);
@@ -125,7 +126,7 @@ export class Conversation {
       context: host.resolved.context,
       greeting: host.resolved.greeting,
       instructions: host.resolved.prompt,
-      tools: toolSpecsFor(host.config, host.resolved.tools),
+      tools: host.tools.specs(), // [integrations hook]
       callerName: host.callerName,
       callerNumber: host.callerNumber,
       wireFormat: leg.wireFormat,
@@ -173,8 +174,7 @@ export class Conversation {
         await this.session.say(text).catch(async () => {
           const audio = await synthesizeForWire(text, this.out.format);
           this.host.transcript('agent', text);
-          this.out.push(audio);
-          this.out.endOfUtterance();
+          this.playLocal(audio);
         });
         await this.whenQuiet();
       })(),
@@ -238,6 +238,18 @@ export class Conversation {
 
   private agentSpeaking(): boolean {
     return this.agentBusy || this.out.busy();
+  }
+
+  /** [integrations hook] where a slow tool's filler plays: engine-made audio, once the agent is quiet. */
+  private fillerAudio(): FillerAudio {
+    return { wire: this.out.format, play: (audio) => this.playLocal(audio), busy: () => this.agentSpeaking() };
+  }
+
+  /** [integrations hook] audio the engine made itself (filler, failure notice), in the out format, as an utterance of its own. */
+  private playLocal(audio: Buffer): void {
+    if (this.closed || audio.length === 0) return;
+    this.out.push(audio);
+    this.out.endOfUtterance();
   }
 
   private bargeIn(source: 'local' | 'provider', speechAt: number): void {

@@ -12,6 +12,7 @@ import { buildFixes, toPlan, isNoop, reloadCommands, type FixAction, type Reload
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import type { ApplyLedger, ApplyBatch } from './doctor-store.js';
 import { trimOutput, runBatch } from './pbx-facts.js';
+import { voicemailTargetCheck, voicemailFix } from './voicemail-target.js';
 
 export interface DoctorRun {
   facts: PbxFacts;
@@ -38,11 +39,13 @@ export async function runChecks(shell: RemoteShell, inp: DoctorInputs, onCheck?:
   emit(dialplanChecks(facts, inp));
   emit(await pbxToEngineChecks(shell, facts, inp));
   emit([webrtcCheck(facts)]);
+  emit([await voicemailTargetCheck(shell, facts, inp)]); // issue 17
   return { facts, results };
 }
 
 export function planFixes(run: DoctorRun, inp: DoctorInputs): { actions: FixAction[]; plans: FixPlan[] } {
-  const actions = buildFixes(run.facts, inp, run.results);
+  const wanted = new Set(run.results.flatMap((r) => r.fixIds ?? []));
+  const actions = [...buildFixes(run.facts, inp, run.results), voicemailFix(run.facts, inp, wanted)]; // issue 17: the voicemail target
   return { actions, plans: actions.filter((a) => a.needed || !isNoop(a)).map(toPlan) };
 }
 
@@ -99,12 +102,18 @@ export async function applyFixes(
   const result: ApplyResult = { applied: [], backups: [], before: before.results, after: [] };
   // One batch (one round trip, one sudo): backups first, then writes and commands; it stops at the first failure.
   const steps: { key: string; command: string; what: string; done: () => void }[] = [];
+  // Two fixes may change one file: the later one applies to the earlier's result, and the backup is taken once.
+  const written = new Map<string, string>();
   for (const a of chosen) {
     let undone = false;
     const actionSteps = steps.length;
-    for (const f of a.files) {
+    for (const planned of a.files) {
+      const prior = written.get(planned.path);
+      const f = prior !== undefined && planned.edit ? { ...planned, before: prior, after: planned.edit(prior) } : planned;
+      const backedUp = prior !== undefined;
+      written.set(f.path, f.after);
       const file = shellQuote(f.path);
-      if (f.before !== undefined) {
+      if (f.before !== undefined && !backedUp) {
         const backup = `${f.path}${suffix}`;
         steps.push({ key: `s${steps.length}`, what: `backup of ${f.path}`, command: `cp -p -- ${file} ${shellQuote(backup)}`, done: () => (batch.files.push({ file: f.path, backup }), result.backups.push({ file: f.path, backup })) });
       }
@@ -114,7 +123,7 @@ export async function applyFixes(
         key: `s${steps.length}`,
         what: `writing ${f.path}`,
         command: `printf %s ${Buffer.from(f.after).toString('base64')} | base64 -d > ${file}${chown}`,
-        done: () => (f.before === undefined ? batch.files.push({ file: f.path }) : undefined),
+        done: () => (f.before === undefined && !backedUp ? batch.files.push({ file: f.path }) : undefined),
       });
     }
     for (const c of a.commands) {

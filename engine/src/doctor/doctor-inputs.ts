@@ -25,6 +25,21 @@ export interface DoctorInputs {
   fileMode: boolean;
   /** How long to wait for the PBX's UDP datagram (ms). */
   udpWaitMs?: number;
+  /** The voicemail tool's dialplan target (issue 17). */
+  voicemail?: VoicemailInputs;
+}
+
+/** The voicemail tool's dialplan target, and whether any context uses the tool. */
+export interface VoicemailInputs {
+  used: boolean;
+  context: string;
+  extension: string;
+  priority: number;
+}
+
+export function voicemailInputs(cfg: AgentConfig): VoicemailInputs {
+  const t = cfg.tools.voicemail;
+  return { used: Object.values(cfg.contexts).some((c) => c.tools.includes('voicemail')), context: t.context, extension: t.extension, priority: t.priority };
 }
 
 export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?: string): DoctorInputs {
@@ -41,6 +56,7 @@ export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?:
     rtp: { advertiseHost: cfg.external_media.advertise_host, start: cfg.external_media.port_range.start, end: cfg.external_media.port_range.end },
     mediaDir: cfg.media_dir,
     fileMode: cfg.downstream_mode === 'file',
+    voicemail: voicemailInputs(cfg),
   };
 }
 
@@ -69,6 +85,7 @@ export const FIX = {
   mediaDir: 'media-dir',
   dialplan: 'dialplan-contexts',
   firewallTrust: 'firewall-trust',
+  voicemail: 'voicemail-target',
 } as const;
 
 export function check(

@@ -25,6 +25,11 @@ export interface ProviderCapabilities {
   voice?: { energyOnly?: boolean; energyThreshold?: number; endSilenceMs?: number };
 }
 
+/** What the engine hands every provider factory. */
+export interface ProviderDeps {
+  log: Logger;
+}
+
 export type LatencyMark = 'end_of_speech' | 'stt_final' | 'llm_first_token' | 'tts_first_byte';
 
 /** What a session reports back to the call. All methods are cheap and never throw. */

@@ -7,8 +7,8 @@
 import type { AgentConfig } from '../config/schema.js';
 import type { ProviderHealth } from '../api/health.js';
 import type { Logger } from '../observability/logger.js';
-import type { Provider } from './provider.js';
-import { providerFactories, pipelineFactory, type ProviderDeps } from './catalog.js';
+import type { Provider, ProviderDeps } from './provider.js';
+import { providerFactories, pipelineFactory } from './catalog.js';
 import { createEchoProvider } from './echo/echo-provider.js';
 
 interface Entry {

@@ -51,8 +51,7 @@ export function dispatchEvent(s: AppStores, e: ApiEvent): void {
       s.health.getState().apply(e.health);
       break;
     case 'config.reloaded':
-      s.config.getState().setReloadError(undefined);
-      void s.config.getState().load();
+      s.config.getState().onReloaded(e.at);
       break;
     case 'config.error':
       s.config.getState().setReloadError({ at: e.at, message: e.message });

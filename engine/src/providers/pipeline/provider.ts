@@ -3,11 +3,10 @@
  * from config, readiness from each stage, capabilities from the stages'
  * formats (input = what the STT wants, output = what the TTS produces).
  */
-import type { Provider, ProviderSession, SessionInit } from '../provider.js';
+import type { Provider, ProviderDeps, ProviderSession, SessionInit } from '../provider.js';
 import type { ProviderHealth } from '../../api/health.js';
 import type { AudioFormat } from '../../media/audio-format.js';
 import type { PipelineConfig } from '../../config/provider-schemas.js';
-import type { ProviderDeps } from '../catalog.js';
 import type { LlmAdapter, SttAdapter, TtsAdapter } from './stages.js';
 import { createPocketsphinxStt } from './stt/pocketsphinx.js';
 import { createDeepgramStt } from './stt/deepgram.js';
