@@ -4,12 +4,15 @@
  * the agent's last sentence has played; a tool that runs longer than
  * tools.filler.after_ms fills the wait with the engine's own "One moment."
  * (heard at the fake caller while the CRM is still working), and no filler
- * plays when it is turned off.
+ * plays when it is turned off. Engine-made audio is not the agent's reply:
+ * the turn's first agent audio is the model's answer, after the CRM answered.
  */
+import { performance } from 'node:perf_hooks';
 import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
 import { TEST_CA_FILE } from '../fakes/openai/tls.js';
 import { FakeCrm } from '../fakes/crm/crm-server.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
+import type { TurnLatency } from '../../engine/src/api/calls.js';
 import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower, type Harness } from '../providers/support/call-harness.js';
 
 let h: Harness | undefined;
@@ -56,15 +59,17 @@ describe('voicemail tool', () => {
 });
 
 describe('filler while a tool runs', () => {
-  /** A lookup_order that takes 3 s; returns the caller audio heard while it ran. */
-  async function slowTool(filler: Record<string, unknown>): Promise<{ during: Int16Array; caller: CallerHandle }> {
+  /** A lookup_order that takes 3 s; returns the caller audio heard while it ran, when the CRM answered, and the turn. */
+  async function slowTool(filler: Record<string, unknown>): Promise<{ during: Int16Array; caller: CallerHandle; answeredAt: number; turn: TurnLatency }> {
     const call: { caller?: CallerHandle } = {};
     let during: Int16Array | undefined;
+    let answeredAt = 0;
     crm = await new FakeCrm()
       .on('GET', /^\/orders\//, async () => {
         const from = call.caller!.received().length;
         await sleep(3000);
         during = call.caller!.received().subarray(from);
+        answeredAt = performance.now();
         return { json: { status: 'shipped' } };
       })
       .listen();
@@ -82,18 +87,35 @@ describe('filler while a tool runs', () => {
     const caller = h.fake.injectCall({ callerNumber: '6002', audio: utterance() });
     call.caller = caller;
     await until(() => fake.toolOutputs().length > 0, 'tool result reached the model', 20_000);
-    return { during: during!, caller };
+    const turn = () => h.events.find((e) => e.type === 'call.turn');
+    await until(() => turn(), 'the turn was measured', 20_000);
+    await until(() => caller.firstAudibleAfter(answeredAt) !== undefined, 'the caller heard the answer', 20_000);
+    return { during: during!, caller, answeredAt, turn: (turn() as { latency: TurnLatency }).latency };
   }
 
-  it('the caller hears the filler while the CRM is still working', async () => {
-    const { during } = await slowTool({ enabled: true, after_ms: 1000, text: 'One moment.' });
-    expect(audibleMs(during)).toBeGreaterThan(300);
+  /** The turn's first agent audio is the model's answer: on the wire after the CRM answered, where the caller heard it. */
+  function expectReplyCounted(r: { caller: CallerHandle; answeredAt: number; turn: TurnLatency }): void {
+    const { turn } = r;
+    const answered = performance.timeOrigin + r.answeredAt;
+    expect(turn.firstAudioMs).not.toBeNull();
+    expect(turn.providerAudioMs).not.toBeNull();
+    expect(turn.endOfSpeechAt + turn.firstAudioMs!).toBeGreaterThan(answered);
+    expect(turn.endOfSpeechAt + turn.providerAudioMs!).toBeGreaterThan(answered);
+    const heard = performance.timeOrigin + r.caller.firstAudibleAfter(r.answeredAt)!;
+    expect(Math.abs(turn.endOfSpeechAt + turn.firstAudioMs! - heard)).toBeLessThan(100);
+  }
+
+  it('the caller hears the filler while the CRM is still working; the filler is not the turn\'s first agent audio', async () => {
+    const r = await slowTool({ enabled: true, after_ms: 1000, text: 'One moment.' });
+    expect(audibleMs(r.during)).toBeGreaterThan(300);
     // Speech from the engine's TTS, not the model's 440 Hz tone.
-    expect(tonePower(during, 440)).toBeLessThan(300);
+    expect(tonePower(r.during, 440)).toBeLessThan(300);
+    expectReplyCounted(r);
   });
 
   it('with the filler turned off the wait is silent', async () => {
-    const { during } = await slowTool({ enabled: false });
-    expect(audibleMs(during)).toBe(0);
+    const r = await slowTool({ enabled: false });
+    expect(audibleMs(r.during)).toBe(0);
+    expectReplyCounted(r);
   });
 });

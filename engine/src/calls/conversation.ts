@@ -8,7 +8,8 @@
  * barge-in, the no-input watchdog, latency, levels and the provider (echo,
  * pipelines) all take its events. Tools and their after-actions go through
  * CallActions. Audio the engine makes itself (tool filler, failure notice)
- * reaches the caller through the same out contract.
+ * reaches the caller through the same out contract (`pushLocal`) and never
+ * counts as a turn's first agent audio.
  */
 import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
@@ -245,11 +246,10 @@ export class Conversation {
     return { wire: this.out.format, play: (audio) => this.playLocal(audio), busy: () => this.agentSpeaking() };
   }
 
-  /** [integrations hook] audio the engine made itself (filler, failure notice), in the out format, as an utterance of its own. */
+  /** Audio the engine made itself (filler, failure notice), in the out format: heard, not counted as the turn's agent audio. */
   private playLocal(audio: Buffer): void {
     if (this.closed || audio.length === 0) return;
-    this.out.push(audio);
-    this.out.endOfUtterance();
+    this.out.pushLocal(audio);
   }
 
   private bargeIn(source: 'local' | 'provider', speechAt: number): void {

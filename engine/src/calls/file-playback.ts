@@ -81,6 +81,13 @@ export class FilePlayer {
     const pcm = Buffer.concat(this.chunks);
     this.chunks = [];
     if (pcm.length === 0) return undefined;
+    this.play(pcm, onFailed);
+    return pcm;
+  }
+
+  /** Writes `pcm` as its own file and starts its ARI playback, apart from the buffered utterance. Returns the playback id. */
+  play(pcm: Buffer, onFailed: (id: string) => void): string | undefined {
+    if (pcm.length === 0) return undefined;
     const seq = ++this.seq;
     let file: string | undefined;
     try {
@@ -92,11 +99,12 @@ export class FilePlayer {
         this.host.warn('file playback failed', { err: err.message });
         onFailed(id);
       });
+      return id;
     } catch (err) {
       if (file) removeQuietly(file);
       this.host.warn('cannot write agent audio for file playback', { err: (err as Error).message, mediaDir: this.host.mediaDir });
+      return undefined;
     }
-    return pcm;
   }
 
   /** PlaybackFinished (or failure): delete its file. */
