@@ -2,8 +2,10 @@
  * One call from StasisStart to the finalized row: read channel vars,
  * resolveCall, answer, mixing bridge, media leg (externalMedia, AudioSocket
  * originate as fallback), wait for the leg's own StasisStart before adding it
- * (retry on 422), provider session, then conversation. Cleanup runs once, in
- * any order of events, and frees bridge, leg, port/socket and provider.
+ * (retry on 422), the pre-call variables, then the conversation. Transfers,
+ * voicemail and the failure policy leave through dialplan-exits.ts. Cleanup
+ * runs once, in any order of events, and frees bridge, leg, port/socket,
+ * provider and the call's tools.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +24,7 @@ import { checkMediaDir } from './file-playback.js';
 import { Deferred, withTimeout } from '../util/async.js';
 import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
 import type { CallIntegration, CallIntegrations } from '../integrations/call-integrations.js';
-import { continueToVoicemail } from '../tools/voicemail.js';
+import { policyExit, transferExit, voicemailExit, type DialplanExit } from './dialplan-exits.js';
 
 export interface CallHooks {
   ari(): AriRest | undefined;
@@ -43,7 +45,6 @@ export interface CallHooks {
   /** Setup waits (leg StasisStart, media connect), ms. */
   setupTimeoutMs?: number;
 }
-
 
 export class CallSession {
   readonly id = randomUUID();
@@ -181,11 +182,7 @@ export class CallSession {
     if (await this.ended_()) return;
     this.hooks.registerLeg(this.legChannelId, this);
     this.legRequested = true;
-    const legChannel = await createMediaLeg(ari, this.pending, this.hooks.appName, this.legChannelId, this.log);
-    const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
-    const port = Number(legChannel.channelvars?.UNICASTRTP_LOCAL_PORT);
-    if (addr && port) this.pending.setRemoteHint?.(addr, port);
-
+    await createMediaLeg(ari, this.pending, this.hooks.appName, this.legChannelId, this.log);
     const [leg] = await Promise.all([
       withTimeout(this.pending.connected, timeout, 'the media connection from Asterisk'),
       withTimeout(this.legStasis.promise, timeout, "the media leg's StasisStart"),
@@ -268,8 +265,9 @@ export class CallSession {
 
   async runAction(a: AfterAction): Promise<void> {
     if (a.action === 'hangup') return this.hangupCaller('agent_hangup');
-    if (a.action === 'voicemail') return this.toVoicemail(a); // [integrations hook]
-    return this.transferTo(a.destination);
+    // [integrations hook] the voicemail tool's action leaves like a transfer, into the voicemail target.
+    const exit = a.action === 'voicemail' ? voicemailExit(this.config, a) : transferExit(this.config, a.destination);
+    if (exit) await this.leaveTo(exit);
   }
 
   /** API: hang up now. */
@@ -283,32 +281,22 @@ export class CallSession {
       throw new Error(`unknown transfer destination "${destination}" (have: ${Object.keys(this.config.tools.transfer.destinations).join(', ') || 'none'})`);
     }
     if (this.conversation) this.conversation.requestAction({ action: 'transfer', destination });
-    else void this.transferTo(destination);
+    else void this.runAction({ action: 'transfer', destination });
   }
 
-  private async transferTo(name: string): Promise<void> {
-    const dest = this.config.tools.transfer.destinations[name];
-    if (!dest || this.ending || this.state === 'transferring') return;
-    this.setState('transferring');
-    try {
-      await this.ari().continueInDialplan(this.caller.id, dest.context, dest.target, dest.priority);
-      this.transferTarget = name;
-      await this.end('transferred');
-    } catch (err) {
-      this.log.error({ err: (err as Error).message, destination: name }, 'transfer failed');
-      await this.end('error', `transfer to ${name} failed: ${(err as Error).message}`);
-    }
-  }
-
-  /** [integrations hook] the voicemail tool: mailbox variables, then ARI continue into the voicemail target. */
-  private async toVoicemail(a: Extract<AfterAction, { action: 'voicemail' }>): Promise<void> {
+  /** Transfer or voicemail: the caller continues in the dialplan and the call ends as transferred. */
+  private async leaveTo(exit: DialplanExit): Promise<void> {
     if (this.ending || this.state === 'transferring') return;
     this.setState('transferring');
-    const t = this.config.tools.voicemail;
-    const err = await continueToVoicemail(this.ari(), this.caller.id, t, a).then(() => undefined, (e: Error) => e.message);
-    if (err) this.log.error({ err, target: `${t.context},${t.extension},${t.priority}` }, 'voicemail transfer failed');
-    else this.transferTarget = `voicemail ${a.mailbox}`;
-    await (err ? this.end('error', `voicemail (${t.context},${t.extension},${t.priority}) failed: ${err}`) : this.end('transferred'));
+    try {
+      await exit.go(this.ari(), this.caller.id);
+      this.transferTarget = exit.target;
+      await this.end('transferred');
+    } catch (err) {
+      const msg = (err as Error).message;
+      this.log.error({ err: msg, target: exit.target }, `${exit.what} failed`);
+      await this.end('error', `${exit.what} failed: ${msg}`);
+    }
   }
 
   private async hangupCaller(outcome: CallOutcome): Promise<void> {
@@ -316,41 +304,37 @@ export class CallSession {
     await this.end(outcome);
   }
 
+  /** Back to the dialplan by on_provider_failure's target; false when ARI refused. */
+  private async continueByPolicy(ari: AriRest): Promise<boolean> {
+    const exit = policyExit(this.config.on_provider_failure);
+    this.leavingToDialplan = true;
+    try {
+      await exit.go(ari, this.caller.id);
+      this.transferTarget = exit.target;
+      this.callerGone = true;
+      return true;
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, `${exit.what} failed`);
+      return false;
+    }
+  }
+
   private async providerFailed(err: Error): Promise<void> {
     if (this.ending) return;
     const policy = this.config.on_provider_failure;
     this.log.error({ err: err.message, action: policy.action }, 'provider failed');
+    const ari = this.hooks.ari();
     if (policy.action === 'continue') {
-      this.leavingToDialplan = true;
-      try {
-        await this.ari().continueInDialplan(this.caller.id, policy.context, policy.extension, policy.priority);
-        this.transferTarget = `${policy.context},${policy.extension},${policy.priority}`;
-        this.callerGone = true;
-      } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'continue after provider failure failed');
-      }
-    } else if (this.conversation) {
-      await this.conversation.sayAndWait(policy.message, 6000);
-    }
+      if (ari) await this.continueByPolicy(ari);
+    } else if (this.conversation) await this.conversation.sayAndWait(policy.message, 6000);
     await this.end('error', `provider failed: ${err.message}`);
   }
 
   /** Engine shutdown: back to the dialplan when on_provider_failure says `continue`, else hang up. */
   async shutdown(): Promise<void> {
     if (this.ending) return this.ending;
-    const p = this.config.on_provider_failure;
     const ari = this.hooks.ari();
-    if (p.action === 'continue' && ari) {
-      this.leavingToDialplan = true;
-      try {
-        await ari.continueInDialplan(this.caller.id, p.context, p.extension, p.priority);
-        this.transferTarget = `${p.context},${p.extension},${p.priority}`;
-        this.callerGone = true;
-        return this.end('transferred', 'engine stopped');
-      } catch {
-        // fall through to a hangup
-      }
-    }
+    if (this.config.on_provider_failure.action === 'continue' && ari && (await this.continueByPolicy(ari))) return this.end('transferred', 'engine stopped');
     return this.end('agent_hangup', 'engine stopped');
   }
 
@@ -411,5 +395,4 @@ export class CallSession {
     await this.release();
     return true;
   }
-
 }
