@@ -6,7 +6,7 @@
  */
 import type { AgentConfig } from '../config/schema.js';
 import type { CheckResult, CheckStatus } from '../api/doctor.js';
-import type { Evidence } from './pbx-facts.js';
+import type { Evidence } from './remote-batch.js';
 
 export interface DoctorInputs {
   rootPrefix?: string;
@@ -25,6 +25,8 @@ export interface DoctorInputs {
   fileMode: boolean;
   /** How long to wait for the PBX's UDP datagram (ms). */
   udpWaitMs?: number;
+  /** The softphone's SIP user (its endpoint is checked for WebRTC first). */
+  softphoneEndpoint?: string;
 }
 
 export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?: string): DoctorInputs {
