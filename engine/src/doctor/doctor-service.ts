@@ -28,7 +28,7 @@ export function createDoctorService(ctx: EngineContext): EngineService {
     const cfg = ctx.config.current();
     const inp = inputsFromConfig(cfg, target.host, target.rootPrefix);
     try {
-      const r = effectiveSettings(cfg.recordings, recordingsRepo, ctx.secrets);
+      const r = effectiveSettings(cfg.recordings, recordingsRepo, ctx.secrets, cfg.asterisk);
       inp.recordings = r.enabled ? { host: r.host, port: r.port, tls: r.tls, username: r.username, password: r.password, trustFingerprint: r.trustFingerprint } : undefined;
     } catch (err) {
       ctx.log.warn({ err: (err as Error).message }, 'doctor: recordings settings unreadable; using the config file');
