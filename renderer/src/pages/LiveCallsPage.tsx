@@ -55,10 +55,12 @@ function CallRow({ call, selected }: { call: CallSummary; selected: boolean }) {
         <td className="num">{formatMs(call.lastTurnLatencyMs)}</td>
       </tr>
       <tr className={`call-live ${cls}`} onClick={() => navigate('calls', call.id)} data-testid="call-live" aria-label={`${formatCaller(call.callerName, call.callerNumber)}: live audio and transcript`}>
-        <td colSpan={7}>
+        {/* 6 + the optional column: spans the row whether or not the Transport column is shown. */}
+        <td colSpan={6}>
           {call.state !== 'ended' && <CallLevelMeter callId={call.id} />}
           <LastLine callId={call.id} />
         </td>
+        <td className="opt" />
       </tr>
     </>
   );

@@ -41,7 +41,7 @@ export function TestCallTimeline({ timeline, answerMs, greetingLatencyMs = null,
   const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : spanMs;
 
   const gaps = turnGaps(timeline, answerMs, greetingLatencyMs, replyLatenciesMs);
-  const texts = gaps.map((g) => `${g.kind === 'greeting' ? 'greeting' : `reply ${g.index}`} ${Math.round(g.ms)} ms`);
+  const texts = gaps.map((g) => `${g.kind === 'greeting' ? 'greeting' : `reply ${g.index}`}: ${Math.round(g.ms)} ms`);
   const rows = labelRows(gaps.map((g, i) => ({ x: (x(g.fromMs) + x(g.toMs)) / 2, width: texts[i]!.length * CHAR_PX })));
   const nRows = Math.max(1, ...rows.map((r) => r + 1));
   const gapTop = AGENT_Y + LANE_H + 6;

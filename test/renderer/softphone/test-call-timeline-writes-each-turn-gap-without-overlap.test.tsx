@@ -32,7 +32,7 @@ describe('test call timeline', () => {
   it('draws at its container’s width with a gutter for the lane labels and the gaps written on it', () => {
     const { getByRole, getAllByTestId } = render(<TestCallTimeline timeline={timeline} answerMs={812} greetingLatencyMs={640} replyLatenciesMs={[905, null]} />);
     const svg = getByRole('img', { name: 'Test call timeline' });
-    expect(getAllByTestId('timeline-gap').map((g) => g.textContent)).toEqual(['greeting 640 ms', 'reply 1 905 ms', 'reply 2 700 ms']);
+    expect(getAllByTestId('timeline-gap').map((g) => g.textContent)).toEqual(['greeting: 640 ms', 'reply 1: 905 ms', 'reply 2: 700 ms']);
     // No bar starts left of the lane labels' gutter.
     for (const r of svg.querySelectorAll('rect')) expect(Number(r.getAttribute('x'))).toBeGreaterThanOrEqual(64);
     const labels = [...svg.querySelectorAll('text.sp-chart-label')].map((t) => Number(t.getAttribute('x')));
