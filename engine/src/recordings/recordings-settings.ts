@@ -32,23 +32,24 @@ type Saved = Partial<Omit<RecordingsSettingsView, 'passwordSet' | 'sameAsEngine'
 const given = (v: string | undefined): string | undefined => (v && v.trim() ? v.trim() : undefined);
 
 /**
- * Connection fields in order of precedence: what Settings saved, the config file, then `asterisk.*`.
- * The ARI password is inherited only together with the ARI username (never sent for another user).
+ * The connection: what Settings saved replaces the config file's fields as a whole (an empty field saved from
+ * the app means "the engine's"), then `asterisk.*` fills what is still empty. The ARI password is inherited
+ * only together with the ARI username (never sent for another user).
  */
 export function resolveConnection(saved: Saved, cfg: RecordingsConfig, ari: AriConfig, storedPassword: string | undefined): Pick<EffectiveSettings, 'host' | 'port' | 'username' | 'password' | 'tls' | 'sameAsEngine'> {
-  const host = given(saved.host) ?? given(cfg.host);
-  const username = given(saved.username) ?? given(cfg.username);
-  const password = given(storedPassword) ?? given(cfg.password);
-  const port = saved.port ?? cfg.port;
-  const tls = saved.tls ?? cfg.tls;
+  const fromApp = saved.host !== undefined || saved.username !== undefined;
+  const src = fromApp ? { host: saved.host, username: saved.username, port: saved.port, tls: saved.tls, password: undefined } : cfg;
+  const host = given(src.host);
+  const username = given(src.username);
+  const password = given(storedPassword) ?? given(src.password);
   const user = username ?? ari.username;
   return {
     host: host ?? ari.host,
-    port: port ?? ari.port,
+    port: src.port ?? ari.port,
     username: user,
     password: password ?? (user === ari.username ? ari.password : ''),
-    tls: tls ?? ari.scheme === 'https',
-    sameAsEngine: host === undefined && username === undefined && password === undefined && port === undefined && tls === undefined,
+    tls: src.tls ?? ari.scheme === 'https',
+    sameAsEngine: host === undefined && username === undefined && password === undefined && src.port === undefined && src.tls === undefined,
   };
 }
 
