@@ -3,7 +3,8 @@
  * a saved report (POST /api/testcalls.save, as the phone does) opened from
  * "Earlier test calls" draws its timeline across the page, with a time axis
  * and the greeting and reply gaps written on it, no label over another or
- * over a bar. The header's uptime advances while the page stays open.
+ * over a bar. The header's uptime advances while the page stays open. With
+ * no recordings login configured, Settings says the sync uses the engine's.
  */
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
@@ -51,7 +52,7 @@ interface Box {
 
 const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
-describe.skipIf(!hasChromium)('dashboard: the test call timeline and the header clock', () => {
+describe.skipIf(!hasChromium)('dashboard: the test call timeline, the header clock, the recordings login', () => {
   let eng: RunningEngine;
   let b: BrowserSession;
 
@@ -111,5 +112,22 @@ describe.skipIf(!hasChromium)('dashboard: the test call timeline and the header 
     expect(first).toMatch(/^up \d/);
     // No reload and no health poll needed (the poll is every 15 s): the text changes on its own.
     await expect.poll(() => up.textContent(), { timeout: 5000 }).not.toBe(first);
+  });
+
+  it('Settings → FreePBX Integration: with no recordings login set, "same as the engine\'s ARI connection" and the login it uses', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/settings`);
+    const card = page.getByRole('region', { name: 'FreePBX Integration' });
+    const same = card.getByLabel(/same as the engine's ARI connection/);
+    await same.waitFor();
+    expect(await same.isChecked()).toBe(true);
+    expect(await card.getByTestId('fp-login-summary').textContent()).toBe('aiagent@127.0.0.1:1, from Settings → Asterisk ARI connection');
+    expect(await card.getByLabel('Host', { exact: true }).count()).toBe(0);
+    await screenshot(page, 'settings-recordings-same-as-engine');
+    await same.uncheck();
+    await card.getByLabel('Username', { exact: true }).waitFor();
+    expect(await card.getByLabel('Host', { exact: true }).inputValue()).toBe('127.0.0.1');
+    await screenshot(page, 'settings-recordings-separate-user');
+    expect(b.errors).toEqual([]);
   });
 });
