@@ -165,11 +165,12 @@ export const configSchema = z
     recordings: z
       .object({
         enabled: z.boolean().default(false),
-        host: z.string().default('127.0.0.1'),
-        port: port.default(8088),
+        /** Empty (or absent) host/port/username/password/tls: the engine's asterisk.* values. */
+        host: z.string().default(''),
+        port: port.optional(),
         username: z.string().default(''),
         password: z.string().default(''),
-        tls: z.boolean().default(false),
+        tls: z.boolean().optional(),
         trust_fingerprint: z.string().optional(),
         interval_minutes: z.number().int().min(1).max(1440).default(10),
         concurrency: z.number().int().min(1).max(32).default(4),
@@ -194,7 +195,7 @@ export const configSchema = z
           .optional(),
       })
       .strict()
-      .default({ enabled: false, host: '127.0.0.1', port: 8088, username: '', password: '', tls: false, interval_minutes: 10, concurrency: 4, retention_days: 0, transcriber: 'local', sentiment: 'lexicon' }),
+      .default({ enabled: false, host: '', username: '', password: '', interval_minutes: 10, concurrency: 4, retention_days: 0, transcriber: 'local', sentiment: 'lexicon' }),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -5,14 +5,14 @@
  */
 import type { ApplyResult, CheckResult, FixPlan } from '../api/doctor.js';
 import type { DoctorInputs } from './doctor-inputs.js';
-import { gatherFacts, type PbxFacts } from './pbx-facts.js';
-import { versionChecks, moduleChecks, httpChecks, ariChecks, recordingDirCheck, mediaDirCheck, dialplanChecks, webrtcCheck } from './checks-pbx.js';
-import { workstationPortChecks, recordingsDownloadCheck, pbxToEngineChecks } from './checks-net.js';
+import type { PbxFacts } from './pbx-facts.js';
+import { gatherFacts } from './gather-facts.js';
+import { CHECKS } from './checks.js';
 import { buildFixes, toPlan, isNoop, reloadCommands, type FixAction, type ReloadKind } from './fixes.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import type { ApplyLedger, ApplyBatch } from './doctor-store.js';
-import { trimOutput, runBatch } from './pbx-facts.js';
-import { voicemailTargetCheck, voicemailFix } from './voicemail-target.js';
+import { trimOutput, runBatch } from './remote-batch.js';
+import { voicemailFix } from './voicemail-target.js';
 
 export interface DoctorRun {
   facts: PbxFacts;
@@ -20,26 +20,14 @@ export interface DoctorRun {
 }
 
 export async function runChecks(shell: RemoteShell, inp: DoctorInputs, onCheck?: (c: CheckResult) => void): Promise<DoctorRun> {
-  const facts = await gatherFacts(shell, { rootPrefix: inp.rootPrefix, contexts: inp.contexts, mediaDir: inp.mediaDir });
+  const facts = await gatherFacts(shell, { rootPrefix: inp.rootPrefix, contexts: inp.contexts, mediaDir: inp.mediaDir, softphoneEndpoint: inp.softphoneEndpoint });
   const results: CheckResult[] = [];
-  const emit = (list: CheckResult[]) => {
-    for (const c of list) {
+  for (const step of CHECKS) {
+    for (const c of await step({ facts, inp, shell })) {
       results.push(c);
       onCheck?.(c);
     }
-  };
-  emit(versionChecks(facts));
-  emit(moduleChecks(facts, inp));
-  emit(httpChecks(facts, inp));
-  emit(await workstationPortChecks(facts, inp));
-  emit(ariChecks(facts, inp));
-  emit([recordingDirCheck(facts)]);
-  emit([await recordingsDownloadCheck(facts, inp)]);
-  emit([mediaDirCheck(facts, inp)]);
-  emit(dialplanChecks(facts, inp));
-  emit(await pbxToEngineChecks(shell, facts, inp));
-  emit([webrtcCheck(facts)]);
-  emit([await voicemailTargetCheck(shell, facts, inp)]); // issue 17
+  }
   return { facts, results };
 }
 

@@ -12,7 +12,7 @@ import { check, FIX, type DoctorInputs } from './doctor-inputs.js';
 import type { PbxFacts } from './pbx-facts.js';
 import type { FixAction } from './fixes.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
-import { trimOutput } from './pbx-facts.js';
+import { trimOutput } from './remote-batch.js';
 import { voicemailDialplanBody } from '../tools/voicemail.js';
 
 /** The target with its VoiceMail() step added (pure; a working hand-made target is left alone). */

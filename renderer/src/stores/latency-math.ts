@@ -167,3 +167,55 @@ export function bucketFor(rangeMs: number): number {
   if (rangeMs <= 6 * 3_600_000) return 5 * 60_000;
   return 15 * 60_000;
 }
+
+/**
+ * Every stage mark a turn may carry, in the order they happen after the caller's end of speech. Rendered
+ * generically: a stage shows up as soon as the engine reports it (endOfTurnMs and providerAudioMs are newer).
+ */
+export const TURN_MARKS = [
+  { key: 'endOfTurnMs', label: 'end-of-turn decision' },
+  { key: 'sttFinalMs', label: 'STT final' },
+  { key: 'llmFirstTokenMs', label: 'LLM first token' },
+  { key: 'ttsFirstByteMs', label: 'TTS first byte' },
+  { key: 'providerAudioMs', label: 'provider audio' },
+  { key: 'firstAudioMs', label: 'first audio to the caller' },
+] as const;
+export type TurnMarkKey = (typeof TURN_MARKS)[number]['key'];
+
+/** A latency point with whatever stage marks the engine reported (ms after end of speech). */
+export type StagePoint = LatencyPoint & Partial<Record<TurnMarkKey, number | null>>;
+
+/** Up to this many turns in range, the stage chart draws one bar per turn instead of time buckets. */
+export const PER_TURN_MAX = 40;
+
+export interface PerTurnStages {
+  /** 1..n, oldest first. */
+  x: number[];
+  /** Epoch ms of each turn's end of speech. */
+  at: number[];
+  provider: string[];
+  /** The marks present in at least one turn, in order. */
+  marks: { key: TurnMarkKey; label: string }[];
+  /** Per mark: the cumulative height (ms after end of speech) of each turn's bar up to that stage; null when the turn has no mark at or after it. */
+  stacks: (number | null)[][];
+}
+
+/** One stacked bar per turn (the last `max` turns in range): each segment is a stage, its top the stage's mark. */
+export function perTurnStages(points: StagePoint[], fromMs: number, toMs: number, max = PER_TURN_MAX): PerTurnStages {
+  const turns = points.filter((p) => p.at >= fromMs && p.at < toMs).sort((a, b) => a.at - b.at).slice(-max);
+  const marks = TURN_MARKS.filter((m) => turns.some((p) => typeof p[m.key] === 'number'));
+  const stacks = marks.map(() => [] as (number | null)[]);
+  for (const p of turns) {
+    let top = 0;
+    let any = false;
+    marks.forEach((m, i) => {
+      const v = p[m.key];
+      if (typeof v === 'number') {
+        top = Math.max(top, v);
+        any = true;
+      }
+      stacks[i]!.push(any ? Math.round(top) : null);
+    });
+  }
+  return { x: turns.map((_, i) => i + 1), at: turns.map((p) => p.at), provider: turns.map((p) => p.provider), marks: [...marks], stacks };
+}
