@@ -26,8 +26,8 @@ send({ type: 'ready', port: fake.port });
 
 /**
  * One caller cycle (2.6 s): a 800 ms tone, 300 ms pause, then 500 ms of speech-like sound that starts while the
- * echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then silence. The caller
- * sends frames all the time, as a SIP phone does.
+ * echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then silence. Like a real
+ * leg with transmit_silence off, the caller sends no frames while silent (the engine's inbound clock fills them).
  */
 const SPEECH = pcmFromBytes(speechLike({ ms: 500, sampleRate: 8000, amplitude: 7000 }));
 function pattern(i: number, seconds: number): Int16Array {
@@ -40,7 +40,7 @@ process.on('message', (m: Msg) => {
   switch (m.type) {
     case 'inject': {
       loud.clear();
-      for (let i = 0; i < m.n; i++) callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i, m.seconds), afterAudio: 'silence' }));
+      for (let i = 0; i < m.n; i++) callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i, m.seconds) }));
       send({ type: 'injected' });
       return;
     }

@@ -6,7 +6,9 @@
  * are not paced frame by frame), engine-added delay (inbound frame → provider;
  * provider audio → first frame out, for WebSocket the moment the caller began
  * to hear it), and flush → silence at the caller (the engine flushes on
- * barge-in; the caller's last agent frame ends). Env: CALLS_BENCH_N="1,50,200",
+ * barge-in; the caller's last agent frame ends), and the inbound frames the
+ * media clock synthesized per call and second (the fake caller, like a real
+ * leg, sends nothing while silent). Env: CALLS_BENCH_N="1,50,200",
  * CALLS_BENCH_SECONDS=8, CALLS_BENCH_TRANSPORTS="audiosocket,websocket".
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -21,7 +23,7 @@ import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase } from '../../engine/src/store/database.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
-import { EventBus } from '../../engine/src/api-server/event-bus.js';
+import { EventBus } from '../../engine/src/observability/event-bus.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { FrameScheduler } from '../../engine/src/media/pacer.js';
 import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
@@ -47,6 +49,8 @@ export interface CallsBenchRow {
   flushToSilenceP99Ms: number;
   flushes: number;
   frames: number;
+  /** Inbound frames the media clock synthesized (slots the PBX sent nothing for), per call per second. */
+  inboundFillPerCallPerSec: number;
   /** Engine event-loop delay p99 (ms): how late any callback ran. */
   loopDelayP99Ms: number;
   /** 1-minute load average when the row was measured (other processes skew every figure). */
@@ -119,6 +123,8 @@ interface Engine {
   service: CallService;
   lateness: number[];
   flushes: Map<string, number[]>;
+  /** Synthesized inbound frames so far (ai_agent_inbound_fill_frames_total). */
+  fillFrames(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -139,9 +145,11 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
   );
   const config = new ConfigManager(cfgFile);
   const db = openDatabase(join(dir, 'aava.db'));
-  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), close: async () => undefined };
+  const metrics = createMetrics({ defaultMetrics: false });
+  const fillFrames = async () => (await metrics.inboundFills.get()).values.reduce((a, v) => a + v.value, 0);
+  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), fillFrames, close: async () => undefined };
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
-  const ctx = { config, db, log: silentLogger(), metrics: createMetrics({ defaultMetrics: false }), bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
+  const ctx = { config, db, log: silentLogger(), metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
   await service.start();
   engine.service = service;
@@ -173,6 +181,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   }
   engine.lateness = [];
   engine.flushes.clear();
+  const fillsBefore = await engine.fillFrames();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const cpu = cpuMeter();
@@ -183,6 +192,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     rssMax = Math.max(rssMax, process.memoryUsage().rss);
   }
   const cpuPercent = cpu();
+  const fillsPerCallPerSec = ((await engine.fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
   loop.disable();
   const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
   const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
@@ -209,6 +219,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     flushToSilenceP99Ms: round(fS.p99, 1),
     flushes: fS.n,
     frames: late.n,
+    inboundFillPerCallPerSec: round(fillsPerCallPerSec, 1),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
     load1: round(loadavg()[0] ?? 0, 1),
   };

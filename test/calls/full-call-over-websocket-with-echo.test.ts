@@ -1,12 +1,9 @@
 /**
  * Whole calls over the WebSocket transport (chan_websocket, server mode)
  * against the fake Asterisk: the engine connects out to /media/<id> on the
- * PBX's HTTP server; nothing connects to the engine.
- *
- * The echo provider needs trailing silence to end a caller's turn, and a
- * WebSocket caller is quiet (no frames) by default, as captured. Until the
- * inbound clock synthesizes silence for overdue frames, the callers whose
- * echo must come back use `afterAudio: 'silence'` (continuous silence).
+ * PBX's HTTP server; nothing connects to the engine. The callers are quiet
+ * (no frames while silent) as captured: the leg's inbound clock fills the
+ * gaps, so the echo's end of turn comes on the wall clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
@@ -19,13 +16,14 @@ afterEach(async () => {
   h = undefined;
 });
 
+const fillFrames = async () => (await h!.ctx.metrics.inboundFills.get()).values.find((v) => v.labels.transport === 'websocket')?.value ?? 0;
 const wsConfig = (over: Record<string, unknown> = {}) => (p: number) => baseConfig(p, { audio_transport: 'websocket', ...over });
 
 describe('a full call over the WebSocket transport with the echo provider', () => {
   it('greets, echoes the caller, sees DTMF once, transfers after its reply was heard, and leaves nothing behind', async () => {
     h = await startHarness({ config: wsConfig() });
     const { fake, service } = h;
-    const caller = fake.injectCall({ callerNumber: '7175882255', audio: concatPcm([silence(500), tone(1000, 600), silence(200)]), afterAudio: 'silence' });
+    const caller = fake.injectCall({ callerNumber: '7175882255', audio: concatPcm([silence(500), tone(1000, 600), silence(200)]) });
 
     await until(() => caller.answered, 'caller answered');
     await until(() => tonePower(caller.received(), 1000) > 300, 'echo of the caller tone', 8000);
@@ -38,6 +36,9 @@ describe('a full call over the WebSocket transport with the echo provider', () =
     const peer = fake.websocketMedia.connected[0]!;
     expect(peer.commands.some((c) => c.text.startsWith('{"command":"MARK_MEDIA"'))).toBe(true);
     expect(peer.binaries.every((b) => b.bytes % 640 === 0)).toBe(true);
+    // the caller sent only its tone (30 frames), nothing while silent; the engine's media clock made up the rest
+    expect(peer.framesSent).toBeLessThanOrEqual(30);
+    expect(await fillFrames()).toBeGreaterThan(10);
 
     const session = service.controller.active[0]!;
     await caller.dtmf('0');
@@ -84,7 +85,7 @@ describe('a full call over the WebSocket transport with the echo provider', () =
   it('plain-text control messages and µ-law work too, and AI_TRANSPORT=websocket picks the transport per call', async () => {
     h = await startHarness({ config: (p) => ({ ...baseConfig(p), websocket: { format: 'ulaw' } }), fake: { websocket: { jsonControl: false } } });
     const { fake } = h;
-    const caller = fake.injectCall({ callerNumber: '161', vars: { AI_TRANSPORT: 'websocket' }, audio: concatPcm([silence(400), tone(1500, 500), silence(100)]), afterAudio: 'silence' });
+    const caller = fake.injectCall({ callerNumber: '161', vars: { AI_TRANSPORT: 'websocket' }, audio: concatPcm([silence(400), tone(1500, 500), silence(100)]) });
     await until(() => tonePower(caller.received(), 1500) > 300, 'echo over µ-law', 8000);
     const req = fake.requests.find((r) => r.path === '/ari/channels/externalMedia')!;
     expect(req.query.format).toBe('ulaw');

@@ -20,8 +20,7 @@ async function runConcurrent(transport: 'audiosocket' | 'externalmedia' | 'webso
   const { fake, service } = h;
   await until(() => service.ari.connected, 'ARI connected');
   const callers: CallerHandle[] = TONES.map((hz, i) =>
-    // WebSocket callers are quiet after their audio by default (as captured); the echo needs the trailing silence.
-    fake.injectCall({ callerNumber: String(5000 + i), audio: concatPcm([silence(400), tone(hz, 500), silence(100)]), afterAudio: transport === 'websocket' ? 'silence' : undefined }),
+    fake.injectCall({ callerNumber: String(5000 + i), audio: concatPcm([silence(400), tone(hz, 500), silence(100)]) }),
   );
   await until(() => callers.every((c, i) => tonePower(c.received(), TONES[i]!) > 500), 'every caller hears its own tone', 20_000, 50);
   for (let i = 0; i < N; i++) {

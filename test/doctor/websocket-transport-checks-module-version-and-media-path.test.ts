@@ -14,7 +14,7 @@ import { FakeAsterisk } from '../fakes/asterisk/index.js';
 import { judgeMediaProbe, judgeWebSocketModules, judgeWebSocketVersion, probeMediaPath, websocketChecks } from '../../engine/src/doctor/checks-websocket.js';
 import { parseCoreShowVersion, parseModuleShow } from '../../engine/src/doctor/cli-parsers.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
-import { gatherFacts } from '../../engine/src/doctor/pbx-facts.js';
+import { gatherFacts } from '../../engine/src/doctor/gather-facts.js';
 import { startFakePbx, canRunSshd, freePort } from './support/fake-pbx.js';
 import { testInputs } from './support/pbx-layouts.js';
 import { hasFixtures } from '../support/shared-fixtures.js';
@@ -98,18 +98,19 @@ describe.skipIf(!canRunSshd || !hasFixtures)('over real SSH against the fake Fre
       pbx.scenario({ 'module-show-like-websocket': moduleShow('Running') });
       const inp = testInputs(pbx.root, { ariPort: fake.port, enginePort: await freePort(), rtpStart: 30000, transport: 'websocket' });
       const facts = await gatherFacts(session, { rootPrefix: pbx.root, contexts: inp.contexts, mediaDir: inp.mediaDir });
-      const rs = await websocketChecks(session, facts, inp);
+      const rs = await websocketChecks(facts, inp);
       expect(rs.map((r) => [r.id, r.status])).toEqual([
         ['module-chan_websocket', 'pass'],
         ['websocket-version', 'pass'],
         ['websocket-media-path', 'pass'],
       ]);
+      expect(rs[0]!.evidence[0]!.command).toContain('module show like websocket');
       expect(rs[0]!.evidence[0]!.output).toContain('chan_websocket.so');
       expect(rs[1]!.title).toContain('22.10.1');
       pbx.scenario();
-      const missing = await websocketChecks(session, facts, inp);
+      const missing = await websocketChecks(await gatherFacts(session, { rootPrefix: pbx.root, contexts: inp.contexts, mediaDir: inp.mediaDir }), inp);
       expect(missing[0]!.status).toBe('fail');
-      const other = await websocketChecks(session, facts, { ...inp, transport: 'audiosocket' });
+      const other = await websocketChecks(facts, { ...inp, transport: 'audiosocket' });
       expect(other.map((r) => r.status)).toEqual(['skip']);
     } finally {
       session.close();

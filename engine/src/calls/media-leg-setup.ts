@@ -13,7 +13,20 @@ import { sleep } from '../util/async.js';
 
 const WS_CONNECTION_ID = 'MEDIA_WEBSOCKET_CONNECTION_ID';
 
+/**
+ * Creates the leg channel; an RTP leg learns Asterisk's address from UNICASTRTP_LOCAL_ADDRESS/PORT before
+ * the first packet, a WebSocket leg gets the response (its connection id) and connects at once.
+ */
 export async function createMediaLeg(ari: AriRest, p: PendingLeg, app: string, channelId: string, log: Logger): Promise<AriChannel> {
+  const leg = await requestLeg(ari, p, app, channelId, log);
+  const addr = leg.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
+  const port = Number(leg.channelvars?.UNICASTRTP_LOCAL_PORT);
+  if (addr && port) p.setRemoteHint?.(addr, port);
+  await handOverMediaChannel(ari, p, leg);
+  return leg;
+}
+
+async function requestLeg(ari: AriRest, p: PendingLeg, app: string, channelId: string, log: Logger): Promise<AriChannel> {
   const params = {
     app,
     channelId,
@@ -40,7 +53,7 @@ export async function createMediaLeg(ari: AriRest, p: PendingLeg, app: string, c
  * Gives the pending leg what the externalMedia response says (WebSocket: the connection id, which
  * `GET /channels/{id}` does not list, so it is read as a variable when the response lacks it).
  */
-export async function handOverMediaChannel(ari: AriRest, p: PendingLeg, ch: AriChannel): Promise<void> {
+async function handOverMediaChannel(ari: AriRest, p: PendingLeg, ch: AriChannel): Promise<void> {
   if (!p.mediaChannelCreated) return;
   const vars = { ...(ch.channelvars ?? {}) };
   if (!vars[WS_CONNECTION_ID]) {

@@ -10,11 +10,10 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import type { CheckResult } from '../api/doctor.js';
 import type { AsteriskVersion } from './cli-parsers.js';
-import { moduleState, parseModuleShow, type ModuleTable } from './cli-parsers.js';
+import { moduleState, type ModuleTable } from './cli-parsers.js';
 import { check, type DoctorInputs } from './doctor-inputs.js';
-import type { Evidence, PbxFacts } from './pbx-facts.js';
-import { runBatch, trimOutput } from './pbx-facts.js';
-import { shellQuote, type RemoteShell } from './ssh-session.js';
+import type { PbxFacts } from './pbx-facts.js';
+import { trimOutput, type Evidence } from './remote-batch.js';
 
 /** First minor release of each major with chan_websocket, and with its JSON control messages (undefined: none). */
 const FIRST: Record<number, { channel: number; json?: number }> = { 20: { channel: 16, json: 18 }, 21: { channel: 11 }, 22: { channel: 6, json: 8 }, 23: { channel: 0, json: 2 } };
@@ -95,15 +94,11 @@ export function judgeMediaProbe(p: MediaProbe, sshClientIp?: string): CheckResul
   return check(id, title, 'fail', [ev], `${hint}Allow TCP to the HTTP port from ${me} in the PBX firewall (FreePBX: \`fwconsole firewall trust ${me}\`). This is the only port the WebSocket transport needs.`);
 }
 
-/** All WebSocket-transport checks; a single "skip" unless audio_transport is websocket. */
-export async function websocketChecks(shell: RemoteShell, f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
+/** All WebSocket-transport checks (the module table comes from `module show like websocket`, one of MODULE_LIKES); a single "skip" unless audio_transport is websocket. */
+export async function websocketChecks(f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
   if (inp.transport !== 'websocket') {
     return [check('websocket-transport', 'WebSocket media transport (chan_websocket)', 'skip', [], 'Only needed with audio_transport: websocket (or a dialplan that sets AI_TRANSPORT=websocket).')];
   }
-  const command = `asterisk -rx ${shellQuote('module show like websocket')}`;
-  const got = await runBatch(shell, [{ key: 'ws', command }], true);
-  const text = got.ws?.output ?? '';
-  const modulesEv: Evidence = { command, output: trimOutput(text) };
   const probe = await probeMediaPath(inp.ari);
-  return [judgeWebSocketModules(parseModuleShow(text), modulesEv), judgeWebSocketVersion(f.version, f.evidence.version), judgeMediaProbe(probe, f.sshClientIp)];
+  return [judgeWebSocketModules(f.modules, f.evidence['modules-websocket']), judgeWebSocketVersion(f.version, f.evidence.version), judgeMediaProbe(probe, f.sshClientIp)];
 }

@@ -96,6 +96,11 @@ export class FakeDeepgramAgent {
     return this.connections.flatMap((c) => c.received.filter((e) => e.type === type));
   }
 
+  /** Every FunctionCallResponse the engine sent (the tool results the agent's model got). */
+  toolOutputs(): { id: string; name: string; content: string }[] {
+    return this.received('FunctionCallResponse').map((e) => ({ id: String(e.id), name: String(e.name), content: String(e.content) }));
+  }
+
   dropAll(): void {
     for (const ws of this.sockets) ws.terminate();
   }

@@ -138,6 +138,11 @@ export class OutboundFlow {
     return this.localBytes === 0 && !this.bursting && !this.items.length && ![...this.marks.values()].some((m) => m.kind !== 'flush');
   }
 
+  /** A burst is on its way to the caller (its first frame was sent, its end not yet). */
+  get burstOpen(): boolean {
+    return this.bursting;
+  }
+
   get paused(): boolean {
     return this.xoff;
   }

@@ -1,16 +1,20 @@
 /**
  * One call's chan_websocket media path, once Asterisk sent MEDIA_START:
- * BINARY messages in are caller audio (one `arrive()` call each), TEXT
- * messages are control events; outbound audio goes through the OutboundFlow
- * (short queue ahead of Asterisk's own 20 ms playout, XOFF/XON, marks).
- * whenDrained() resolves when the caller has heard the utterance
- * (MEDIA_MARK_PROCESSED), not when it was sent.
+ * BINARY messages in are caller audio, each one `arrive()` into the leg's
+ * inbound clock on the engine's shared media clock (the captures show no
+ * frames while the caller is quiet; the clock synthesizes those slots). TEXT
+ * messages are control events. Outbound audio goes through the OutboundFlow
+ * (short queue ahead of Asterisk's own 20 ms playout, XOFF/XON, marks), woken
+ * by an alarm on the same media clock (no timer per leg). `firstFrameOut`,
+ * `drained` and whenDrained() follow MEDIA_MARK_PROCESSED: when the caller
+ * began and finished hearing a burst, not when it was sent.
  */
-import { performance } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import type { Logger } from '../../observability/logger.js';
-import type { AudioFormat } from '../audio-format.js';
-import type { MediaLeg, MediaLegEvents } from '../transport.js';
+import { frameBytes, type AudioFormat } from '../audio-format.js';
+import type { MediaClock, MediaLeg, MediaLegEvents } from '../transport.js';
+import type { Alarm, FrameScheduler } from '../pacer.js';
+import { InboundClock } from '../inbound-clock.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
 import { formatCommand, parseControlMessage, type AppCommand, type ControlFormat, type MediaStart } from './control-messages.js';
 import { OutboundFlow, type FlowOutput, type OutboundFlowOptions } from './outbound-flow.js';
@@ -23,6 +27,10 @@ export interface WebSocketLegOptions {
   wireFormat: AudioFormat;
   flow: Omit<OutboundFlowOptions, 'frameBytes' | 'silenceByte'>;
   log: Logger;
+  /** The engine's media clock: the inbound clock and the outbound wake-ups run on it. */
+  scheduler: FrameScheduler;
+  /** Counts synthesized inbound frames (the transport's FillTally). */
+  onFill?(): void;
   onBytes?: (dir: 'rx' | 'tx', bytes: number) => void;
   /** Flow-control events (metrics). */
   onFlowEvent?: (event: 'xoff' | 'xon' | 'flush') => void;
@@ -32,7 +40,10 @@ export interface WebSocketLegOptions {
 
 /** Per-leg counters (tests, bench). */
 export interface WebSocketLegStats {
+  /** BINARY messages received (real inbound frames). */
   framesIn: number;
+  /** Provider audio → first message of its burst sent (ms), the engine's share of the outbound delay. */
+  firstSentDelayMs: number[];
   /** Engine view of flush → silence: FLUSH_MEDIA sent → its re-mark processed (ms). */
   flushToSilenceMs: number[];
   errors: string[];
@@ -47,11 +58,17 @@ export class WebSocketLeg implements MediaLeg {
   readonly wireFormat: AudioFormat;
   readonly events = new TypedEmitter<MediaLegEvents>();
   readonly channelId: string;
-  readonly legStats: WebSocketLegStats = { framesIn: 0, flushToSilenceMs: [], errors: [] };
+  readonly legStats: WebSocketLegStats = { framesIn: 0, firstSentDelayMs: [], flushToSilenceMs: [], errors: [] };
   readonly flow: OutboundFlow;
+  readonly clock: MediaClock;
   private readonly socket: WebSocket;
   private readonly log: Logger;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly inbound: InboundClock;
+  private readonly wake: Alarm;
+  private wakeAt = Infinity;
+  private lastOut: { frame: Buffer; at: number } | undefined;
+  /** When the first audio of the burst not yet sent was enqueued. */
+  private burstPushedAt: number | undefined;
   private waiters: Array<() => void> = [];
   private closing: Promise<void> | undefined;
   private isClosed = false;
@@ -62,7 +79,20 @@ export class WebSocketLeg implements MediaLeg {
     this.socket = opts.socket;
     this.channelId = opts.start.channelId;
     this.log = opts.log.child({ callId: opts.id, channel: opts.start.channelId });
-    this.flow = new OutboundFlow({ ...opts.flow, frameBytes: opts.start.optimalFrameSize, silenceByte: opts.wireFormat.encoding === 'ulaw' ? 0xff : 0 });
+    const silenceByte = opts.wireFormat.encoding === 'ulaw' ? 0xff : 0;
+    this.flow = new OutboundFlow({ ...opts.flow, frameBytes: opts.start.optimalFrameSize, silenceByte });
+    const sched = opts.scheduler;
+    this.clock = { now: () => sched.now(), alarm: (fire) => sched.alarm(fire) };
+    this.inbound = new InboundClock(sched, {
+      frameBytes: frameBytes(opts.wireFormat),
+      silenceByte,
+      deliver: (frame, at, synthesized) => this.events.emit('audio', { frame, at, synthesized }),
+      onFill: opts.onFill,
+    });
+    this.wake = sched.alarm(() => {
+      this.wakeAt = Infinity;
+      this.pump();
+    });
     this.socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     this.socket.on('close', (code, reason) => this.onSocketClose(code, reason.toString()));
     this.socket.on('error', (err) => this.log.debug({ err: err.message }, 'media websocket error'));
@@ -72,22 +102,39 @@ export class WebSocketLeg implements MediaLeg {
     return this.isClosed;
   }
 
+  /** An outbound wake-up is armed on the media clock (leak checks). */
   get timerPending(): boolean {
-    return this.timer !== undefined;
+    return this.wakeAt !== Infinity;
   }
 
   /**
-   * One inbound frame (wire format, as Asterisk sent it; the last frame of a prompt may be short).
-   * The whole inbound path is this one call, so it can feed a per-leg inbound clock.
+   * One raw inbound arrival (wire format, as Asterisk sent it; the last frame of a prompt may be short),
+   * into the leg's inbound clock (see transport.ts); `at` defaults to now on the media clock.
    */
-  arrive(frame: Buffer, at: number): void {
-    this.legStats.framesIn++;
-    this.events.emit('audio', { frame, at });
+  arrive(frame: Buffer | undefined, at = this.clock.now(), gapFrames = 0): void {
+    if (this.isClosed) return;
+    if (frame) this.legStats.framesIn++;
+    this.inbound.arrive(frame, at, gapFrames);
+  }
+
+  startInbound(): void {
+    this.inbound.start();
+  }
+
+  /** Real, synthesized and dropped inbound frames so far. */
+  inboundStats(): InboundClock['stats'] {
+    return { ...this.inbound.stats };
+  }
+
+  lastFrameOut(): { frame: Buffer; at: number } | undefined {
+    return this.lastOut;
   }
 
   enqueue(audio: Buffer): void {
     if (this.isClosed || audio.length === 0) return;
-    this.flow.push(audio, performance.now());
+    const now = this.clock.now();
+    if (!this.flow.burstOpen && this.burstPushedAt === undefined) this.burstPushedAt = now;
+    this.flow.push(audio, now);
     this.pump();
   }
 
@@ -99,7 +146,9 @@ export class WebSocketLeg implements MediaLeg {
 
   flush(): number {
     if (this.isClosed) return 0;
-    const now = performance.now();
+    const now = this.clock.now();
+    this.burstPushedAt = undefined;
+    this.lastOut = undefined;
     const wasIdle = this.flow.idle;
     const r = this.flow.flush(now);
     this.send(r.out);
@@ -110,8 +159,10 @@ export class WebSocketLeg implements MediaLeg {
     return r.droppedMs;
   }
 
+  /** ms the caller has not heard yet (held here + Asterisk's queue); at least one frame while a mark is awaited. */
   queuedMs(): number {
-    return this.flow.queuedMs(performance.now());
+    const ms = this.flow.queuedMs(this.clock.now());
+    return this.flow.idle ? ms : Math.max(ms, this.opts.start.ptime || 20);
   }
 
   whenDrained(): Promise<void> {
@@ -131,8 +182,10 @@ export class WebSocketLeg implements MediaLeg {
   shutdown(reason: MediaLegEvents['closed']['reason'], error?: Error): Promise<void> {
     if (this.closing) return this.closing;
     this.isClosed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.inbound.close();
+    this.wake.close();
+    this.wakeAt = Infinity;
+    this.lastOut = undefined;
     this.closing = this.teardown(reason).finally(() => {
       this.settle();
       this.opts.onGone();
@@ -171,14 +224,14 @@ export class WebSocketLeg implements MediaLeg {
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.opts.onBytes?.('rx', data.length);
     if (this.isClosed) return;
-    if (isBinary) return this.arrive(data, performance.now());
+    if (isBinary) return this.arrive(data);
     const parsed = parseControlMessage(data.toString('utf8'));
     if (!parsed.ok) {
       this.log.warn({ err: parsed.error }, 'media websocket: unreadable control message');
       return;
     }
     const m = parsed.message;
-    const now = performance.now();
+    const now = this.clock.now();
     switch (m.event) {
       case 'MEDIA_XOFF':
         this.log.debug({ queuedMs: Math.round(this.queuedMs()) }, 'MEDIA_XOFF: pausing outbound audio');
@@ -232,33 +285,30 @@ export class WebSocketLeg implements MediaLeg {
   private pump(): void {
     if (this.isClosed) return;
     if (this.socket.bufferedAmount > MAX_WRITE_BACKLOG_BYTES) {
-      // TCP toward the PBX is backed up: hold the audio here and look again shortly.
-      this.arm(20);
+      // TCP toward the PBX is backed up: hold the audio here and look again a frame later.
+      this.arm(this.clock.now() + 20);
       return;
     }
-    this.send(this.flow.pump(performance.now()));
+    this.send(this.flow.pump(this.clock.now()));
     this.schedule();
   }
 
+  /** Arms the outbound wake-up for when the flow next has something to do (after a pump or a flush). */
   private schedule(): void {
     if (this.isClosed) return;
-    const now = performance.now();
+    const now = this.clock.now();
     const wake = this.flow.nextWakeAt(now);
     if (wake === Infinity) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      this.wake.clear();
+      this.wakeAt = Infinity;
       return;
     }
-    this.arm(Math.max(1, Math.ceil(wake - now)));
+    this.arm(Math.max(wake, now + 1));
   }
 
-  private arm(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, delayMs);
-    this.timer.unref();
+  private arm(at: number): void {
+    this.wakeAt = at;
+    this.wake.set(at);
   }
 
   private send(out: FlowOutput[]): void {
@@ -268,8 +318,20 @@ export class WebSocketLeg implements MediaLeg {
       if (o.kind === 'audio') {
         ws.send(o.data, { binary: true });
         this.opts.onBytes?.('tx', o.data.length);
+        this.sentAudio(o.data);
       } else ws.send(formatCommand(o.command, this.opts.controlFormat));
     }
+  }
+
+  /** Bookkeeping of agent audio handed to the socket: the meter's last frame, the engine's share of the outbound delay. */
+  private sentAudio(data: Buffer): void {
+    const now = this.clock.now();
+    const fb = this.opts.start.optimalFrameSize;
+    this.lastOut = { frame: data.subarray(Math.max(0, data.length - fb)), at: now };
+    if (this.burstPushedAt === undefined) return;
+    this.legStats.firstSentDelayMs.push(now - this.burstPushedAt);
+    if (this.legStats.firstSentDelayMs.length > 1000) this.legStats.firstSentDelayMs.shift();
+    this.burstPushedAt = undefined;
   }
 
   private onSocketClose(code: number, reason: string): void {

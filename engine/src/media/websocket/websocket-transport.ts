@@ -7,19 +7,21 @@
  * checks). Asterisk sends MEDIA_START first, then the channel's StasisStart;
  * the leg is ready at MEDIA_START. So the PBX never connects to the engine.
  */
-import { Deferred } from '../../util/async.js';
 import WebSocket from 'ws';
 import type { Logger } from '../../observability/logger.js';
 import type { TransportHealth } from '../../api/health.js';
 import { SLIN16, SLIN8, ULAW8, frameBytes, type AudioFormat } from '../audio-format.js';
-import type { MediaChannelInfo, MediaLeg, MediaTransport, PendingLeg } from '../transport.js';
+import type { MediaChannelInfo, MediaTransport, PendingLeg, TransportCommonOptions } from '../transport.js';
+import { FrameScheduler } from '../pacer.js';
+import { FillTally } from '../paced-leg.js';
+import { PendingLegs, type PendingEntry } from '../pending-legs.js';
 import { parseControlMessage, type MediaStart } from './control-messages.js';
 import type { OutboundFlowOptions } from './outbound-flow.js';
 import { WebSocketLeg, type WebSocketLegStats } from './websocket-leg.js';
 
 export type WebSocketFormat = 'slin16' | 'slin' | 'ulaw';
 
-export interface WebSocketTransportOptions {
+export interface WebSocketTransportOptions extends TransportCommonOptions {
   /** The PBX's HTTP server: asterisk.host / asterisk.port / asterisk.scheme. */
   host: string;
   port: number;
@@ -27,7 +29,6 @@ export interface WebSocketTransportOptions {
   format: WebSocketFormat;
   prebufferMs: number;
   log: Logger;
-  onBytes?: (dir: 'rx' | 'tx', bytes: number) => void;
   onFlowEvent?: (event: 'xoff' | 'xon' | 'flush') => void;
   /** Control messages to ask for per channel (transport_data=f(…)); both forms are parsed anyway. Default json. */
   controlFormat?: 'json' | 'plain-text';
@@ -44,7 +45,7 @@ export interface WebSocketTransportOptions {
 export interface WebSocketTransport extends MediaTransport {
   /** Per-leg counters (undefined once the leg is gone). */
   legStats(callId: string): (WebSocketLegStats & { maxReportedQueue: number; xoffs: number; framesSent: number; maxMessageBytes: number }) | undefined;
-  /** Timers held right now (connect timeouts, leg flow timers), for leak tests. */
+  /** Timers held right now (the media clock's, connect timeouts, legs' armed outbound wake-ups), for leak tests. */
   activeTimers(): number;
   /** Where legs connect: ws(s)://host:port/media/ */
   readonly mediaUrl: string;
@@ -52,12 +53,9 @@ export interface WebSocketTransport extends MediaTransport {
 
 const FORMATS: Record<string, AudioFormat> = { slin16: SLIN16, slin: SLIN8, ulaw: ULAW8 };
 
-interface Pending {
-  callId: string;
-  deferred: Deferred<MediaLeg>;
-  timer: NodeJS.Timeout | undefined;
+/** What a pending leg holds until MEDIA_START: the media socket once it is opened. */
+interface Connecting {
   socket: WebSocket | undefined;
-  done: boolean;
 }
 
 function hostForUrl(host: string): string {
@@ -67,26 +65,29 @@ function hostForUrl(host: string): string {
 export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSocketTransport {
   const log = opts.log.child({ transport: 'websocket' });
   const mediaUrl = `${opts.scheme === 'https' ? 'wss' : 'ws'}://${hostForUrl(opts.host)}:${opts.port}/media/`;
-  const pending = new Set<Pending>();
+  const ownScheduler = !opts.scheduler;
+  let scheduler = opts.scheduler ?? new FrameScheduler();
+  let schedulerStopped = false;
+  const fills = new FillTally(opts.onInboundFills);
+  const pending = new PendingLegs<Connecting>({
+    describe: (e) => `websocket leg for call ${e.callId}`,
+    connectTimeoutMs: opts.connectTimeoutMs ?? 30_000,
+    timeoutReason: (ms) => `not connected within ${ms} ms`,
+    onCancel: (e) => drop(e.data.socket),
+  });
   const legs = new Map<string, WebSocketLeg>();
   const sockets = new Set<WebSocket>();
   let started = false;
+  let seq = 0;
 
-  function finish(p: Pending, err?: Error, leg?: WebSocketLeg): void {
-    if (p.done) return;
-    p.done = true;
-    pending.delete(p);
-    clearTimeout(p.timer);
-    p.timer = undefined;
-    if (leg) p.deferred.resolve(leg);
-    else {
-      if (p.socket) {
-        p.socket.removeAllListeners('message');
-        p.socket.terminate();
-      }
-      p.deferred.reject(err ?? new Error('cancelled'));
-    }
+  function drop(ws: WebSocket | undefined): void {
+    if (!ws) return;
+    ws.removeAllListeners('message');
+    ws.terminate();
   }
+
+  /** The connection attempt for `key` failed: the pending leg is rejected with `why` (no-op once settled). */
+  const fail = (key: string, why: string) => pending.cancel(key, why);
 
   function describeRefusal(status: number, id: string): string {
     if (status === 404) return `Asterisk has no media websocket for connection id ${id} (404: chan_websocket not loaded, or the channel is already gone)`;
@@ -96,50 +97,54 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
     return `the media websocket upgrade failed with HTTP ${status}`;
   }
 
-  function connect(p: Pending, ch: MediaChannelInfo): void {
+  function connect(e: PendingEntry<Connecting>, ch: MediaChannelInfo): void {
     const id = ch.channelvars?.MEDIA_WEBSOCKET_CONNECTION_ID;
-    if (!id) return finish(p, new Error(`externalMedia response for ${ch.id} has no MEDIA_WEBSOCKET_CONNECTION_ID (is it chan_websocket in server mode?)`));
+    if (!id) return fail(e.key, `the externalMedia response for ${ch.id} has no MEDIA_WEBSOCKET_CONNECTION_ID (is it chan_websocket in server mode?)`);
     const url = `${mediaUrl}${encodeURIComponent(id)}`;
     const ws = new WebSocket(url, ['media'], { handshakeTimeout: opts.handshakeTimeoutMs ?? 5000, perMessageDeflate: false, ...(opts.ca ? { ca: opts.ca } : {}) });
-    p.socket = ws;
+    e.data.socket = ws;
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('unexpected-response', (_req, res) => {
       res.resume();
-      finish(p, new Error(describeRefusal(res.statusCode ?? 0, id)));
+      fail(e.key, describeRefusal(res.statusCode ?? 0, id));
     });
-    ws.on('error', (err: NodeJS.ErrnoException) => finish(p, new Error(`cannot open the media websocket ${url}: ${err.code ?? err.message}`)));
+    ws.on('error', (err: NodeJS.ErrnoException) => fail(e.key, `cannot open the media websocket ${url}: ${err.code ?? err.message}`));
     ws.once('message', (data, isBinary) => {
-      if (p.done) return;
+      if (!pending.has(e.key)) return;
       const parsed = isBinary ? undefined : parseControlMessage((data as Buffer).toString('utf8'));
-      if (!parsed?.ok || parsed.message.event !== 'MEDIA_START') return finish(p, new Error('the media websocket did not start with MEDIA_START'));
-      startLeg(p, ws, parsed.message, parsed.format);
+      if (!parsed?.ok || parsed.message.event !== 'MEDIA_START') return fail(e.key, 'the media websocket did not start with MEDIA_START');
+      startLeg(e.key, ws, parsed.message, parsed.format);
     });
   }
 
-  function startLeg(p: Pending, ws: WebSocket, start: MediaStart, controlFormat: 'json' | 'plain-text'): void {
+  function startLeg(key: string, ws: WebSocket, start: MediaStart, controlFormat: 'json' | 'plain-text'): void {
     const wireFormat = FORMATS[start.format];
     if (!wireFormat) {
       ws.send(controlFormat === 'json' ? '{"command":"HANGUP"}' : 'HANGUP');
-      return finish(p, new Error(`MEDIA_START announced format "${start.format}"; websocket.format supports slin16, slin and ulaw`));
+      return fail(key, `MEDIA_START announced format "${start.format}"; websocket.format supports slin16, slin and ulaw`);
     }
-    if (start.format !== opts.format) log.warn({ callId: p.callId, asked: opts.format, got: start.format }, 'media websocket format differs from websocket.format');
+    const e = pending.claim(key);
+    if (!e) return;
+    if (start.format !== opts.format) log.warn({ callId: e.callId, asked: opts.format, got: start.format }, 'media websocket format differs from websocket.format');
     const fb = Number.isInteger(start.optimalFrameSize) && start.optimalFrameSize > 0 ? start.optimalFrameSize : frameBytes(wireFormat);
     const leg = new WebSocketLeg({
-      id: p.callId,
+      id: e.callId,
       socket: ws,
       start: { ...start, optimalFrameSize: fb },
       controlFormat,
       wireFormat,
       flow: { ...opts.flow, prebufferMs: opts.prebufferMs },
       log,
+      scheduler,
+      onFill: fills.add,
       onBytes: opts.onBytes,
       onFlowEvent: opts.onFlowEvent,
-      onGone: () => legs.delete(p.callId),
+      onGone: () => legs.delete(e.callId),
     });
-    legs.set(p.callId, leg);
-    log.debug({ callId: p.callId, channel: start.channelId, format: start.format, frameBytes: fb, controlFormat }, 'media websocket started');
-    finish(p, undefined, leg);
+    legs.set(e.callId, leg);
+    log.debug({ callId: e.callId, channel: start.channelId, format: start.format, frameBytes: fb, controlFormat }, 'media websocket started');
+    e.resolve(leg);
   }
 
   const transport: WebSocketTransport = {
@@ -147,16 +152,26 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
     mediaUrl,
 
     async start() {
+      if (ownScheduler && schedulerStopped) {
+        scheduler = new FrameScheduler();
+        schedulerStopped = false;
+      }
+      fills.attach(scheduler);
       started = true;
       log.info({ url: mediaUrl, format: opts.format }, 'WebSocket media: legs connect to the PBX');
     },
 
     async stop() {
-      for (const p of [...pending]) finish(p, new Error('transport stopped'));
+      pending.cancelAll('transport stopped');
       await Promise.all([...legs.values()].map((l) => l.close()));
       for (const s of sockets) s.terminate();
       sockets.clear();
       started = false;
+      fills.detach();
+      if (ownScheduler) {
+        scheduler.stop();
+        schedulerStopped = true;
+      }
     },
 
     health(): TransportHealth {
@@ -167,23 +182,14 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
 
     async allocate(callId: string): Promise<PendingLeg> {
       if (!started) throw new Error('websocket: allocate() before start() (or after stop())');
-      const p: Pending = { callId, deferred: new Deferred<MediaLeg>(), timer: undefined, socket: undefined, done: false };
-      const ct = opts.connectTimeoutMs ?? 30_000;
-      if (ct > 0) {
-        p.timer = setTimeout(() => finish(p, new Error(`websocket leg for call ${callId}: not connected within ${ct} ms`)), ct);
-        p.timer.unref();
-      }
-      pending.add(p);
+      const e = pending.add(`${callId}#${++seq}`, callId, { socket: undefined });
       const controlFormat = opts.controlFormat ?? 'json';
-      return {
-        id: callId,
+      return pending.pendingLeg(e, {
         externalMedia: { external_host: '', transport: 'websocket', encapsulation: 'none', connection_type: 'server', format: opts.format, ...(controlFormat === 'json' ? { transport_data: 'f(json)' } : {}) },
-        connected: p.deferred.promise,
-        cancel: (why?: string) => finish(p, new Error(`websocket leg for call ${callId}: ${why ?? 'cancelled'}`)),
         mediaChannelCreated: (ch) => {
-          if (!p.done && !p.socket) connect(p, ch);
+          if (pending.has(e.key) && !e.data.socket) connect(e, ch);
         },
-      };
+      });
     },
 
     stats() {
@@ -198,8 +204,7 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): WebSo
     },
 
     activeTimers() {
-      let n = 0;
-      for (const p of pending) if (p.timer) n++;
+      let n = (ownScheduler && scheduler.timerPending ? 1 : 0) + pending.timers();
       for (const l of legs.values()) if (l.timerPending) n++;
       return n;
     },
