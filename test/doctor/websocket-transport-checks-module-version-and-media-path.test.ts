@@ -2,10 +2,11 @@
  * The doctor's WebSocket-transport checks: chan_websocket loaded, a version
  * with JSON control messages, and /media/ answered by chan_websocket on the
  * PBX's HTTP server from this workstation (real sockets: the fake Asterisk,
- * a plain HTTP server, a closed port, an untrusted TLS server; and once over
- * real SSH against the fake FreePBX).
+ * a plain HTTP server, a closed port, an untrusted TLS server; and over real
+ * SSH against the fake FreePBX, where the PBX → engine port checks follow the
+ * transports calls use: audio_transport and each context's AI_TRANSPORT).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
@@ -15,8 +16,10 @@ import { judgeMediaProbe, judgeWebSocketModules, judgeWebSocketVersion, probeMed
 import { parseCoreShowVersion, parseModuleShow } from '../../engine/src/doctor/cli-parsers.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
 import { gatherFacts } from '../../engine/src/doctor/gather-facts.js';
+import { runChecks } from '../../engine/src/doctor/doctor-core.js';
+import type { CheckResult } from '../../engine/src/api/doctor.js';
 import { startFakePbx, canRunSshd, freePort } from './support/fake-pbx.js';
-import { testInputs } from './support/pbx-layouts.js';
+import { layoutHealthy, testInputs, ETC_EXTENSIONS } from './support/pbx-layouts.js';
 import { hasFixtures } from '../support/shared-fixtures.js';
 
 /** `module show like websocket` in Asterisk's layout (rows as in the captured `module show like audiosocket`). */
@@ -87,6 +90,11 @@ describe('probing /media/ from this workstation', () => {
   });
 });
 
+/** An app context whose dialplan picks the transport with Set(AI_TRANSPORT=…) before Stasis. */
+const contextWithTransport = (name: string, ai: string, transport: string) =>
+  `[${name}]\nexten => s,1,NoOp(AI)\n same => n,Set(AI_CONTEXT=${ai})\n same => n,Set(AI_TRANSPORT=${transport})\n same => n,Stasis(asterisk-ai-voice-agent)\n same => n,Hangup()\n`;
+const byId = (rs: CheckResult[]) => Object.fromEntries(rs.map((r) => [r.id, r]));
+
 describe.skipIf(!canRunSshd || !hasFixtures)('over real SSH against the fake FreePBX', () => {
   it('audio_transport websocket: module from `module show like websocket`, version from `core show version`, probe against the PBX HTTP server', async () => {
     const pbx = await startFakePbx();
@@ -112,6 +120,46 @@ describe.skipIf(!canRunSshd || !hasFixtures)('over real SSH against the fake Fre
       expect(missing[0]!.status).toBe('fail');
       const other = await websocketChecks(facts, { ...inp, transport: 'audiosocket' });
       expect(other.map((r) => r.status)).toEqual(['skip']);
+    } finally {
+      session.close();
+      await fake.stop();
+      await pbx.stop();
+    }
+  });
+
+  it('PBX → engine ports: skipped with audio_transport websocket, checked for a context that picks audiosocket; websocket checks for a context that picks websocket', async () => {
+    const pbx = await startFakePbx();
+    const fake = await new FakeAsterisk().start();
+    const pins = new Map<string, string>();
+    const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+    const session = await SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: pbx.user, auth: { privateKey: readFileSync(pbx.clientKey) }, hostKeys, acceptHostKey: true });
+    try {
+      pbx.scenario({ 'module-show-like-websocket': moduleShow('Running') });
+      const inp = testInputs(pbx.root, { ariPort: fake.port, enginePort: await freePort(), rtpStart: 30000 + Math.floor(Math.random() * 5000), transport: 'websocket', udpWaitMs: 300 });
+      layoutHealthy(pbx.root, inp.contexts);
+      const ws = byId((await runChecks(session, inp)).results);
+      expect(ws['pbx-to-engine-tcp']!.status).toBe('skip');
+      expect(ws['pbx-to-engine-rtp']!.status).toBe('skip');
+      expect(ws['pbx-to-engine-tcp']!.fix).toMatch(/engine connects to the PBX's HTTP port/);
+      expect(ws['module-chan_audiosocket']!.status).not.toBe('fail');
+      expect(ws['websocket-media-path']!.status).toBe('pass');
+
+      // The support context sends its calls over AudioSocket: the PBX must reach this workstation's TCP port again.
+      const conf = `${pbx.root}/etc/asterisk/extensions_custom.conf`;
+      writeFileSync(conf, [ETC_EXTENSIONS, contextWithTransport('from-ai-agent-sales', 'sales', 'websocket'), contextWithTransport('from-ai-agent-support', 'support', 'audiosocket')].join('\n'));
+      const mixed = byId((await runChecks(session, inp)).results);
+      expect(mixed['pbx-to-engine-tcp']).toMatchObject({ status: 'pass' });
+      expect(mixed['pbx-to-engine-tcp']!.title).toContain('[from-ai-agent-support] Set(AI_TRANSPORT=audiosocket)');
+      expect(mixed['pbx-to-engine-rtp']!.status).toBe('skip');
+      const closed = byId((await runChecks(session, { ...inp, audiosocket: { ...inp.audiosocket, advertiseHost: '0.0.0.1' } })).results);
+      expect(closed['pbx-to-engine-tcp']).toMatchObject({ status: 'fail' });
+
+      // The other way round: audio_transport audiosocket, one context picks websocket, so chan_websocket is checked.
+      const as = byId((await runChecks(session, { ...inp, transport: 'audiosocket' })).results);
+      expect(as['module-chan_websocket']!.status).toBe('pass');
+      expect(as['module-chan_websocket']!.title).toContain('[from-ai-agent-sales] Set(AI_TRANSPORT=websocket)');
+      expect(as['websocket-transport']).toBeUndefined();
+      expect(as['pbx-to-engine-rtp']!.status).not.toBe('skip');
     } finally {
       session.close();
       await fake.stop();

@@ -10,6 +10,7 @@ import type { PbxFacts } from './pbx-facts.js';
 import { trimOutput, runBatch, type Evidence } from './remote-batch.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import { tcpProbe, httpGet, judgeDownload, recordingFileUrl, tcpListenIfFree, udpCatcher } from './probes.js';
+import { transportsInUse } from './transports-in-use.js';
 
 function firewallFix(f: PbxFacts, ports: string): string {
   const me = f.sshClientIp ?? "this workstation's address";
@@ -86,17 +87,31 @@ function engineFirewallFix(f: PbxFacts, proto: 'tcp' | 'udp', ports: string): st
   return `The PBX cannot reach this workstation on ${proto.toUpperCase()} ${ports}. Allow it in this workstation's firewall (Windows Defender Firewall, ufw, or firewalld: \`firewall-cmd --permanent --add-port=${ports}/${proto} && firewall-cmd --reload\`)${f.freepbx ? '; also check the FreePBX firewall (`fwconsole firewall`)' : ''}.`;
 }
 
+/**
+ * PBX → engine reachability of the AudioSocket port and the RTP range. A transport calls use (audio_transport,
+ * or a dialplan context's AI_TRANSPORT) fails when unreachable, one they do not use only warns; with
+ * audio_transport websocket an unused one is skipped, since the PBX then never connects to this workstation.
+ */
 export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
   const pbxRemote = !isLoopback(inp.sshHost);
   const as = inp.audiosocket;
   const rtp = inp.rtp;
-  const tcpSev = inp.transport === 'audiosocket' ? 'fail' : 'warn';
-  const udpSev = inp.transport === 'externalmedia' ? 'fail' : 'warn';
-  const tcpTitle = `PBX → engine AudioSocket ${as.advertiseHost}:${as.port}/TCP`;
-  const udpTitle = `PBX → engine RTP ${rtp.advertiseHost}:${rtp.start}-${rtp.end}/UDP`;
+  const used = transportsInUse(f, inp);
+  const tcpSev = used.has('audiosocket') ? 'fail' : 'warn';
+  const udpSev = used.has('externalmedia') ? 'fail' : 'warn';
+  // A transport only a dialplan context chooses says so in the title.
+  const forWhom = (k: 'audiosocket' | 'externalmedia') => (used.has(k) && inp.transport !== k ? ` (${used.get(k)})` : '');
+  const tcpTitle = `PBX → engine AudioSocket ${as.advertiseHost}:${as.port}/TCP${forWhom('audiosocket')}`;
+  const udpTitle = `PBX → engine RTP ${rtp.advertiseHost}:${rtp.start}-${rtp.end}/UDP${forWhom('externalmedia')}`;
   const hint = f.sshClientIp ? ` (${f.sshClientIp})` : '';
   let tcp: CheckResult | undefined;
   let udp: CheckResult | undefined;
+  if (inp.transport === 'websocket') {
+    const notNeeded = (what: string) => `Not needed: audio_transport is websocket, so the engine connects to the PBX's HTTP port and the PBX never connects here, and no dialplan context of the app sets AI_TRANSPORT=${what}.`;
+    if (!used.has('audiosocket')) tcp = check('pbx-to-engine-tcp', tcpTitle, 'skip', [], notNeeded('audiosocket'));
+    if (!used.has('externalmedia')) udp = check('pbx-to-engine-rtp', udpTitle, 'skip', [], notNeeded('externalmedia'));
+    if (tcp && udp) return [tcp, udp];
+  }
   if (pbxRemote && isLoopback(as.advertiseHost)) {
     tcp = check('pbx-to-engine-tcp', tcpTitle, tcpSev, [{ command: 'echo "$SSH_CLIENT"', output: f.sshClientIp ?? '' }], `audiosocket.advertise_host is ${as.advertiseHost}, which on the PBX means the PBX itself. Set it to this workstation's address as the PBX sees it${hint}.`);
   }

@@ -9,6 +9,7 @@ import { AsteriskConf } from './asterisk-conf.js';
 import { dialplanContextNames } from './conf-edits.js';
 import { check, FIX, type DoctorInputs } from './doctor-inputs.js';
 import type { PbxFacts } from './pbx-facts.js';
+import { transportsInUse } from './transports-in-use.js';
 
 export function versionChecks(f: PbxFacts): CheckResult[] {
   const ev = f.evidence;
@@ -28,13 +29,14 @@ export function versionChecks(f: PbxFacts): CheckResult[] {
 
 export function moduleChecks(f: PbxFacts, inp: DoctorInputs): CheckResult[] {
   const ev = f.evidence;
+  const used = transportsInUse(f, inp);
   const specs: { id: string; modules: string[]; evidence: string; needed: boolean; why: string }[] = [
     { id: 'res_ari_applications', modules: ['res_ari_applications'], evidence: 'modules-ari', needed: true, why: 'the Stasis application' },
     { id: 'res_ari_recordings', modules: ['res_ari_recordings'], evidence: 'modules-ari', needed: true, why: 'stored recordings' },
     { id: 'res_ari_channels', modules: ['res_ari_channels'], evidence: 'modules-ari', needed: true, why: 'call control' },
     { id: 'res_ari_bridges', modules: ['res_ari_bridges'], evidence: 'modules-ari', needed: true, why: 'bridging the caller with the media channel' },
-    { id: 'chan_audiosocket', modules: ['chan_audiosocket', 'app_audiosocket'], evidence: 'modules-audiosocket', needed: inp.transport === 'audiosocket', why: 'the AudioSocket transport' },
-    { id: 'chan_rtp', modules: ['chan_rtp'], evidence: 'modules-chan_rtp', needed: inp.transport === 'externalmedia', why: 'the ExternalMedia RTP transport' },
+    { id: 'chan_audiosocket', modules: ['chan_audiosocket', 'app_audiosocket'], evidence: 'modules-audiosocket', needed: used.has('audiosocket'), why: 'the AudioSocket transport' },
+    { id: 'chan_rtp', modules: ['chan_rtp'], evidence: 'modules-chan_rtp', needed: used.has('externalmedia'), why: 'the ExternalMedia RTP transport' },
     { id: 'res_http_websocket', modules: ['res_http_websocket'], evidence: 'modules-res_http_websocket', needed: true, why: 'the ARI events websocket' },
   ];
   return specs.map((s) => {

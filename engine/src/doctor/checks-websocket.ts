@@ -14,6 +14,7 @@ import { moduleState, type ModuleTable } from './cli-parsers.js';
 import { check, type DoctorInputs } from './doctor-inputs.js';
 import type { PbxFacts } from './pbx-facts.js';
 import { trimOutput, type Evidence } from './remote-batch.js';
+import { transportsInUse } from './transports-in-use.js';
 
 /** First minor release of each major with chan_websocket, and with its JSON control messages (undefined: none). */
 const FIRST: Record<number, { channel: number; json?: number }> = { 20: { channel: 16, json: 18 }, 21: { channel: 11 }, 22: { channel: 6, json: 8 }, 23: { channel: 0, json: 2 } };
@@ -94,11 +95,17 @@ export function judgeMediaProbe(p: MediaProbe, sshClientIp?: string): CheckResul
   return check(id, title, 'fail', [ev], `${hint}Allow TCP to the HTTP port from ${me} in the PBX firewall (FreePBX: \`fwconsole firewall trust ${me}\`). This is the only port the WebSocket transport needs.`);
 }
 
-/** All WebSocket-transport checks (the module table comes from `module show like websocket`, one of MODULE_LIKES); a single "skip" unless audio_transport is websocket. */
+/**
+ * All WebSocket-transport checks (the module table comes from `module show like websocket`, one of
+ * MODULE_LIKES); a single "skip" unless audio_transport is websocket or a dialplan context sets AI_TRANSPORT=websocket.
+ */
 export async function websocketChecks(f: PbxFacts, inp: DoctorInputs): Promise<CheckResult[]> {
-  if (inp.transport !== 'websocket') {
-    return [check('websocket-transport', 'WebSocket media transport (chan_websocket)', 'skip', [], 'Only needed with audio_transport: websocket (or a dialplan that sets AI_TRANSPORT=websocket).')];
+  const why = transportsInUse(f, inp).get('websocket');
+  if (!why) {
+    return [check('websocket-transport', 'WebSocket media transport (chan_websocket)', 'skip', [], 'Only needed with audio_transport: websocket (or a dialplan context that sets AI_TRANSPORT=websocket).')];
   }
   const probe = await probeMediaPath(inp.ari);
-  return [judgeWebSocketModules(f.modules, f.evidence['modules-websocket']), judgeWebSocketVersion(f.version, f.evidence.version), judgeMediaProbe(probe, f.sshClientIp)];
+  const modules = judgeWebSocketModules(f.modules, f.evidence['modules-websocket']);
+  if (why !== 'audio_transport') modules.title += ` — used by ${why}`;
+  return [modules, judgeWebSocketVersion(f.version, f.evidence.version), judgeMediaProbe(probe, f.sshClientIp)];
 }
