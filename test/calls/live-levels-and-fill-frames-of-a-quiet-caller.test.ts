@@ -19,7 +19,7 @@ const fillFrames = async (transport: string) =>
   (await h!.ctx.metrics.inboundFills.get()).values.find((v) => v.labels.transport === transport)?.value ?? 0;
 
 describe('live levels and synthesized inbound frames', () => {
-  for (const transport of ['audiosocket', 'externalmedia'] as const) {
+  for (const transport of ['audiosocket', 'externalmedia', 'websocket'] as const) {
     it(`over ${transport}: levels of the greeting and of the caller, at most 5 events a second; silence is filled`, async () => {
       const cfg = (p: number) => {
         const c = baseConfig(p, { audio_transport: transport });

@@ -2,7 +2,7 @@
  * Real PBX legs send no frames while the caller is silent (transmit_silence
  * off, DTX, a quiet bridge peer) and the fake Asterisk does the same. A caller
  * that speaks and then sends nothing must still get its reply once the end of
- * its speech has been decided on the wall clock, on both transports and with
+ * its speech has been decided on the wall clock, on every transport and with
  * every kind of provider; and the turn latency the engine reports must be the
  * gap the caller lives through (end of its audio → first agent audio it hears).
  */
@@ -16,7 +16,7 @@ import { FakeDeepgramAgent } from '../fakes/deepgram/agent-server.js';
 import { FakeDeepgramSpeech } from '../fakes/deepgram/listen-speak-server.js';
 import { TEST_CA_FILE } from '../fakes/openai/tls.js';
 
-type Transport = 'audiosocket' | 'externalmedia';
+type Transport = 'audiosocket' | 'externalmedia' | 'websocket';
 
 interface Setup {
   /** What decides the end of the caller's turn, in ms after its last voiced frame. */
@@ -91,8 +91,10 @@ async function callAfterGreeting(): Promise<{ caller: CallerHandle; id: string }
   return { caller, id };
 }
 
-for (const transport of ['audiosocket', 'externalmedia'] as const) {
-  describe(`a caller that speaks and then sends nothing, over ${transport === 'audiosocket' ? 'AudioSocket' : 'RTP'}`, () => {
+const TRANSPORT_NAMES: Record<Transport, string> = { audiosocket: 'AudioSocket', externalmedia: 'RTP', websocket: 'WebSocket (chan_websocket; firstAudioMs = when the caller began to hear it, from MEDIA_MARK_PROCESSED)' };
+
+for (const transport of ['audiosocket', 'externalmedia', 'websocket'] as const) {
+  describe(`a caller that speaks and then sends nothing, over ${TRANSPORT_NAMES[transport]}`, () => {
     for (const [name, setup] of Object.entries(SETUPS)) {
       it(`${name}: the reply comes end_silence_ms after its speech, and the engine reports the gap the caller lived through`, async () => {
         const config = await setup.config(0, transport);
