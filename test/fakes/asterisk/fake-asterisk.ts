@@ -1,19 +1,21 @@
 /**
  * A protocol-level stand-in for Asterisk 22 on real sockets: ARI REST under
- * /ari (Basic auth or api_key), the /ari/events WebSocket, api-docs for
- * ari-client, AudioSocket and RTP media legs, and a dialplan-like API to
- * inject callers and read what they heard. Behaviour follows the captures
- * in ../shared/fixtures/asterisk-22 (see its README "Behaviour" section).
+ * /ari (Basic auth or api_key; ari-http.ts), the /ari/events WebSocket
+ * (event-sockets.ts), api-docs for ari-client, AudioSocket, RTP and
+ * chan_websocket media legs, and a dialplan-like API to inject callers and
+ * read what they heard. This class holds the PBX state (channels, bridges,
+ * playbacks) and its life-cycle events. Behaviour follows the captures in
+ * ../shared/fixtures/asterisk-22 (see its README "Behaviour" section).
  */
 import type { Duplex } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { ASTERISK_ID, ariTime, channelJson, bridgeJson, playbackJson, type FakeChannel, type FakeBridge, type FakePlayback } from './model.js';
-import { AriHttpError, writeReply, type Reply } from './http-util.js';
-import { compile, match, type CompiledRoute } from './route-table.js';
+import { writeReply } from './http-util.js';
+import { compile, type CompiledRoute } from './route-table.js';
 import { buildRoutes } from './routes.js';
-import { serveApiDocs } from './api-docs.js';
+import { authenticate, dispatchAri } from './ari-http.js';
+import { EventSockets } from './event-sockets.js';
 import { MediaClock } from './media-clock.js';
 import { CallerHandle, type InjectCallOptions } from './caller.js';
 import { resolveSound } from './sounds.js';
@@ -43,12 +45,6 @@ export interface FakeAsteriskOptions {
   onDeliver?: (caller: FakeChannel, pcm: Int16Array) => void;
 }
 
-interface EventClient {
-  ws: WebSocket;
-  app: string;
-  subscribeAll: boolean;
-}
-
 export class FakeAsterisk {
   readonly channels = new Map<string, FakeChannel>();
   readonly bridges = new Map<string, FakeBridge>();
@@ -58,13 +54,11 @@ export class FakeAsterisk {
   readonly clock = new MediaClock(this);
   readonly websocketMedia: WebSocketMedia;
   private readonly server: Server;
-  private readonly wss: WebSocketServer;
-  private readonly clients = new Set<EventClient>();
+  private readonly events = new EventSockets();
   private readonly routes: CompiledRoute[];
   private readonly timers = new Set<NodeJS.Timeout>();
   private seq = 0;
   private readonly epoch = Math.floor(Date.now() / 1000);
-  private refuseEvents = false;
   port = 0;
 
   constructor(opts: FakeAsteriskOptions = {}) {
@@ -84,7 +78,6 @@ export class FakeAsterisk {
     this.websocketMedia = new WebSocketMedia(this, opts.websocket);
     this.routes = compile(buildRoutes(this));
     this.server = createServer((req, res) => void this.onRequest(req, res));
-    this.wss = new WebSocketServer({ noServer: true });
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
   }
 
@@ -109,8 +102,7 @@ export class FakeAsterisk {
       ch.audiosocket?.close();
       ch.rtp?.close();
     }
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
+    this.events.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -135,13 +127,7 @@ export class FakeAsterisk {
    * playbacks, and bridges (which ARI apps create).
    */
   emit(type: string, fields: Record<string, unknown>): void {
-    const base = { type, timestamp: ariTime(), ...fields, asterisk_id: ASTERISK_ID };
-    const app = this.subjectApp(fields);
-    for (const c of this.clients) {
-      if (c.ws.readyState !== c.ws.OPEN) continue;
-      if (!c.subscribeAll && app !== c.app && !(app === '*bridge' && !('channel' in fields))) continue;
-      c.ws.send(JSON.stringify({ ...base, application: c.app }, null, 2));
-    }
+    this.events.send({ type, timestamp: ariTime(), ...fields, asterisk_id: ASTERISK_ID }, this.subjectApp(fields), 'channel' in fields);
   }
 
   private subjectApp(fields: Record<string, unknown>): string | undefined {
@@ -157,9 +143,7 @@ export class FakeAsterisk {
 
   /** Sends a captured event as is (replay), with this socket's app name. */
   emitRaw(ev: object): void {
-    for (const c of this.clients) {
-      if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify({ ...ev, application: c.app }, null, 2));
-    }
+    this.events.sendRaw(ev);
   }
 
   /** Drops a channel from the state without events (replayed hangups bring their own). */
@@ -181,21 +165,21 @@ export class FakeAsterisk {
 
   /** Number of connected event sockets (for reconnect tests). */
   get eventClients(): number {
-    return [...this.clients].filter((c) => c.ws.readyState === c.ws.OPEN).length;
+    return this.events.open;
   }
 
   /** Drops every events WebSocket (ARI connection loss); `refuseMs` keeps refusing reconnects for a while. */
   dropEventSockets(refuseMs = 0): void {
     if (refuseMs > 0) {
-      this.refuseEvents = true;
-      this.later(refuseMs, () => (this.refuseEvents = false));
+      this.events.refusing = true;
+      this.later(refuseMs, () => (this.events.refusing = false));
     }
-    for (const c of this.clients) c.ws.terminate();
+    this.events.dropAll();
   }
 
   /** While true, new events WebSocket upgrades are refused with 503 (an Asterisk restart). */
   refuseEventSockets(refuse: boolean): void {
-    this.refuseEvents = refuse;
+    this.events.refusing = refuse;
   }
 
   // ---- channel life cycle --------------------------------------------------
@@ -356,66 +340,15 @@ export class FakeAsterisk {
 
   // ---- HTTP -------------------------------------------------------------------
 
-  private authenticate(req: IncomingMessage, url: URL): { user: string; readOnly: boolean } | undefined {
-    let user: string | undefined;
-    let pass: string | undefined;
-    const h = req.headers.authorization;
-    if (h?.startsWith('Basic ')) {
-      const dec = Buffer.from(h.slice(6), 'base64').toString('utf8');
-      const i = dec.indexOf(':');
-      user = dec.slice(0, i);
-      pass = dec.slice(i + 1);
-    } else if (url.searchParams.get('api_key')) {
-      const key = url.searchParams.get('api_key')!;
-      const i = key.indexOf(':');
-      user = key.slice(0, i);
-      pass = key.slice(i + 1);
-    }
-    const u = user !== undefined ? this.opts.users[user] : undefined;
-    if (!u || u.password !== pass) return undefined;
-    return { user: user!, readOnly: u.readOnly ?? false };
-  }
-
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const reply = await this.dispatch(req, url, Buffer.concat(chunks));
+    const reply = await dispatchAri(this.opts.users, this.routes, this.port, req, url, Buffer.concat(chunks));
     const query = Object.fromEntries(url.searchParams);
     delete query.api_key;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query, status: reply.status });
     writeReply(res, reply);
-  }
-
-  private async dispatch(req: IncomingMessage, url: URL, rawBody: Buffer): Promise<Reply> {
-    if (!url.pathname.startsWith('/ari/')) return { status: 404, body: { message: 'Resource not found' } };
-    const auth = this.authenticate(req, url);
-    if (!auth) {
-      return { status: 401, body: { message: 'Authentication required' }, headers: { 'WWW-Authenticate': 'Basic realm="Asterisk REST Interface"' } };
-    }
-    const path = url.pathname.slice(4);
-    if (path.startsWith('/api-docs/')) return serveApiDocs(path.slice('/api-docs/'.length), req.headers.host ?? `127.0.0.1:${this.port}`, this.routes);
-    const m = match(this.routes, req.method ?? 'GET', path);
-    if (!('route' in m)) {
-      return m.methodMismatch ? { status: 405, body: { message: 'Invalid method' } } : { status: 404, body: { message: 'Resource not found' } };
-    }
-    if (auth.readOnly && req.method !== 'GET') return { status: 403, body: { message: 'Write access denied' } };
-    let body: Record<string, unknown> = {};
-    if (rawBody.length) {
-      try {
-        body = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
-      } catch {
-        return { status: 400, body: { message: 'Request body is not valid JSON' } };
-      }
-    }
-    const query = Object.fromEntries(url.searchParams);
-    delete query.api_key;
-    try {
-      return await m.route.handle({ path: m.params, query, body, user: auth.user });
-    } catch (err) {
-      if (err instanceof AriHttpError) return { status: err.status, body: err.body };
-      return { status: 500, body: { message: 'An internal error prevented this request from being handled' } };
-    }
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -426,20 +359,12 @@ export class FakeAsterisk {
       socket.destroy();
     };
     if (url.pathname !== '/ari/events') return reject(404, 'Not Found');
-    if (!this.authenticate(req, url)) return reject(401, 'Unauthorized');
-    const app = url.searchParams.get('app');
-    if (!app) return reject(400, 'Bad Request');
-    if (this.refuseEvents) return reject(503, 'Service Unavailable');
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const client: EventClient = { ws, app, subscribeAll: url.searchParams.get('subscribeAll') === 'true' };
-      this.clients.add(client);
-      ws.on('close', () => this.clients.delete(client));
-      ws.on('error', () => {});
-    });
+    if (!authenticate(this.opts.users, req, url)) return reject(401, 'Unauthorized');
+    this.events.upgrade(req, socket, head, url, reject);
   }
 
   /** Apps with a connected events socket (GET /applications). */
   apps(): string[] {
-    return [...new Set([...this.clients].map((c) => c.app))];
+    return this.events.apps();
   }
 }
