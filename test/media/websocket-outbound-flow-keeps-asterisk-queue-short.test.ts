@@ -32,6 +32,22 @@ describe('outbound flow toward chan_websocket', () => {
     expect(sim.flow.idle).toBe(true);
   });
 
+  it('a first mark read late (engine under load) moves the moment the caller began to hear the burst by at most one tick, not by the lag', () => {
+    for (const phaseMs of [1, 7, 19]) {
+      const sim = new ChanWebSocketSim({ phaseMs, markReadLagMs: 45 }).at(100, () => {
+        sim.flow.push(numberedFrames(20), sim.now);
+        sim.flow.endUtterance();
+      });
+      sim.run(1000);
+      const first = sim.outcomes.find((o) => o.kind === 'first')!;
+      // read 45 ms late; the queue was empty, so the first frame played on the next tick: the estimate stays within it
+      expect(first.at - 20 - sim.played[0]!.at).toBe(45);
+      const heardAt = first.kind === 'first' ? first.heardAt : NaN;
+      expect(heardAt).toBeGreaterThanOrEqual(sim.played[0]!.at);
+      expect(heardAt).toBeLessThanOrEqual(sim.played[0]!.at + 20);
+    }
+  });
+
   it('follows a provider that streams in 40 ms chunks without gaps after the prebuffer', () => {
     const audio = numberedFrames(150);
     const sim = new ChanWebSocketSim({ flow: { prebufferMs: 40 } });

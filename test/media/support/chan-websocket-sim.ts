@@ -17,6 +17,8 @@ export interface SimOptions {
   /** Asterisk plays nothing in these windows (a PBX under load). */
   stalls?: Array<[number, number]>;
   json?: boolean;
+  /** The engine reads MEDIA_MARK_PROCESSED this late (an event loop busy under load). */
+  markReadLagMs?: number;
 }
 
 export interface Played {
@@ -112,8 +114,12 @@ export class ChanWebSocketSim {
       else if (m.event === 'MEDIA_XON') this.flow.onXon();
       else if (m.event === 'STATUS') this.flow.onStatus(m.queueLength, this.now);
       else if (m.event === 'MEDIA_MARK_PROCESSED') {
-        const o = this.flow.onMarkProcessed(m.correlationId, this.now);
-        if (o) this.outcomes.push({ ...o, at: this.now });
+        const read = () => {
+          const o = this.flow.onMarkProcessed(m.correlationId, this.now);
+          if (o) this.outcomes.push({ ...o, at: this.now });
+        };
+        if (this.opts.markReadLagMs) this.at(this.now + this.opts.markReadLagMs, read);
+        else read();
       }
     }
   }

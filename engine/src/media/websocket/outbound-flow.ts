@@ -14,7 +14,9 @@
  * Only whole frames are sent (a burst's partial last frame is padded with
  * silence), in messages of at most 65,527 bytes rounded down to whole frames.
  * Marks: after the first frame of a burst ("first": the caller began to hear
- * it one frame before MEDIA_MARK_PROCESSED), after each utterance
+ * it one frame before MEDIA_MARK_PROCESSED, but no later than the queue ahead
+ * of it allows: a mark the engine reads late, under load, does not move the
+ * moment back), after each utterance
  * ("utterance": the caller finished hearing it), and right after a flush
  * ("flush": FLUSH_MEDIA discards queued marks, so the flush is re-marked; it
  * comes back on the first empty tick, when the caller's audio has stopped).
@@ -55,6 +57,8 @@ interface Mark {
   /** Frames sent in total when the mark was sent. */
   framesBefore: number;
   at: number;
+  /** "first": frames estimated queued in Asterisk ahead of the burst's first frame when it was sent. */
+  ahead?: number;
 }
 
 type Item = { kind: 'audio'; buf: Buffer } | { kind: 'end' };
@@ -239,7 +243,11 @@ export class OutboundFlow {
       this.anchorFrames = after;
       this.anchorAt = now;
     }
-    if (m.kind === 'first') return { kind: 'first', heardAt: now - this.frameMs };
+    if (m.kind === 'first') {
+      // Asterisk plays the frame on one of its next (ahead + 1) ticks; the mark comes a tick after that.
+      const latest = m.at + ((m.ahead ?? 0) + 1) * this.frameMs;
+      return { kind: 'first', heardAt: Math.max(m.at, Math.min(now - this.frameMs, latest)) };
+    }
     if (m.kind === 'flush') return { kind: 'flush', flushedAt: m.at, silentAt: now };
     return { kind: 'utterance', heardAt: now, idle: this.idle };
   }
@@ -264,9 +272,9 @@ export class OutboundFlow {
     out.push({ kind: 'command', command: { command: 'GET_STATUS' } });
   }
 
-  private sendMark(kind: Mark['kind'], now: number, out: FlowOutput[]): void {
+  private sendMark(kind: Mark['kind'], now: number, out: FlowOutput[], ahead?: number): void {
     const id = `aava-${kind[0]}${++this.seq}`;
-    this.marks.set(id, { kind, framesBefore: this.stats.framesSent, at: now });
+    this.marks.set(id, { kind, framesBefore: this.stats.framesSent, at: now, ...(ahead === undefined ? {} : { ahead }) });
     out.push({ kind: 'command', command: { command: 'MARK_MEDIA', correlationId: id } });
   }
 
@@ -296,7 +304,7 @@ export class OutboundFlow {
     if (starting) {
       this.bursting = true;
       if (this.lastStatusAt < now - this.statusEveryMs) this.lastStatusAt = now;
-      this.sendMark('first', now, out);
+      this.sendMark('first', now, out, Math.ceil(est));
     }
     return true;
   }
