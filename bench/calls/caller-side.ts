@@ -23,6 +23,20 @@ export function flushToSilenceMs(flushes: number[], loud: number[]): number[] {
   return out;
 }
 
+/**
+ * For each burst the engine began to enqueue (epoch ms), the time until the fake caller got its first loud frame
+ * (the provider's audio as the caller hears it). Bursts with nothing loud within `maxMs` (flushed at once) are skipped.
+ */
+export function heardDelayMs(bursts: number[], loud: number[], maxMs = 1000): number[] {
+  const frames = [...loud].sort((a, b) => a - b);
+  const out: number[] = [];
+  for (const b of bursts) {
+    const i = lastIndexAtOrBefore(frames, b) + 1;
+    if (i < frames.length && frames[i]! - b <= maxMs) out.push(frames[i]! - b);
+  }
+  return out;
+}
+
 function lastIndexAtOrBefore(sorted: number[], t: number): number {
   let lo = 0;
   let hi = sorted.length - 1;

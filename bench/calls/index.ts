@@ -30,7 +30,9 @@ import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
 import { summarize, round, table, cpuMeter } from '../lib/stats.js';
 import type { TransportKind } from '../../engine/src/api/calls.js';
 import type { CallService } from '../../engine/src/calls/call-service.js';
-import { epochNow, flushToSilenceMs } from './caller-side.js';
+import type { CallSession } from '../../engine/src/calls/call-session.js';
+import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
+import { epochNow, flushToSilenceMs, heardDelayMs } from './caller-side.js';
 
 export interface CallsBenchRow {
   transport: TransportKind;
@@ -42,8 +44,15 @@ export interface CallsBenchRow {
   latenessMaxMs: number;
   inboundDelayP50Ms: number;
   inboundDelayP99Ms: number;
+  /** Provider audio → the turn's firstFrameOut: AudioSocket the first frame on the wire, WebSocket when the caller began to hear it (mark). */
   outboundDelayP50Ms: number;
   outboundDelayP99Ms: number;
+  /** Provider audio → the first frame of its burst handed to the socket (the engine's share; AudioSocket: same as above). */
+  outboundSentP50Ms: number;
+  outboundSentP99Ms: number;
+  /** First audio of a burst enqueued on the leg → the fake caller got its first loud frame (epoch clocks of both processes). */
+  callerHeardP50Ms: number;
+  callerHeardP99Ms: number;
   /** Engine flush (barge-in) → end of the last agent frame the caller got. */
   flushToSilenceP50Ms: number;
   flushToSilenceP99Ms: number;
@@ -97,8 +106,13 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
   }
 }
 
-/** Records when the engine flushed each call's leg (epoch ms) and dropped audio doing so. */
-function watchFlushes(service: CallService, kind: TransportKind, flushes: Map<string, number[]>): void {
+const push = (m: Map<string, number[]>, k: string, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
+
+/**
+ * Records, per call (epoch ms), when the engine flushed its leg and dropped audio doing so, and when it began
+ * to enqueue a burst on an idle leg (for provider audio → heard at the caller).
+ */
+function watchLegs(service: CallService, kind: TransportKind, engine: Engine): void {
   const t = service.transports().get(kind)!;
   const allocate = t.allocate.bind(t);
   t.allocate = async (callId) => {
@@ -109,8 +123,13 @@ function watchFlushes(service: CallService, kind: TransportKind, flushes: Map<st
         leg.flush = () => {
           const at = epochNow();
           const dropped = flush();
-          if (dropped > 0) flushes.set(callId, [...(flushes.get(callId) ?? []), at]);
+          if (dropped > 0) push(engine.flushes, callId, at);
           return dropped;
+        };
+        const enqueue = leg.enqueue.bind(leg);
+        leg.enqueue = (audio) => {
+          if (leg.queuedMs() === 0) push(engine.bursts, callId, epochNow());
+          enqueue(audio);
         };
       },
       () => undefined,
@@ -123,6 +142,7 @@ interface Engine {
   service: CallService;
   lateness: number[];
   flushes: Map<string, number[]>;
+  bursts: Map<string, number[]>;
   /** Synthesized inbound frames so far (ai_agent_inbound_fill_frames_total). */
   fillFrames(): Promise<number>;
   close(): Promise<void>;
@@ -147,13 +167,13 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
   const db = openDatabase(join(dir, 'aava.db'));
   const metrics = createMetrics({ defaultMetrics: false });
   const fillFrames = async () => (await metrics.inboundFills.get()).values.reduce((a, v) => a + v.value, 0);
-  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), fillFrames, close: async () => undefined };
+  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
   const ctx = { config, db, log: silentLogger(), metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
   await service.start();
   engine.service = service;
-  watchFlushes(service, kind, engine.flushes);
+  watchLegs(service, kind, engine);
   engine.close = async () => {
     await service.stop(Date.now() + 5000);
     scheduler.stop();
@@ -179,8 +199,14 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     s.conversation!.inboundDelays.length = 0;
     s.conversation!.tracker.outboundDelays.length = 0;
   }
+  const wsLegs = () => {
+    const t = kind === 'websocket' ? (service.transports().get('websocket') as WebSocketTransport | undefined) : undefined;
+    return t ? service.controller.active.flatMap((s) => t.legStats(s.id) ?? []) : [];
+  };
+  for (const l of wsLegs()) l.firstSentDelayMs.length = 0;
   engine.lateness = [];
   engine.flushes.clear();
+  engine.bursts.clear();
   const fillsBefore = await engine.fillFrames();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -196,12 +222,17 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   loop.disable();
   const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
   const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
+  const sent = kind === 'websocket' ? wsLegs().flatMap((l) => l.firstSentDelayMs) : outbound;
   await sleep(300); // the last flushes' frames reach the callers
   const { loud } = (await fake.ask({ type: 'timelines' }, 'timelines')) as { loud: Record<string, number[]> };
-  const f2s = service.controller.active.flatMap((s) => flushToSilenceMs(engine.flushes.get(s.id) ?? [], loud[s.caller.caller?.number ?? ''] ?? []));
+  const loudOf = (s: CallSession) => loud[s.caller.caller?.number ?? ''] ?? [];
+  const f2s = service.controller.active.flatMap((s) => flushToSilenceMs(engine.flushes.get(s.id) ?? [], loudOf(s)));
+  const heard = service.controller.active.flatMap((s) => heardDelayMs(engine.bursts.get(s.id) ?? [], loudOf(s)));
   const late = summarize(engine.lateness);
   const inS = summarize(inbound);
   const outS = summarize(outbound);
+  const sentS = summarize(sent);
+  const heardS = summarize(heard);
   const fS = summarize(f2s);
   const row: CallsBenchRow = {
     transport: kind,
@@ -215,6 +246,10 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     inboundDelayP99Ms: round(inS.p99, 3),
     outboundDelayP50Ms: round(outS.p50),
     outboundDelayP99Ms: round(outS.p99),
+    outboundSentP50Ms: round(sentS.p50),
+    outboundSentP99Ms: round(sentS.p99),
+    callerHeardP50Ms: round(heardS.p50),
+    callerHeardP99Ms: round(heardS.p99),
     flushToSilenceP50Ms: round(fS.p50, 1),
     flushToSilenceP99Ms: round(fS.p99, 1),
     flushes: fS.n,
@@ -240,6 +275,9 @@ function sideBySide(rows: CallsBenchRow[], kinds: TransportKind[]): Record<strin
       out[`${tag} MiB/call`] = r?.rssPerCallMiB ?? '';
       out[`${tag} flush→silence p99`] = r?.flushToSilenceP99Ms ?? '';
       out[`${tag} inbound p99`] = r?.inboundDelayP99Ms ?? '';
+      out[`${tag} out sent p50/p99`] = r ? `${r.outboundSentP50Ms}/${r.outboundSentP99Ms}` : '';
+      if (k === 'websocket') out[`${tag} out mark p50/p99`] = r ? `${r.outboundDelayP50Ms}/${r.outboundDelayP99Ms}` : '';
+      out[`${tag} caller heard p50/p99`] = r ? `${r.callerHeardP50Ms}/${r.callerHeardP99Ms}` : '';
     }
     return out;
   });
@@ -265,7 +303,9 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number;
   }
   console.log(`Calls (echo provider, ${seconds} s per row; engine process only; lateness = frame send − deadline, AudioSocket only)`);
   console.log(table(rows.map((r) => ({ ...r }))));
-  console.log('Transports side by side (ms; flush→silence at the fake caller, inbound = arrival → provider):');
+  console.log(
+    "Transports side by side (ms; flush→silence at the fake caller, inbound = arrival → provider, out sent = provider audio → first frame to the socket, out mark = → the caller began to hear it by the engine's mark estimate (firstAudioMs), caller heard = → the fake caller's first loud frame):",
+  );
   console.log(table(sideBySide(rows, kinds)));
   const busy = rows.some((r) => r.load1 > cpus().length);
   if (busy) console.log(`note: the load average exceeded the ${cpus().length} cores during the run; lateness and delays include waiting for a CPU.`);
