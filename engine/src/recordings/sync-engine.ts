@@ -236,7 +236,11 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
         await fetchOne(next);
       }
     });
-    await Promise.all(workers);
+    // Every worker settles before the run returns: Promise.all would return on the first
+    // cancelled download while the others still hold their temp files (and the lock would go).
+    const settled = await Promise.allSettled(workers);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const d of touchedDirs) fsyncDir(d);
     if (opts.signal?.aborted) throw new Error('sync cancelled');
 
