@@ -14,9 +14,11 @@ import { createAudioSocketTransport } from '../media/audiosocket/audiosocket-tra
 import { createRtpTransport } from '../media/rtp/rtp-transport.js';
 import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
 import type { BackoffOptions } from '../ari/backoff.js';
+import type { LivenessOptions } from '../ari/liveness.js';
 import { ProviderRegistry } from '../providers/registry.js';
 import { CallsRepository } from './calls-repository.js';
 import { CallController } from './call-controller.js';
+import { Reconciler } from './reconcile.js';
 import type { CallSession } from './call-session.js';
 import { turnTotalMs } from './latency-tracker.js';
 import { checkMediaDir } from './file-playback.js';
@@ -24,6 +26,10 @@ import { checkMediaDir } from './file-playback.js';
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
   setupTimeoutMs?: number;
+  /** Reconcile: wait before an unowned caller is judged again, ms (default 1000). */
+  reconcileGraceMs?: number;
+  /** ARI link options (tests: faster pings). */
+  ariLiveness?: LivenessOptions;
   /** Shared outbound frame scheduler (bench: lateness hook). */
   scheduler?: FrameScheduler;
 }
@@ -32,6 +38,7 @@ export interface CallService extends EngineService {
   readonly controller: CallController;
   readonly ari: AriConnection;
   readonly providers: ProviderRegistry;
+  readonly reconciler: Reconciler;
   /** Started transports (leak checks, bench). */
   transports(): Map<TransportKind, MediaTransport>;
 }
@@ -50,7 +57,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   const repo = new CallsRepository(ctx.db);
   const providers = new ProviderRegistry({ log });
   const boot = ctx.config.current();
-  const ari = new AriConnection(ariSettings(boot), { log, backoff: opts.ariBackoff });
+  const ari = new AriConnection(ariSettings(boot), { log, backoff: opts.ariBackoff, liveness: opts.ariLiveness });
   const transports = new Map<TransportKind, MediaTransport>();
   const starting = new Map<TransportKind, Promise<MediaTransport>>();
   const transportErrors = new Map<TransportKind, string>();
@@ -214,10 +221,20 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       log.error({ err: (err as Error).message, event: ev.type }, 'ARI event handling failed');
     }
   });
+  const reconciler = new Reconciler({
+    ari: () => ari.rest,
+    appName: () => ari.appName,
+    policy: () => ctx.config.current().orphaned_calls,
+    owner: controller,
+    log,
+    reclaimed: (kind, n) => {
+      if (n > 0) m.reclaimed.inc({ kind }, n);
+    },
+    graceMs: opts.reconcileGraceMs,
+  });
   ari.events.on('connected', ({ reconnect }) => {
     m.ariConnected.set(1);
-    const rest = ari.rest;
-    if (rest) controller.reconcile(rest).catch((err: Error) => log.warn({ err: err.message, reconnect }, 'reconcile after connect failed'));
+    if (!stopped) void reconciler.run(reconnect);
   });
   ari.events.on('disconnected', () => m.ariConnected.set(0));
 
@@ -232,6 +249,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     controller,
     ari,
     providers,
+    reconciler,
     transports: () => transports,
 
     async start() {
@@ -288,6 +306,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       }
       Object.assign(report.providers, providers.health());
       report.active_calls = controller.active.length;
+      if (reconciler.last) report.last_reconcile = reconciler.last;
     },
 
     handlers: {

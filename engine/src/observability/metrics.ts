@@ -19,6 +19,7 @@ export interface EngineMetrics {
   txBytes: Counter<'transport'>;
   ariConnected: Gauge;
   recordingsSynced: Counter<'result'>;
+  reclaimed: Counter<'kind'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
@@ -39,5 +40,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMe
     txBytes: new Counter({ name: 'ai_agent_transport_tx_bytes_total', help: 'Audio bytes sent to Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
     ariConnected: new Gauge({ name: 'ai_agent_ari_connected', help: '1 when the ARI event socket is up', registers: [registry] }),
     recordingsSynced: new Counter({ name: 'ai_agent_recordings_synced_total', help: 'Recordings sync results', labelNames: ['result'] as const, registers: [registry] }),
+    reclaimed: new Counter({ name: 'ai_agent_reclaimed_total', help: 'Leftovers reclaimed when reconciling with the PBX (bridge, caller, media_leg, call)', labelNames: ['kind'] as const, registers: [registry] }),
   };
 }
