@@ -58,7 +58,11 @@ describe('reconcile on a reconnect', () => {
 
       a.hangup();
       await until(() => service.controller.active.length === 0 && fake.inspect().bridges === 0 && fake.inspect().mediaLegs === 0, 'cleanup');
-      expect(h.ctx.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE ended_at IS NULL').get()).toEqual({ n: 0 });
+      const rows = await service.handlers!['calls.list']!({});
+      expect(rows.map((r) => [r.callerNumber, r.state])).toEqual([
+        ['801', 'ended'],
+        ['800', 'ended'],
+      ]);
     });
   }
 });

@@ -16,7 +16,7 @@ import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
 import type { BackoffOptions } from '../ari/backoff.js';
 import type { LivenessOptions } from '../ari/liveness.js';
 import { ProviderRegistry } from '../providers/registry.js';
-import { CallsRepository } from './calls-repository.js';
+import { CallStore } from './call-store.js';
 import { CallController } from './call-controller.js';
 import { Reconciler } from './reconcile.js';
 import type { CallSession } from './call-session.js';
@@ -54,7 +54,7 @@ export function createCallService(ctx: EngineContext): EngineService {
 
 export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptions = {}): CallService {
   const log = ctx.log.child({ component: 'calls' });
-  const repo = new CallsRepository(ctx.db);
+  const store = new CallStore(ctx.db, { log });
   const providers = new ProviderRegistry({ log });
   const boot = ctx.config.current();
   const ari = new AriConnection(ariSettings(boot), { log, backoff: opts.ariBackoff, liveness: opts.ariLiveness });
@@ -129,7 +129,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     if (recorded.has(s.id)) return;
     recorded.add(s.id);
     const r = s.resolved;
-    repo.insertCall({
+    store.insertCall({
       id: s.id,
       channelId: s.caller.id,
       uniqueId: s.caller.id,
@@ -175,14 +175,14 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       updated: (s) =>
         safe('update', () => {
           if (!recorded.has(s.id)) return;
-          repo.setState(s.id, s.state);
+          store.setState(s.id, s.state);
           ctx.bus.publish({ type: 'call.updated', call: s.summary() });
         }),
       ended: (s) =>
         safe('end', () => {
           record(s);
           recorded.delete(s.id);
-          repo.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error });
+          store.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error });
           m.activeCalls.dec();
           m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
           ctx.bus.publish({ type: 'call.ended', call: s.summary() });
@@ -190,12 +190,12 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         }),
       transcript: (l) =>
         safe('transcript', () => {
-          const line = repo.addTranscript(l.callId, l.role, l.text, l.at);
+          const line = store.addTranscript(l.callId, l.role, l.text, l.at);
           ctx.bus.publish({ type: 'call.transcript', line });
         }),
       turn: (t) =>
         safe('turn', () => {
-          repo.addTurn(t);
+          store.addTurn(t);
           const labels = { provider: t.provider };
           const total = turnTotalMs(t);
           if (t.firstAudioMs !== null && total !== null) m.turnLatency.observe(labels, total / 1000);
@@ -206,7 +206,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         }),
       tool: (r) =>
         safe('tool', () => {
-          repo.addTool(r);
+          store.addTool(r);
           ctx.bus.publish({ type: 'call.tool', tool: r });
         }),
     },
@@ -253,7 +253,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     transports: () => transports,
 
     async start() {
-      const closed = repo.closeOrphans(Date.now());
+      const closed = store.closeOrphans(Date.now());
       if (closed) log.warn({ closed }, 'closed calls left open by a previous run');
       const cfg = ctx.config.current();
       providers.update(cfg);
@@ -287,6 +287,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       await Promise.all([...transports.values()].map((t) => t.stop().catch(() => undefined)));
       transports.clear();
       await providers.closeAll();
+      store.close();
     },
 
     contributeHealth(report: HealthReport) {
@@ -311,9 +312,9 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
 
     handlers: {
       'calls.active': () => controller.active.map((s): CallSummary => s.summary()),
-      'calls.list': (args) => repo.list(args),
+      'calls.list': (args) => store.list(args),
       'calls.get': ({ id }) => {
-        const d = repo.get(id);
+        const d = store.get(id);
         const s = controller.get(id);
         return d && s ? { ...d, ...s.summary() } : d;
       },
@@ -330,7 +331,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         }
         return { ok: true as const };
       },
-      'latency.points': ({ sinceMs, provider }) => repo.latencyPoints(sinceMs, provider),
+      'latency.points': ({ sinceMs, provider }) => store.latencyPoints(sinceMs, provider),
     },
   };
   return service;
