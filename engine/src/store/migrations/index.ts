@@ -5,7 +5,8 @@
 import type { Migration } from '../database.js';
 import { migration001 } from './001-initial.js';
 import { migration010 } from './010-recordings-sync.js';
+import { migration011 } from './011-recordings-change-check.js';
 import { migration020 } from './020-softphone.js';
 import { migration030 } from './030-doctor-backups.js';
 
-export const migrations: readonly Migration[] = [migration001, migration010, migration020, migration030];
+export const migrations: readonly Migration[] = [migration001, migration010, migration011, migration020, migration030];
