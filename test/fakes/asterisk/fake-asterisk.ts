@@ -192,6 +192,11 @@ export class FakeAsterisk {
     }
   }
 
+  /** Closes the stalled sockets on this side too (what Asterisk does once its writes time out). */
+  closeStalledEventSockets(): void {
+    for (const c of this.clients) if (c.stalled) c.ws.terminate();
+  }
+
   /** Drops every events WebSocket (ARI connection loss); `refuseMs` keeps refusing reconnects for a while. */
   dropEventSockets(refuseMs = 0): void {
     if (refuseMs > 0) {
