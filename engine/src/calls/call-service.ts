@@ -279,6 +279,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
 
     async stop(deadline: number) {
       stopped = true;
+      reconciler.stop();
       controller.close();
       const ending = controller.active.map((s) => s.shutdown().catch(() => undefined));
       const left = Math.max(0, deadline - Date.now());

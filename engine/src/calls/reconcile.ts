@@ -61,8 +61,14 @@ export class Reconciler {
   last?: ReconcileReport;
   private running?: Promise<ReconcileReport>;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly d: ReconcilerDeps) {}
+
+  /** Engine shutdown: a run in progress takes no further action (the calls' own shutdown owns their callers). */
+  stop(): void {
+    this.stopped = true;
+  }
 
   /** Runs now, or once more right after the run in progress (connects can come in quick succession). */
   run(reconnect: boolean): Promise<ReconcileReport> {
@@ -118,7 +124,7 @@ export class Reconciler {
       const orphan =
         (callId !== undefined && !this.d.owner.ownsCall(callId)) ||
         (legacy !== undefined && !this.d.owner.ownsCall(legacy) && b.channels.every((c) => callIdOfLeg(c) !== undefined));
-      if (!orphan) continue;
+      if (!orphan || this.stopped) continue;
       this.d.log.warn({ bridge: b.id, name: b.name, channels: b.channels.length }, 'destroying a bridge no live call owns');
       if (await done(ari.destroyBridge(b.id))) n++;
     }
@@ -129,7 +135,7 @@ export class Reconciler {
     const app = this.d.appName();
     let n = 0;
     for (const c of channels) {
-      if (callIdOfLeg(c.id) === undefined || stasisAppOf(c) !== app || this.d.owner.ownsLeg(c.id)) continue;
+      if (this.stopped || callIdOfLeg(c.id) === undefined || stasisAppOf(c) !== app || this.d.owner.ownsLeg(c.id)) continue;
       this.d.log.warn({ channel: c.id }, 'hanging up a media leg no call owns');
       if (await done(ari.hangup(c.id))) n++;
     }
@@ -143,11 +149,12 @@ export class Reconciler {
     const first = channels.filter(unowned);
     if (first.length === 0) return 0;
     await new Promise((r) => setTimeout(r, this.d.graceMs ?? 1000));
+    if (this.stopped) return 0;
     const again = new Map((await ari.listChannels()).map((c) => [c.id, c]));
     let n = 0;
     for (const c of first) {
       const now = again.get(c.id);
-      if (!now || !unowned(now)) continue;
+      if (!now || !unowned(now) || this.stopped) continue;
       if (await this.reclaimCaller(ari, now)) n++;
     }
     return n;
