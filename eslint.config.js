@@ -1,11 +1,25 @@
-// Lint with boundary rules: engine/ is plain Node (no electron, React or DOM);
-// renderer/ imports no Node built-ins and only *types* from engine/src/api/.
+// Lint with boundary rules: engine/ is plain Node (no electron, React or DOM); media/ and providers/ never
+// reach up into calls/; electron/ enters the engine only through engine/src/index.ts and the contract
+// (engine/src/api/); renderer/ imports no Node built-ins and only *types* from engine/src/api/.
+// test/foundation/layer-walls-reject-a-violating-import.test.ts proves each wall fails a violating file.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** What all of engine/ may never import; walls inside the engine add to it. */
+const engineImports = {
+  paths: [
+    { name: 'electron', message: 'engine/ is plain Node: it must never import electron.' },
+    { name: 'react', message: 'engine/ must never import React.' },
+    { name: 'react-dom', message: 'engine/ must never import React.' },
+  ],
+  patterns: [
+    { group: ['electron/*', 'react/*', 'react-dom/*', '**/renderer/**', '**/electron/**'], message: 'engine/ must not depend on electron/ or renderer/.' },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'coverage/**'] },
@@ -25,20 +39,41 @@ export default tseslint.config(
   {
     files: ['engine/**/*.{ts,mjs,js}'],
     rules: {
+      'no-restricted-imports': ['error', engineImports],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'HTMLElement'],
+    },
+  },
+  {
+    // The media layer and the providers serve calls; they never reach up into them (not even for a type).
+    files: ['engine/src/media/**/*.ts', 'engine/src/providers/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'electron', message: 'engine/ is plain Node: it must never import electron.' },
-            { name: 'react', message: 'engine/ must never import React.' },
-            { name: 'react-dom', message: 'engine/ must never import React.' },
-          ],
+          paths: engineImports.paths,
           patterns: [
-            { group: ['electron/*', 'react/*', 'react-dom/*', '**/renderer/**', '**/electron/**'], message: 'engine/ must not depend on electron/ or renderer/.' },
+            ...engineImports.patterns,
+            { group: ['**/calls', '**/calls/**'], message: 'media/ and providers/ never import calls/: move the shared type down (e.g. into media/ or providers/provider.ts).' },
           ],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'HTMLElement'],
+    },
+  },
+  {
+    files: ['electron/**/*.{ts,mjs}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // gitignore semantics, level by level: engine/src/index.ts and engine/src/api/ stay open.
+              group: ['**/engine/*', '!**/engine/src', '**/engine/src/*', '!**/engine/src/index.js', '!**/engine/src/api'],
+              message: 'electron/ enters the engine only through engine/src/index.ts and the contract (engine/src/api/).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -2,10 +2,7 @@
  * Runs the engine in-process, built by the same createEngine as `serve`,
  * while keeping hold of the services (for aava-media:// → resolveMedia).
  */
-import { createEngine, DEFAULT_SERVICES, type Engine, type EngineOptions } from '../engine/src/engine.js';
-import type { EngineService, ServiceFactory } from '../engine/src/engine-context.js';
-import type { SecretStore } from '../engine/src/secrets/secret-store.js';
-import { loadConfigFile } from '../engine/src/config/load.js';
+import { createEngine, DEFAULT_SERVICES, loadConfigFile, type Engine, type EngineOptions, type EngineService, type ServiceFactory, type SecretStore } from '../engine/src/index.js';
 import type { MediaResolver } from './protocols.js';
 import type { PortOwners } from './startup-error.js';
 

@@ -9,9 +9,7 @@ import { app, type BrowserWindow, Menu, Notification, Tray, dialog, ipcMain, nat
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
-import { createLogger } from '../engine/src/observability/logger.js';
-import { FileSecretStore } from '../engine/src/secrets/file-secret-store.js';
-import type { SecretStore } from '../engine/src/secrets/secret-store.js';
+import { createLogger, FileSecretStore, type SecretStore } from '../engine/src/index.js';
 import type { Envelope } from '../engine/src/api/wire.js';
 import type { ApiEvent } from '../engine/src/api/events.js';
 import type { CallSummary } from '../engine/src/api/calls.js';

@@ -3,7 +3,9 @@
  * engine in this process, the fake Asterisk in a child process. Reports the
  * engine's CPU %, RSS per call, outbound frame lateness (send − deadline) and
  * engine-added delay (inbound frame → provider; provider audio → first frame
- * on the wire). Env: CALLS_BENCH_N="1,50,200", CALLS_BENCH_SECONDS=8.
+ * on the wire) and the inbound frames the media clock synthesized per call and
+ * second (the fake caller, like a real leg, sends nothing while silent).
+ * Env: CALLS_BENCH_N="1,50,200", CALLS_BENCH_SECONDS=8.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,7 +19,7 @@ import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase } from '../../engine/src/store/database.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
-import { EventBus } from '../../engine/src/api-server/event-bus.js';
+import { EventBus } from '../../engine/src/observability/event-bus.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { FrameScheduler } from '../../engine/src/media/pacer.js';
 import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
@@ -35,6 +37,8 @@ export interface CallsBenchRow {
   outboundDelayP50Ms: number;
   outboundDelayP99Ms: number;
   frames: number;
+  /** Inbound frames the media clock synthesized (slots the PBX sent nothing for), per call per second. */
+  inboundFillPerCallPerSec: number;
   /** Engine event-loop delay p99 (ms): how late any callback ran. */
   loopDelayP99Ms: number;
   /** 1-minute load average when the row was measured (other processes skew every figure). */
@@ -98,6 +102,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
   const scheduler = new FrameScheduler({ onLateness: (ms) => lateness.push(ms) });
   const ctx = { config, db, log: silentLogger(), metrics: createMetrics({ defaultMetrics: false }), bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
+  const fillFrames = async () => (await ctx.metrics.inboundFills.get()).values.reduce((a, v) => a + v.value, 0);
   await service.start();
   const rows: CallsBenchRow[] = [];
   try {
@@ -114,6 +119,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         s.conversation!.tracker.outboundDelays.length = 0;
       }
       lateness = [];
+      const fillsBefore = await fillFrames();
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
       const cpu = cpuMeter();
@@ -124,6 +130,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         rssMax = Math.max(rssMax, process.memoryUsage().rss);
       }
       const cpuPercent = cpu();
+      const fillsPerCallPerSec = ((await fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
       loop.disable();
       const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
       const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
@@ -142,6 +149,7 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number 
         outboundDelayP50Ms: round(outS.p50),
         outboundDelayP99Ms: round(outS.p99),
         frames: late.n,
+        inboundFillPerCallPerSec: round(fillsPerCallPerSec, 1),
         loopDelayP99Ms: round(loop.percentile(99) / 1e6),
         load1: round(loadavg()[0] ?? 0, 1),
       });

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AudioSocketParser, encodeAudio, encodeUuid } from '../../engine/src/media/audiosocket/framing.js';
 import { createAudioConverter } from '../../engine/src/media/convert.js';
 import type { AudioFormat } from '../../engine/src/media/audio-format.js';
-import { createVoiceActivityDetector } from '../../engine/src/media/vad/vad.js';
+import { createVoiceClassifier } from '../../engine/src/media/vad/vad.js';
 import { createSineGenerator, speechLike } from '../../engine/src/media/signal.js';
 import { pcm16ToUlaw } from '../../engine/src/media/codecs/g711.js';
 import { round } from '../lib/stats.js';
@@ -47,10 +47,10 @@ export async function benchConverter(from: AudioFormat, to: AudioFormat, audioSe
 }
 
 export async function benchVad(audioSec = 30): Promise<RtfRow> {
-  const v = await createVoiceActivityDetector({ sampleRate: 8000, aggressiveness: 2, energyThreshold: 400, minSpeechMs: 120, endSilenceMs: 600 });
+  const v = await createVoiceClassifier({ sampleRate: 8000, aggressiveness: 2, energyThreshold: 400 });
   const pcm = speechLike({ ms: audioSec * 1000, sampleRate: 8000 });
   const t0 = performance.now();
-  for (let i = 0; i < pcm.length; i += 320) v.push(pcm.subarray(i, i + 320));
+  for (let i = 0; i < pcm.length; i += 320) v.classify(pcm.subarray(i, i + 320));
   const sec = (performance.now() - t0) / 1000;
   v.close();
   const rtf = sec / audioSec;

@@ -7,8 +7,7 @@
  * never holds them.
  */
 import { readFileSync, existsSync, statSync, chmodSync } from 'node:fs';
-import type { SecretStore } from '../../engine/src/secrets/secret-store.js';
-import { registerSecretValue } from '../../engine/src/observability/logger.js';
+import { registerSecretValue, type SecretStore } from '../../engine/src/index.js';
 import { writeJsonAtomic } from '../atomic-file.js';
 
 /** The part of Electron's safeStorage this store uses. */

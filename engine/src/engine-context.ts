@@ -6,7 +6,7 @@ import type { ConfigManager } from './config/config-manager.js';
 import type { Db } from './store/database.js';
 import type { Logger } from './observability/logger.js';
 import type { EngineMetrics } from './observability/metrics.js';
-import type { EventBus } from './api-server/event-bus.js';
+import type { EventBus } from './observability/event-bus.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import type { ApiHandler, HealthReport, MethodName } from './api/index.js';
 

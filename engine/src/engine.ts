@@ -9,13 +9,13 @@ import { ConfigManager } from './config/config-manager.js';
 import { openDatabase, type Db } from './store/database.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type EngineMetrics } from './observability/metrics.js';
-import { EventBus } from './api-server/event-bus.js';
+import { EventBus } from './observability/event-bus.js';
 import { ApiRouter } from './api-server/router.js';
 import { createHttpServer, type EngineHttpServer } from './api-server/http-server.js';
 import type { EngineContext, EngineService, ServiceFactory } from './engine-context.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { FileSecretStore } from './secrets/file-secret-store.js';
-import { createConfigService } from './config/config-service.js';
+import { createSettingsService } from './settings/settings-service.js';
 import { createCallService } from './calls/call-service.js';
 import { createRecordingsService } from './recordings/recordings-service.js';
 import { createDoctorService } from './doctor/doctor-service.js';
@@ -54,7 +54,7 @@ export interface Engine {
 }
 
 export const DEFAULT_SERVICES: ServiceFactory[] = [
-  createConfigService,
+  createSettingsService,
   createCallService,
   createRecordingsService,
   createDoctorService,

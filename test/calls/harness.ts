@@ -9,9 +9,9 @@ import { stringify } from 'yaml';
 import { FakeAsterisk, until, type FakeAsteriskOptions } from '../fakes/asterisk/index.js';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase } from '../../engine/src/store/database.js';
-import { createLogger, silentLogger } from '../../engine/src/observability/logger.js';
+import { createLogger, silentLogger, type Logger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
-import { EventBus } from '../../engine/src/api-server/event-bus.js';
+import { EventBus } from '../../engine/src/observability/event-bus.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import type { EngineContext } from '../../engine/src/engine-context.js';
 import { createCallServiceWith, type CallService, type CallServiceOptions } from '../../engine/src/calls/call-service.js';
@@ -57,6 +57,7 @@ export async function startHarness(
     setupTimeoutMs?: number;
     beforeEngine?: (fake: FakeAsterisk) => void;
     service?: Partial<CallServiceOptions>;
+    log?: Logger;
   } = {},
 ): Promise<Harness> {
   const fake = await new FakeAsterisk(opts.fake).start();
@@ -69,7 +70,7 @@ export async function startHarness(
   const ctx: EngineContext = {
     config,
     db,
-    log: process.env.AAVA_TEST_LOG ? createLogger({ level: process.env.AAVA_TEST_LOG }) : silentLogger(),
+    log: opts.log ?? (process.env.AAVA_TEST_LOG ? createLogger({ level: process.env.AAVA_TEST_LOG }) : silentLogger()),
     metrics: createMetrics({ defaultMetrics: false }),
     bus: new EventBus(),
     secrets: new MemorySecretStore(),

@@ -4,14 +4,16 @@ import type { TurnLatency } from '../../engine/src/api/calls.js';
 
 const make = () => {
   const rows: TurnLatency[] = [];
-  const t = new LatencyTracker('call-1', 'pipe', { toEpoch: (p) => 1_700_000_000_000 + p }, (r) => rows.push(r));
-  return { t, rows };
+  const voice: { lastVoicedAt: number | undefined } = { lastVoicedAt: undefined };
+  const t = new LatencyTracker('call-1', 'pipe', { toEpoch: (p) => 1_700_000_000_000 + p, lastVoicedAt: () => voice.lastVoicedAt }, (r) => rows.push(r));
+  return { t, rows, voice };
 };
 
 describe('latency tracker', () => {
-  it('turns provider marks and the first frame out into one row per turn', () => {
-    const { t, rows } = make();
-    t.mark('end_of_speech', 1000);
+  it('measures every stage from the last voiced frame, the end-of-speech wait included', () => {
+    const { t, rows, voice } = make();
+    voice.lastVoicedAt = 400; // the engine's voice activity heard the caller last at 400
+    t.mark('end_of_speech', 1000); // end-of-turn decision (600 ms of end silence)
     t.mark('stt_final', 1150);
     t.mark('llm_first_token', 1400);
     t.mark('llm_first_token', 1500); // only the first mark of a kind counts
@@ -19,10 +21,36 @@ describe('latency tracker', () => {
     t.agentAudio(1610);
     t.firstFrameOut(1625);
     expect(rows).toEqual([
-      { callId: 'call-1', turn: 1, provider: 'pipe', endOfSpeechAt: 1_700_000_001_000, sttFinalMs: 150, llmFirstTokenMs: 400, ttsFirstByteMs: 600, firstAudioMs: 625, bargeInReactionMs: null },
+      {
+        callId: 'call-1',
+        turn: 1,
+        provider: 'pipe',
+        endOfSpeechAt: 1_700_000_000_400,
+        endOfTurnMs: 600,
+        sttFinalMs: 750,
+        llmFirstTokenMs: 1000,
+        ttsFirstByteMs: 1200,
+        providerAudioMs: 1210,
+        firstAudioMs: 1225,
+        bargeInReactionMs: null,
+      },
     ]);
-    expect(turnTotalMs(rows[0]!)).toBe(625);
+    expect(turnTotalMs(rows[0]!)).toBe(1225);
     expect(t.outboundDelays).toEqual([15]);
+  });
+
+  it('a turn the engine heard no voice for is measured from the decision, with an unknown wait', () => {
+    const { t, rows, voice } = make();
+    voice.lastVoicedAt = 100;
+    t.mark('end_of_speech', 500);
+    t.firstFrameOut(800);
+    // The next decision comes without any new voiced frame: the old one is not reused.
+    t.mark('end_of_speech', 2000);
+    t.firstFrameOut(2300);
+    expect(rows.map((r) => [r.endOfSpeechAt - 1_700_000_000_000, r.endOfTurnMs, r.firstAudioMs])).toEqual([
+      [100, 400, 700],
+      [2000, null, 300],
+    ]);
   });
 
   it('closes a turn without audio when the next one starts, and records barge-in reaction', () => {

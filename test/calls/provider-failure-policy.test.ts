@@ -2,6 +2,9 @@
  * A provider that fails mid-call: `announce_hangup` tells the caller and hangs
  * up; `continue` sends the caller back into the dialplan. Both end as `error`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, baseConfig, type Harness, silence, until, activeSpans } from './harness.js';
 import { providerFactories } from '../../engine/src/providers/catalog.js';
@@ -9,11 +12,14 @@ import type { Provider } from '../../engine/src/providers/provider.js';
 import { sine } from '../../engine/src/media/signal.js';
 
 let h: Harness | undefined;
+let sounds: string | undefined;
 const saved = providerFactories.deepgram;
 afterEach(async () => {
   await h?.close();
   h = undefined;
   providerFactories.deepgram = saved;
+  if (sounds) rmSync(sounds, { recursive: true, force: true });
+  sounds = undefined;
 });
 
 /** Stands in as type `deepgram`: greets, then reports a fatal error. */
@@ -76,6 +82,23 @@ describe('on_provider_failure', () => {
     await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
     expect(h.events.some((e) => e.type === 'call.transcript' && e.line.role === 'agent' && e.line.text === 'Sorry, technical trouble.')).toBe(true);
     // Beyond the 100 ms greeting tone, about a second of synthesized speech reached the caller.
+    const loud = activeSpans(caller.received(), 300).reduce((ms, s) => ms + ((s.end - s.start) / 8000) * 1000, 0);
+    expect(loud).toBeGreaterThan(600);
+  });
+
+  it('announce_hangup in downstream_mode file: the engine\'s own message is played as a sound file of its own', async () => {
+    providerFactories.deepgram = (name) => {
+      const p = failingProvider(name);
+      const create = p.createSession.bind(p);
+      return { ...p, createSession: (init) => ({ ...create(init), say: () => Promise.reject(new Error('socket is closed')) }) };
+    };
+    sounds = mkdtempSync(join(tmpdir(), 'aava-sounds-'));
+    const mediaDir = join(sounds, 'ai-generated');
+    h = await startHarness({ fake: { soundsDir: sounds }, config: (p) => ({ ...config('announce_hangup')(p), downstream_mode: 'file', media_dir: mediaDir }) });
+    const caller = h.fake.injectCall({ callerNumber: '953', audio: silence(100) });
+    await until(() => caller.gone, 'hung up', 15_000);
+    // The greeting tone, then the message (about a second of flite speech), each its own playback.
+    expect(caller.heard.map((p) => p.media)).toEqual([expect.stringMatching(/^sound:ai-generated\/aava-.+-1$/), expect.stringMatching(/^sound:ai-generated\/aava-.+-2$/)]);
     const loud = activeSpans(caller.received(), 300).reduce((ms, s) => ms + ((s.end - s.start) / 8000) * 1000, 0);
     expect(loud).toBeGreaterThan(600);
   });

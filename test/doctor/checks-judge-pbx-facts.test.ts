@@ -1,5 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { versionChecks, moduleChecks, httpChecks, ariChecks, recordingDirCheck, mediaDirCheck, dialplanChecks, webrtcCheck } from '../../engine/src/doctor/checks-pbx.js';
+import { versionChecks, moduleChecks, httpChecks, ariChecks, recordingDirCheck, mediaDirCheck, dialplanChecks } from '../../engine/src/doctor/checks-pbx.js';
+import { webrtcCheck } from '../../engine/src/doctor/checks-webrtc.js';
+import { parsePjsipShowEndpoint } from '../../engine/src/doctor/cli-parsers-settings.js';
+import { pbxPaths } from '../../engine/src/doctor/pbx-facts.js';
+import { pjsipShowEndpoint } from './support/constructed-cli.js';
 import { buildFixes, toPlan, reloadCommands } from '../../engine/src/doctor/fixes.js';
 import { judgeDownload, recordingFileUrl } from '../../engine/src/doctor/probes.js';
 import { parseModuleShow, parseDialplanShow } from '../../engine/src/doctor/cli-parsers.js';
@@ -29,9 +33,10 @@ function healthy(): PbxFacts {
     confFiles: { http: `${E}/http_custom.conf`, ari: `${E}/ari_additional_custom.conf`, extensions: `${E}/extensions_custom.conf` },
     recording: { recording: 'link', monitor: 'dir', realRecording: '/var/spool/asterisk/monitor', realMonitor: '/var/spool/asterisk/monitor', entries: 3, recordingPath: '/var/spool/asterisk/recording', monitorPath: '/var/spool/asterisk/monitor' },
     media: { dir: '/mnt/asterisk_media/ai-generated', dirExists: true, ownerGroup: 'asterisk:asterisk', mode: '2775', link: '/var/lib/asterisk/sounds/ai-generated', linkKind: 'link', linkTarget: '/mnt/asterisk_media/ai-generated', asteriskUser: true },
-    webrtcFiles: [`${E}/pjsip.endpoint.conf`],
-    certFile: '/etc/asterisk/keys/default.crt',
-    certReadable: true,
+    dirs: {},
+    paths: pbxPaths(),
+    endpoints: ['200'],
+    webrtcEndpoint: parsePjsipShowEndpoint(pjsipShowEndpoint('200', { webrtc: true }), '200'),
     sshClientIp: '192.0.2.10',
   };
 }

@@ -14,7 +14,7 @@ import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase, type Db } from '../../engine/src/store/database.js';
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
-import { EventBus } from '../../engine/src/api-server/event-bus.js';
+import { EventBus } from '../../engine/src/observability/event-bus.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import type { EngineService } from '../../engine/src/engine-context.js';
 import type { ApiEvent, ApiHandler, MethodName, SshTarget } from '../../engine/src/api/index.js';

@@ -92,6 +92,15 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     });
     const row = page.locator('table.calls-table tbody tr', { hasText: 'Ada Lovelace (7175882255)' });
     await row.waitFor();
+    // Under the call: a level meter fed by the engine's calls.levels events (issue 13 emits them) moves while audio flows.
+    const meterMoved = page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLElement>('[data-testid=meter-caller],[data-testid=meter-agent]')].some((e) => e.dataset.db !== undefined && e.dataset.db !== '' && Number(e.dataset.db) > -60),
+      null,
+      { polling: 'raf', timeout: 15_000 },
+    ).then(
+      () => 'moved',
+      (e: Error) => `no calls.levels reached the meter: ${e.message.split('\n')[0]}`,
+    );
     expect(await frameBox()).toEqual(emptyBox);
     expect(await page.getByTestId('header-active-calls').textContent()).toBe('1');
     await row.getByRole('link').click();
@@ -100,6 +109,9 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     await liveTranscript.getByText('Thanks for calling sales.', { exact: true }).waitFor();
     await liveTranscript.getByText('(600 ms of speech)', { exact: true }).waitFor({ timeout: 15_000 });
     await panel.getByRole('img', { name: /^Turn 1: \d+ ms to first audio$/ }).waitFor();
+    // The table shows what is being said on each call: the last transcript line, in the call's live row.
+    const liveRow = page.locator('table.calls-table tbody tr.call-live').first();
+    await expect.poll(() => liveRow.textContent()).toMatch(/Thanks for calling sales\.|\(600 ms of speech\)|\(echo of 600 ms\)/);
     expect(await row.locator('td').nth(1).textContent()).toBe('sales');
     expect(await row.locator('td').nth(2).textContent()).toBe('echo');
     await screenshot(page, 'live-calls-with-call');
@@ -112,11 +124,13 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     expect(await hrow.getAttribute('class')).toContain('selected');
     expect(await hrow.locator('.badge').textContent()).toBe('caller hangup');
     const detail = page.getByRole('region', { name: 'Call detail' });
-    const transcript = detail.getByRole('list', { name: 'Transcript' });
+    const transcript = detail.getByRole('list', { name: 'Timeline' });
     await transcript.getByText('Thanks for calling sales.', { exact: true }).waitFor();
     await transcript.getByText('(600 ms of speech)', { exact: true }).waitFor();
     await screenshot(page, 'history-detail');
     expect(b.errors).toEqual([]);
+    // Checked last so that everything above is proven even on an engine that does not emit levels yet.
+    expect(await meterMoved).toBe('moved');
   });
 
   it('editing the sales greeting rewrites the YAML (comments kept) and the next call greets with it', async () => {
@@ -203,6 +217,10 @@ describe.skipIf(!hasChromium)('dashboard: live call → history, greeting edit, 
     await expect.poll(async () => Number((await stats.locator('.num').first().textContent()) ?? '0')).toBeGreaterThanOrEqual(1);
     expect(await stats.textContent()).toMatch(/p50 \d+ ms · p95 \d+ ms/);
     expect(await page.locator('.chart canvas').count()).toBe(3);
+    // A handful of turns: the stage chart draws each turn as its own stacked bar, not one point per stage per hour.
+    await page.getByRole('heading', { name: 'Per-stage breakdown, per turn' }).waitFor();
+    await page.getByRole('img', { name: /^Per-stage latency of each of the last \d+ turns$/ }).waitFor();
+    expect(await page.locator('#lat-stages ~ .chart .u-legend').textContent()).toContain('→ first audio to the caller');
     expect(await page.locator('.chart .u-legend').first().textContent()).toContain('echo p50');
     await page.getByRole('button', { name: 'Last day' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Last day' }).getAttribute('aria-pressed')).toBe('true');

@@ -11,7 +11,7 @@ import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from '../doctor/support/fake-pbx.js';
 import { startFakeAri, type FakeAri } from '../doctor/support/fake-ari-fs.js';
 import { layoutBroken } from '../doctor/support/pbx-layouts.js';
-import { createConfigService } from '../../engine/src/config/config-service.js';
+import { createSettingsService } from '../../engine/src/settings/settings-service.js';
 import { createDoctorService } from '../../engine/src/doctor/doctor-service.js';
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
@@ -54,7 +54,7 @@ contexts:
   sales:
     greeting: hi
 `;
-    eng = await startEngine({ configText: config, dashboardDir: dash, secrets: { ASTERISK_ARI_PASSWORD: ARI_PASSWORD }, extra: { services: [createConfigService, createDoctorService] } });
+    eng = await startEngine({ configText: config, dashboardDir: dash, secrets: { ASTERISK_ARI_PASSWORD: ARI_PASSWORD }, extra: { services: [createSettingsService, createDoctorService] } });
     b = await openBrowser({ width: 1920, height: 1080 });
   });
 

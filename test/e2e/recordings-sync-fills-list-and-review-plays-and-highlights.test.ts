@@ -99,7 +99,9 @@ describe.skipIf(!hasChromium || !canTranscribe)('dashboard: recordings sync and 
     const row = page.locator('.recordings-page tbody tr', { hasText: '7175882255' });
     await row.waitFor();
     expect(await row.locator('td').nth(3).textContent()).toBe('2125550123');
-    await page.getByRole('status').filter({ hasText: 'Done: 1 found, 1 downloaded' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Done: 1 found, 1 downloaded, 0 unchanged' }).waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).waitFor();
+    await expect.poll(() => page.getByTestId('last-sync').textContent()).toMatch(/: 1 found, 1 downloaded, 0 unchanged, 0 failed$/);
     // Analysis runs after the download; recording.updated events move the badge.
     await row.locator('.badge.rec-analyzed').waitFor({ timeout: 60_000 });
     await row.getByRole('link').click();
@@ -143,6 +145,22 @@ describe.skipIf(!hasChromium || !canTranscribe)('dashboard: recordings sync and 
     await search.getByLabel('Number').fill('2125550123');
     await search.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('.recordings-page tbody tr').count()).toBe(1);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('a sync the page did not start (the timer, another window) ends with the button back to "Sync now" and Done agreeing with Last sync', async () => {
+    const { page } = b;
+    await page.goto(`${eng.url}#/recordings`);
+    const button = page.getByRole('button', { name: /^(Sync now|Syncing…)$/ });
+    await button.waitFor();
+    // Started outside this page, as the interval timer does: only the events reach it.
+    const r = await fetch(`${eng.url}api/recordings.syncNow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(r.status).toBe(200);
+    await page.getByRole('status').filter({ hasText: 'Done: 1 found, 0 downloaded, 1 unchanged' }).waitFor();
+    expect(await button.textContent()).toBe('Sync now');
+    expect(await button.isEnabled()).toBe(true);
+    expect(await page.getByTestId('last-sync').textContent()).toMatch(/: 1 found, 0 downloaded, 1 unchanged, 0 failed$/);
+    await screenshot(page, 'recordings-after-timer-sync');
     expect(b.errors).toEqual([]);
   });
 });

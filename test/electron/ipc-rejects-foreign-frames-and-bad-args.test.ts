@@ -4,7 +4,7 @@ import { BrowserWindow, WebFrameMain, WebContents, ipcMain, resetStub } from './
 import { registerInvokeHandler, forwardEvents, checkSender, type InvokeEventLike } from '../../electron/ipc.js';
 import { INVOKE_CHANNEL, EVENT_CHANNEL } from '../../electron/channels.js';
 import { ApiRouter } from '../../engine/src/api-server/router.js';
-import { EventBus } from '../../engine/src/api-server/event-bus.js';
+import { EventBus } from '../../engine/src/observability/event-bus.js';
 import type { Envelope } from '../../engine/src/api/wire.js';
 
 function setup() {

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { safeStorage, resetStub } from './stubs/electron.js';
 import { SafeStorageSecretStore, SecretStoreUnavailableError } from '../../electron/secrets/safe-storage-store.js';
 import { startHostedEngine, type HostedEngine } from '../../electron/engine-host.js';
-import { createConfigService } from '../../engine/src/config/config-service.js';
+import { createSettingsService } from '../../engine/src/settings/settings-service.js';
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createEngine } from '../../engine/src/engine.js';
 
@@ -104,7 +104,7 @@ describe('secrets set through the API never reach the YAML or the logs', () => {
       configPath,
       dataDir: join(dir, 'data'),
       secrets,
-      factories: [createConfigService],
+      factories: [createSettingsService],
       http: false,
       create: (o) => createEngine({ ...o, log, watchConfig: false }),
     });

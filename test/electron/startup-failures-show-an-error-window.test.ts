@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { startHostedEngine, portOwnersFrom, type HostedEngine } from '../../electron/engine-host.js';
 import { classifyStartupError, renderStartupErrorPage, parseStartupAction, portOwner, transportPortProblems } from '../../electron/startup-error.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
-import { createConfigService } from '../../engine/src/config/config-service.js';
+import { createSettingsService } from '../../engine/src/settings/settings-service.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { createEngine } from '../../engine/src/engine.js';
 
@@ -36,7 +36,7 @@ const host = (configPath: string) =>
     configPath,
     dataDir: join(dir, 'data'),
     secrets: new MemorySecretStore(),
-    factories: [createConfigService],
+    factories: [createSettingsService],
     create: (o) => createEngine({ ...o, log: silentLogger(), watchConfig: false }),
   });
 
@@ -130,7 +130,7 @@ describe('start-up failures become a page with the path-named error, not a crash
       configPath: cfg,
       dataDir: join(dir, 'data'),
       secrets: new MemorySecretStore(),
-      factories: [createConfigService],
+      factories: [createSettingsService],
       http: { host: '127.0.0.1', port: 0 },
       create: (o) => createEngine({ ...o, log: silentLogger(), watchConfig: false }),
     }).then(

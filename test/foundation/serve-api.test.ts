@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createEngine, type Engine } from '../../engine/src/engine.js';
-import { createConfigService } from '../../engine/src/config/config-service.js';
+import { createSettingsService } from '../../engine/src/settings/settings-service.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import type { ApiEvent, WireResponse } from '../../engine/src/api/index.js';
@@ -55,7 +55,7 @@ beforeAll(async () => {
     log: silentLogger(),
     http: { host: '127.0.0.1', port: 0 },
     dashboardDir: join(dir, 'dash'),
-    services: [createConfigService],
+    services: [createSettingsService],
     defaultMetrics: false,
   });
   engine.ctx.bus.subscribe((e) => busEvents.push(e));
@@ -161,7 +161,7 @@ describe('token protection', () => {
     const d = mkdtempSync(join(tmpdir(), 'aava-tok-'));
     writeFileSync(join(d, 'c.yaml'), CONFIG);
     expect(() =>
-      createEngine({ configPath: join(d, 'c.yaml'), dataDir: join(d, 'data'), secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '0.0.0.0', port: 0 }, services: [createConfigService], defaultMetrics: false }),
+      createEngine({ configPath: join(d, 'c.yaml'), dataDir: join(d, 'data'), secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '0.0.0.0', port: 0 }, services: [createSettingsService], defaultMetrics: false }),
     ).toThrow(/set api\.token/);
     rmSync(d, { recursive: true, force: true });
   });
@@ -169,7 +169,7 @@ describe('token protection', () => {
   it('with a token, API and WebSocket need it; health stays open', async () => {
     const d = mkdtempSync(join(tmpdir(), 'aava-tok-'));
     writeFileSync(join(d, 'c.yaml'), `${CONFIG}api:\n  token: t0ken-abc\n`);
-    const e = createEngine({ configPath: join(d, 'c.yaml'), dataDir: join(d, 'data'), secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '127.0.0.1', port: 0 }, services: [createConfigService], defaultMetrics: false });
+    const e = createEngine({ configPath: join(d, 'c.yaml'), dataDir: join(d, 'data'), secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '127.0.0.1', port: 0 }, services: [createSettingsService], defaultMetrics: false });
     await e.start();
     const b = `http://127.0.0.1:${e.http!.address()!.port}`;
     expect((await fetch(`${b}/api/config.get`)).status).toBe(401);

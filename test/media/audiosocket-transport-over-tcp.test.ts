@@ -62,7 +62,8 @@ describe('AudioSocket transport over real TCP', () => {
 
     const inbound: Buffer[] = [];
     const digits: string[] = [];
-    leg.events.on('audio', ({ frame }) => inbound.push(Buffer.from(frame)));
+    // Real frames only: the leg's inbound clock adds silent frames for the slots after the caller stopped.
+    leg.events.on('audio', ({ frame, synthesized }) => !synthesized && inbound.push(Buffer.from(frame)));
     leg.events.on('dtmf', ({ digit }) => digits.push(digit));
     const tone = createSineGenerator(440, 8000);
     for (let i = 0; i < 10; i++) p.sendAudio(tone.next(160));

@@ -25,15 +25,22 @@ describe.skipIf(!hasFixtures)('AudioSocket transport fed the byte stream Asteris
     const leg = await pending.connected;
     const sizes: number[] = [];
     const digits: string[] = [];
-    leg.events.on('audio', ({ frame }) => sizes.push(frame.length));
+    const short: Buffer[] = [];
+    leg.events.on('audio', ({ frame, synthesized }) => {
+      if (synthesized) return;
+      sizes.push(frame.length);
+      if (frame.subarray(-640 + 472).every((b) => b === 0) && frame.subarray(0, 48).some((b) => b !== 0)) short.push(frame);
+    });
     leg.events.on('dtmf', ({ digit }) => digits.push(digit));
     const closed = new Promise<string>((r) => leg.events.once('closed', ({ reason }) => r(reason)));
     // Odd-sized writes so frames straddle TCP reads.
     for (let i = 19; i < stream.length; i += 1021) peer.raw(stream.subarray(i, i + 1021));
     peer.socket.end();
     expect(await closed).toBe('remote_hangup');
+    // Every audio message is one clocked frame; the short end-of-prompt frames (48 and 472 B) are padded with silence.
     expect(sizes).toHaveLength(382);
-    expect(sizes.filter((n) => n !== 640)).toEqual([48, 472]);
+    expect(sizes.every((n) => n === 640)).toBe(true);
+    expect(short.length).toBeGreaterThanOrEqual(1);
     expect(digits).toEqual(['1', '2', '#']);
     expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
   });

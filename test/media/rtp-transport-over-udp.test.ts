@@ -95,7 +95,8 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const leg: MediaLeg = await pending.connected;
     expect(leg.wireFormat).toEqual({ encoding: 'ulaw', sampleRate: 8000 });
     const heard: Buffer[] = [];
-    leg.events.on('audio', ({ frame }) => heard.push(Buffer.from(frame)));
+    // Real frames only: the leg's inbound clock adds silent frames for the slots after the packets stopped.
+    leg.events.on('audio', ({ frame, synthesized }) => !synthesized && heard.push(Buffer.from(frame)));
     for (let n = 1; n <= 10; n++) asterisk.send(n, tone());
     intruder.send(0, Buffer.alloc(160, 0x00));
     await vi.waitFor(() => expect(heard.length).toBe(10), WAIT);
@@ -141,7 +142,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     leg.enqueue(Buffer.alloc(480, 0x7a));
     await asterisk.until((p) => p.length >= 3);
     const heard: Buffer[] = [];
-    leg.events.on('audio', ({ frame }) => heard.push(frame));
+    leg.events.on('audio', ({ frame, synthesized }) => !synthesized && heard.push(frame));
     other.send(0, Buffer.alloc(160, 1));
     asterisk.send(0, Buffer.alloc(160, 2));
     await vi.waitFor(() => expect(heard).toHaveLength(1), WAIT);
@@ -183,8 +184,34 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const heard: number[] = [];
     leg.events.on('audio', ({ frame }) => heard.push(frame[0]!));
     for (const n of [0, 2, 1, 3, 5, 6]) asterisk.send(n, Buffer.alloc(160, n + 1));
-    await vi.waitFor(() => expect(heard).toEqual([1, 2, 3, 4, 0xff, 6, 7]), WAIT);
+    // The lost packet's slot is synthesized (µ-law silence); the clock's own silent slots follow after the last packet.
+    await vi.waitFor(() => expect(heard.slice(0, 7)).toEqual([1, 2, 3, 4, 0xff, 6, 7]), WAIT);
     expect(t.legStats('call-3')).toMatchObject({ lost: 1, reordered: 1 });
+  });
+
+  it('after a silent gap the sender skipped (sequence + 1, timestamp jumped), the skipped slots are synthesized and the packet is kept', async () => {
+    const t = await make(await freePorts(1));
+    const pending = await t.allocate('call-dtx');
+    const port = portOf(pending.externalMedia.external_host);
+    const asterisk = await createRtpPeer(port);
+    peers.push(asterisk);
+    pending.setRemoteHint!('127.0.0.1', asterisk.port);
+    const leg = await pending.connected;
+    const out: Array<{ kind: string; at: number }> = [];
+    leg.events.on('audio', ({ synthesized, at }) => out.push({ kind: synthesized ? 's' : 'r', at }));
+    const send = (seq: number, ts: number) => asterisk.socket.send(encodeRtp({ payloadType: 0, sequence: seq, timestamp: ts, ssrc: 0x1234 }, Buffer.alloc(160, 0x55)), port, '127.0.0.1');
+    send(100, 160);
+    await vi.waitFor(() => expect(out.map((o) => o.kind)).toEqual(['r']), WAIT);
+    await new Promise((r) => setTimeout(r, 100));
+    // The next packet says 40 frames (800 ms) were skipped: more than the clock has filled on its own so far.
+    send(101, 160 + 41 * 160);
+    await vi.waitFor(() => expect(out.filter((o) => o.kind === 'r')).toHaveLength(2), WAIT);
+    const second = out.findLastIndex((o) => o.kind === 'r');
+    const between = out.slice(1, second);
+    expect(between.every((o) => o.kind === 's')).toBe(true);
+    expect(between.length).toBeLessThanOrEqual(40);
+    // Some of them were synthesized on the packet's arrival, from its timestamp, right before it.
+    expect(out[second - 1]!.at).toBe(out[second]!.at);
   });
 
   it('RFC 4733 telephone-events become one dtmf event per digit', async () => {

@@ -16,7 +16,7 @@ let dg: FakeDeepgramSpeech | undefined;
 let run: PipelineRun | undefined;
 
 afterEach(async () => {
-  await run?.session.close();
+  await run?.close();
   await rest?.close();
   await dg?.close();
   run = rest = dg = undefined;
@@ -38,7 +38,7 @@ function deepgramOpenAIConfig() {
   };
 }
 
-const say = (r: PipelineRun, pcm: Buffer) => streamAudio((f) => r.session.sendAudio(f), pcm, frameBytes(r.input));
+const say = (r: PipelineRun, pcm: Buffer) => streamAudio((f) => r.feed(f), pcm, frameBytes(r.input));
 
 describe('cloud pipeline session', () => {
   it('greets, then answers an utterance sentence by sentence with all latency marks', async () => {

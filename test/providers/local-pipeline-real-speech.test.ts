@@ -29,7 +29,7 @@ let run: PipelineRun | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
-  await run?.session.close();
+  await run?.close();
   await rest?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   run = rest = dir = undefined;
@@ -62,7 +62,7 @@ describe.skipIf(!sphinx.ready)('local pipeline (pocketsphinx + flite)', () => {
     await sink.waitFor(() => sink.agentDones >= 1, 'flite greeting');
     const greetingBytes = sink.audioBytes;
     expect(greetingBytes).toBeGreaterThan(16000 * 2 * 0.2);
-    await streamAudio((f) => run!.session.sendAudio(f), pcm, frameBytes(SLIN16), 8);
+    await streamAudio((f) => run!.feed(f), pcm, frameBytes(SLIN16), 8);
     await sink.waitFor(() => sink.agentDones >= 2, 'spoken answer', 20_000);
     const heard = sink.texts('caller').join(' ');
     expect(heard).toContain('operator');
@@ -85,7 +85,7 @@ describe.skipIf(!sphinx.ready)('local pipeline (pocketsphinx + flite)', () => {
     up.close();
     run = await startPipeline(localConfig(rest.baseUrl), SLIN8);
     expect(run.input).toEqual(SLIN16);
-    await streamAudio((f) => run!.session.sendAudio(f), phone, frameBytes(SLIN16), 8);
+    await streamAudio((f) => run!.feed(f), phone, frameBytes(SLIN16), 8);
     await run.sink.waitFor(() => run!.sink.agentDones >= 1, 'answer', 20_000);
     expect(run.sink.texts('caller').join(' ')).toContain('morning');
   });
@@ -95,7 +95,7 @@ describe.skipIf(!sphinx.ready)('local pipeline (pocketsphinx + flite)', () => {
     await rest.listen();
     run = await startPipeline({ ...localConfig(rest.baseUrl), stt: { type: 'pocketsphinx', command: 'pocketsphinx_continuous_missing' } }, SLIN16);
     expect(run.provider.health()).toMatchObject({ ready: false, reason: expect.stringContaining('pocketsphinx_continuous_missing not found') });
-    await streamAudio((f) => run!.session.sendAudio(f), await spoken('hello'), frameBytes(SLIN16), 8);
+    await streamAudio((f) => run!.feed(f), await spoken('hello'), frameBytes(SLIN16), 8);
     await run.sink.waitFor(() => run!.sink.errors.some((e) => e.fatal), 'fatal stt error');
     expect(run.sink.errors[0]!.err.message).toMatch(/pipeline stt: pocketsphinx exited with code 127/);
   });

@@ -25,13 +25,14 @@ describe('recordings service: settings, schedule, retention, call link, CLI', ()
   });
 
   it('saves settings with the password in the secret store only, and Test Connection uses unsaved form values', async () => {
-    h = makeHarness({ port: 1, password: '' });
+    h = makeHarness({ port: 1, username: 'sync-ro', password: '' });
     service = createRecordingsService(h.ctx, { analysis: false });
     const hs = service.handlers!;
-    expect(await hs['recordings.settings']!(undefined)).toMatchObject({ port: 1, passwordSet: false, intervalMinutes: 10, concurrency: 4 });
+    // A separate user never borrows the engine's ARI password.
+    expect(await hs['recordings.settings']!(undefined)).toMatchObject({ port: 1, username: 'sync-ro', passwordSet: false, sameAsEngine: false, intervalMinutes: 10, concurrency: 4 });
 
     // the form's values before saving
-    const diag = await hs['recordings.testConnection']!({ port: server.port, password: 'aiagentpass' });
+    const diag = await hs['recordings.testConnection']!({ port: server.port, username: 'aiagent', password: 'aiagentpass' });
     expect(diag.cause).toBe('no_recordings');
 
     await hs['recordings.saveSettings']!({ enabled: false, host: '127.0.0.1', port: server.port, username: 'aiagent', password: 'aiagentpass', tls: false, intervalMinutes: 5 });

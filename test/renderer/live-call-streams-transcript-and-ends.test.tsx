@@ -33,7 +33,10 @@ describe('Live calls', () => {
     expect(within(table).getByText('sales')).toBeTruthy();
     expect(within(table).getByText('640 ms')).toBeTruthy();
     // The transcript from calls.get, then lines streamed as events.
-    await screen.findByText('Hi, sales here.');
+    const transcript = await screen.findByRole('list', { name: 'Transcript' });
+    await within(transcript).findByText('Hi, sales here.');
+    // The table's row under the call shows the line being said too.
+    expect(within(table).getByTestId('call-live').textContent).toContain('Hi, sales here.');
     act(() => {
       client.emit({ type: 'call.transcript', line: { callId: 'call-1', seq: 2, role: 'caller', text: 'I want a quote', at: new Date().toISOString() } });
       client.emit({
@@ -42,7 +45,8 @@ describe('Live calls', () => {
       });
       client.emit({ type: 'call.updated', call: { ...call, state: 'speaking', lastTurnLatencyMs: 520 } });
     });
-    expect(screen.getByText('I want a quote')).toBeTruthy();
+    expect(within(transcript).getByText('I want a quote')).toBeTruthy();
+    expect(within(table).getByTestId('call-live').textContent).toContain('I want a quote');
     expect(screen.getByRole('img', { name: 'Turn 1: 520 ms to first audio' })).toBeTruthy();
     // Placed on the call's timeline: the caller stopped speaking 65 s into the call.
     expect(screen.getByText(/^at 1:0[56]$/)).toBeTruthy();

@@ -10,7 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { createEngine, type Engine } from '../../engine/src/engine';
-import { createConfigService } from '../../engine/src/config/config-service';
+import { createSettingsService } from '../../engine/src/settings/settings-service.js';
 import { createSoftphoneService } from '../../engine/src/softphone/softphone-service';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store';
 import { createLogger } from '../../engine/src/observability/logger';
@@ -112,7 +112,7 @@ describe.skipIf(!canRun)('softphone ↔ SIP.js callee over Kamailio WebSocket', 
       // Without the engine's spoken sentences the page uses its own steady speech-like turns, so the
       // callee's energy detector and the caller agree on where a turn ends (flite speech has soft,
       // codec-dependent tails). The spoken sentences are covered in account-and-test-call-reports.
-      services: [createConfigService, (ctx) => ({ ...createSoftphoneService(ctx), resolveMedia: undefined })],
+      services: [createSettingsService, (ctx) => ({ ...createSoftphoneService(ctx), resolveMedia: undefined })],
       log: createLogger({ level: 'warn', destination: { write: () => undefined } }),
     });
     await engine.start();

@@ -29,9 +29,11 @@ export function selectTranscriber(cfg: RecordingsConfig, secrets: SecretStore): 
       return deepgramTranscriber({ apiKey: k, baseUrl: a?.deepgram_url, model: a?.deepgram_model ?? 'nova-3' });
     }
     case 'openai': {
-      const k = key(a?.openai_api_key, secrets, 'OPENAI_API_KEY');
-      if (!k) return misconfigured('openai', 'recordings.analysis.openai_api_key: not set (nor OPENAI_API_KEY in the secret store or environment)');
-      return openaiTranscriber({ apiKey: k, baseUrl: a?.openai_base_url, model: a?.openai_model ?? 'whisper-1' });
+      // A self-hosted OpenAI-compatible server (openai_base_url) gets only its own key, if any: the
+      // OpenAI key from the secret store or environment never goes to it. The SDK needs a non-empty one.
+      const k = a?.openai_base_url ? a.openai_api_key || undefined : key(a?.openai_api_key, secrets, 'OPENAI_API_KEY');
+      if (!k && !a?.openai_base_url) return misconfigured('openai', 'recordings.analysis.openai_api_key: not set (nor OPENAI_API_KEY in the secret store or environment), and no openai_base_url of a server that needs none');
+      return openaiTranscriber({ apiKey: k ?? 'no-key', baseUrl: a?.openai_base_url, model: a?.openai_model ?? 'whisper-1' });
     }
   }
 }

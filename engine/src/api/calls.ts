@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { query, command, noArgs } from './define.js';
+import type { PreCallRecord, ToolKind } from './integrations.js';
 
 export type CallState = 'setup' | 'greeting' | 'listening' | 'thinking' | 'speaking' | 'transferring' | 'ending' | 'ended';
 export type CallOutcome = 'completed' | 'transferred' | 'caller_hangup' | 'agent_hangup' | 'error' | 'no_input_timeout';
@@ -64,11 +65,17 @@ export interface TranscriptLine {
 
 export interface ToolCallRecord {
   callId: string;
+  /** As the context lists it (`lookup_order`, `tickets.create_ticket`). */
   name: string;
+  /** Arguments with secrets redacted. */
   args: unknown;
+  /** What went back to the model (secrets redacted). */
   result: unknown;
   at: string;
   ok: boolean;
+  kind?: ToolKind;
+  durationMs?: number;
+  error?: string;
 }
 
 export interface CallDetail extends CallSummary {
@@ -80,6 +87,8 @@ export interface CallDetail extends CallSummary {
   toolCalls: ToolCallRecord[];
   recordingId?: string;
   error?: string;
+  /** The pre-call lookup's variables, when webhooks.pre_call is set. */
+  preCall?: PreCallRecord;
 }
 
 export const callListFilter = z
@@ -97,13 +106,17 @@ export const callListFilter = z
   .strict();
 export type CallListFilter = z.infer<typeof callListFilter>;
 
+/** One turn for the latency charts: `at` is its last voiced frame (epoch ms); stages as in TurnLatency; `totalMs` = last voiced frame → first audio. */
 export interface LatencyPoint {
   at: number;
   provider: string;
   totalMs: number;
+  /** End-of-speech wait (null when unknown, e.g. turns recorded before it was measured). */
+  endOfTurnMs?: number | null;
   sttFinalMs: number | null;
   llmFirstTokenMs: number | null;
   ttsFirstByteMs: number | null;
+  providerAudioMs?: number | null;
   firstAudioMs: number | null;
 }
 

@@ -10,6 +10,8 @@ export interface ContextView {
   tools: string[];
   /** Number/extension that reaches this context from a phone (softphone destinations). */
   destination?: string;
+  /** Where the `voicemail` tool sends callers of this context. */
+  voicemail?: { mailbox: string; options?: string };
 }
 
 export interface ConfigView {
@@ -21,7 +23,10 @@ export interface ConfigView {
   contexts: ContextView[];
   /** Names of configured providers and pipelines, for select boxes. */
   providers: { name: string; kind: 'provider' | 'pipeline'; type: string }[];
+  /** Names a context's tools may list: built-ins, HTTP tools, `server.*` per MCP server (tools.catalog adds each MCP tool). */
   tools: string[];
+  /** Whether webhooks.pre_call is set: then `{name}` placeholders are filled from the lookup. */
+  preCallLookup?: boolean;
   transferDestinations: { name: string; type: string; target: string }[];
 }
 
@@ -44,8 +49,12 @@ export const contextInput = z
     greeting: z.string().max(4000).optional(),
     prompt: z.string().max(100_000).optional(),
     provider: z.string().max(64).optional(),
-    tools: z.array(z.string().max(64)).max(32).default([]),
+    tools: z.array(z.string().max(130)).max(64).default([]),
     destination: z.string().max(64).optional(),
+    voicemail: z
+      .object({ mailbox: z.string().min(1).max(128), options: z.string().max(16).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ContextInput = z.input<typeof contextInput>;

@@ -13,6 +13,7 @@ import { settingsMethods } from './settings.js';
 import { recordingsMethods } from './recordings.js';
 import { doctorMethods } from './doctor.js';
 import { softphoneMethods } from './softphone.js';
+import { integrationsMethods } from './integrations.js';
 
 export const apiMethods = {
   ...healthMethods,
@@ -22,6 +23,7 @@ export const apiMethods = {
   ...recordingsMethods,
   ...doctorMethods,
   ...softphoneMethods,
+  ...integrationsMethods,
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -49,6 +51,7 @@ export * from './settings.js';
 export * from './recordings.js';
 export * from './doctor.js';
 export * from './softphone.js';
+export * from './integrations.js';
 export * from './events.js';
 export { API_METHOD_NAMES } from './method-names.js';
 export * from './wire.js';

@@ -41,4 +41,7 @@ export const API_METHOD_NAMES = [
   'softphone.credentials',
   'testcalls.save',
   'testcalls.list',
+  'webhooks.queue',
+  'webhooks.resend',
+  'tools.catalog',
 ] as const;

@@ -61,6 +61,8 @@ export interface RecordingsSettingsView {
   concurrency: number;
   retentionDays: number;
   passwordSet: boolean;
+  /** Host, port, user, password and TLS all come from the engine's ARI connection (asterisk.*). */
+  sameAsEngine?: boolean;
 }
 
 export interface ConnectionDiagnosis {
@@ -99,11 +101,12 @@ export interface SyncSummary {
 export const recordingsSettingsInput = z
   .object({
     enabled: z.boolean(),
-    host: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535),
-    username: z.string().min(1).max(64),
+    /** Empty: the engine's asterisk.host (likewise username; port and tls when absent). */
+    host: z.string().max(255),
+    port: z.number().int().min(1).max(65535).optional(),
+    username: z.string().max(64),
     password: z.string().max(256).optional(),
-    tls: z.boolean(),
+    tls: z.boolean().optional(),
     trustFingerprint: z.string().max(128).optional(),
     intervalMinutes: z.number().int().min(1).max(1440),
     concurrency: z.number().int().min(1).max(32).optional(),

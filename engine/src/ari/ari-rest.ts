@@ -106,6 +106,9 @@ export class AriRest {
       throw err;
     }
   }
+  setVar(channelId: string, variable: string, value: string): Promise<void> {
+    return this.call('channels', 'setChannelVar', { channelId, variable, value });
+  }
   continueInDialplan(channelId: string, context: string, extension: string, priority: number): Promise<void> {
     return this.call('channels', 'continueInDialplan', { channelId, context, extension, priority });
   }

@@ -5,13 +5,11 @@
  */
 import type { EngineContext, EngineService } from '../engine-context.js';
 import type { AgentConfig } from '../config/schema.js';
-import type { HealthReport, TransportHealth } from '../api/health.js';
+import type { HealthReport } from '../api/health.js';
 import type { CallSummary, TransportKind } from '../api/calls.js';
 import { ApiError } from '../api/define.js';
 import type { MediaTransport } from '../media/transport.js';
-import type { FrameScheduler } from '../media/pacer.js';
-import { createAudioSocketTransport } from '../media/audiosocket/audiosocket-transport.js';
-import { createRtpTransport } from '../media/rtp/rtp-transport.js';
+import { FrameScheduler } from '../media/pacer.js';
 import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
 import type { BackoffOptions } from '../ari/backoff.js';
 import type { LivenessOptions } from '../ari/liveness.js';
@@ -20,8 +18,11 @@ import { CallStore } from './call-store.js';
 import { CallController } from './call-controller.js';
 import { Reconciler } from './reconcile.js';
 import type { CallSession } from './call-session.js';
-import { turnTotalMs } from './latency-tracker.js';
+import { CallTransports } from './call-transports.js';
+import { callRecordHooks } from './call-records.js';
 import { checkMediaDir } from './file-playback.js';
+import { startLevelsPublisher } from './levels-publisher.js';
+import { CallIntegrations } from '../integrations/call-integrations.js';
 
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
@@ -30,7 +31,7 @@ export interface CallServiceOptions {
   reconcileGraceMs?: number;
   /** ARI link options (tests: faster pings). */
   ariLiveness?: LivenessOptions;
-  /** Shared outbound frame scheduler (bench: lateness hook). */
+  /** The engine's one media clock, shared by every transport (bench: lateness hook); by default the service owns one. */
   scheduler?: FrameScheduler;
 }
 
@@ -39,6 +40,8 @@ export interface CallService extends EngineService {
   readonly ari: AriConnection;
   readonly providers: ProviderRegistry;
   readonly reconciler: Reconciler;
+  /** [integrations hook] pre-call lookup, tools, post-call webhooks. */
+  readonly integrations: CallIntegrations;
   /** Started transports (leak checks, bench). */
   transports(): Map<TransportKind, MediaTransport>;
 }
@@ -54,105 +57,30 @@ export function createCallService(ctx: EngineContext): EngineService {
 
 export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptions = {}): CallService {
   const log = ctx.log.child({ component: 'calls' });
+  // Nothing on the call path writes SQLite at once but the call row before the answer (call-store.ts).
   const store = new CallStore(ctx.db, { log });
   const providers = new ProviderRegistry({ log });
-  const boot = ctx.config.current();
-  const ari = new AriConnection(ariSettings(boot), { log, backoff: opts.ariBackoff, liveness: opts.ariLiveness });
-  const transports = new Map<TransportKind, MediaTransport>();
-  const starting = new Map<TransportKind, Promise<MediaTransport>>();
-  const transportErrors = new Map<TransportKind, string>();
-  const recorded = new Set<string>();
+  const ari = new AriConnection(ariSettings(ctx.config.current()), { log, backoff: opts.ariBackoff, liveness: opts.ariLiveness });
   const m = ctx.metrics;
-
-  function buildTransport(kind: TransportKind, cfg: AgentConfig): MediaTransport {
-    const onBytes = (dir: 'rx' | 'tx', n: number) => (dir === 'rx' ? m.rxBytes : m.txBytes).inc({ transport: kind }, n);
-    if (kind === 'audiosocket') {
-      const a = cfg.audiosocket;
-      return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
-    }
-    const e = cfg.external_media;
-    return createRtpTransport({ host: e.rtp_host, advertiseHost: e.advertise_host, portRange: e.port_range, jitterBufferMs: e.jitter_buffer_ms, prebufferMs: cfg.playout.prebuffer_ms, log, onBytes, scheduler: opts.scheduler });
-  }
-
-  // Transport settings of the running listeners; a reload that changes them rebuilds the
-  // listener once it carries no call (a listener cannot move while calls use its sockets).
-  const builtWith = new Map<TransportKind, string>();
-  const transportKey = (kind: TransportKind, cfg: AgentConfig) =>
-    JSON.stringify(kind === 'audiosocket' ? [cfg.audiosocket, cfg.playout] : [cfg.external_media, cfg.playout]);
-
+  // One media clock (one timer) for every leg of every transport: inbound fill, alarms, outbound pacing.
+  const scheduler = opts.scheduler ?? new FrameScheduler();
+  const transports = new CallTransports({ config: () => ctx.config.current(), log, metrics: m, scheduler });
+  let stopLevels: (() => void) | undefined;
   let stopped = false;
-  async function refreshTransports(): Promise<void> {
-    if (stopped) return;
-    const cfg = ctx.config.current();
-    for (const [kind, t] of [...transports]) {
-      if (builtWith.get(kind) === transportKey(kind, cfg)) continue;
-      const st = t.stats();
-      if (st.legs > 0 || st.pending > 0) continue; // retried when the last call on it ends
-      transports.delete(kind);
-      builtWith.delete(kind);
-      await t.stop().catch(() => undefined);
-      log.info({ transport: kind }, 'transport settings changed; restarting the listener');
-      if (kind === cfg.audio_transport) await transport(kind).catch((err: Error) => log.error({ err: err.message }, 'media transport did not restart'));
-    }
-    // A listener that could not start (e.g. port in use) gets another try with the new settings.
-    if (!transports.has(cfg.audio_transport) && !starting.has(cfg.audio_transport) && !stopped) {
-      await transport(cfg.audio_transport).catch((err: Error) => log.error({ err: err.message }, 'media transport did not start'));
-    }
-  }
 
-  function transport(kind: TransportKind): Promise<MediaTransport> {
-    const have = transports.get(kind);
-    if (have) return Promise.resolve(have);
-    let p = starting.get(kind);
-    if (!p) {
-      p = (async () => {
-        const t = buildTransport(kind, ctx.config.current());
-        try {
-          await t.start();
-        } catch (err) {
-          transportErrors.set(kind, (err as Error).message);
-          starting.delete(kind);
-          throw err;
-        }
-        transportErrors.delete(kind);
-        transports.set(kind, t);
-        builtWith.set(kind, transportKey(kind, ctx.config.current()));
-        starting.delete(kind);
-        return t;
-      })();
-      starting.set(kind, p);
-    }
-    return p;
-  }
-
-  function record(s: CallSession): void {
-    if (recorded.has(s.id)) return;
-    recorded.add(s.id);
-    const r = s.resolved;
-    store.insertCall({
-      id: s.id,
-      channelId: s.caller.id,
-      uniqueId: s.caller.id,
-      callerName: s.caller.caller?.name || undefined,
-      callerNumber: s.caller.caller?.number || undefined,
-      context: r?.context ?? 'default',
-      provider: r?.provider ?? s.config.default_provider,
-      transport: s.transport,
-      greeting: r?.greeting ?? '',
-      prompt: r?.prompt ?? '',
-      sources: r?.sources ?? { provider: 'default', context: 'default', greeting: 'default', prompt: 'default', persona: 'default' },
-      startedAt: s.startedAt,
-    });
-    m.activeCalls.inc();
-  }
-
-  const safe = (what: string, fn: () => void) => {
-    try {
-      fn();
-    } catch (err) {
-      log.error({ err: (err as Error).message }, `calls: ${what} failed`);
-    }
-  };
+  const records = callRecordHooks(ctx, store, log, (s) => {
+    // [integrations hook] post-call webhook: built from the final row, stored in the same write-behind batch.
+    store.defer(() => integrations.callEnded(s.id));
+    if (controller.active.length === 0) setImmediate(() => void transports.refresh());
+  });
+  // [integrations hook] built here, started/stopped/reloaded with the service, handed to every call.
+  const integrations = new CallIntegrations({
+    ctx,
+    log: log.child({ component: 'integrations' }),
+    recordTool: records.tool,
+    callDetail: (id) => store.get(id),
+    writeBehind: (write) => store.defer(write),
+  });
 
   const controller: CallController = new CallController(
     {
@@ -161,54 +89,13 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       get appName() {
         return ari.appName;
       },
-      transport,
+      transport: (kind) => transports.get(kind),
       providers,
       metrics: m,
       log,
       setupTimeoutMs: opts.setupTimeoutMs,
-      started: (s) =>
-        safe('start', () => {
-          if (s.ended) return; // ended while reading its variables: the end hook records it
-          record(s);
-          ctx.bus.publish({ type: 'call.started', call: s.summary() });
-        }),
-      updated: (s) =>
-        safe('update', () => {
-          if (!recorded.has(s.id)) return;
-          store.setState(s.id, s.state);
-          ctx.bus.publish({ type: 'call.updated', call: s.summary() });
-        }),
-      ended: (s) =>
-        safe('end', () => {
-          record(s);
-          recorded.delete(s.id);
-          store.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error });
-          m.activeCalls.dec();
-          m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
-          ctx.bus.publish({ type: 'call.ended', call: s.summary() });
-          if (controller.active.length === 0) setImmediate(() => void refreshTransports());
-        }),
-      transcript: (l) =>
-        safe('transcript', () => {
-          const line = store.addTranscript(l.callId, l.role, l.text, l.at);
-          ctx.bus.publish({ type: 'call.transcript', line });
-        }),
-      turn: (t) =>
-        safe('turn', () => {
-          store.addTurn(t);
-          const labels = { provider: t.provider };
-          const total = turnTotalMs(t);
-          if (t.firstAudioMs !== null && total !== null) m.turnLatency.observe(labels, total / 1000);
-          if (t.sttFinalMs !== null) m.sttLatency.observe(labels, t.sttFinalMs / 1000);
-          if (t.llmFirstTokenMs !== null) m.llmLatency.observe(labels, (t.llmFirstTokenMs - (t.sttFinalMs ?? 0)) / 1000);
-          if (t.ttsFirstByteMs !== null && t.llmFirstTokenMs !== null) m.ttsLatency.observe(labels, (t.ttsFirstByteMs - t.llmFirstTokenMs) / 1000);
-          ctx.bus.publish({ type: 'call.turn', latency: t });
-        }),
-      tool: (r) =>
-        safe('tool', () => {
-          store.addTool(r);
-          ctx.bus.publish({ type: 'call.tool', tool: r });
-        }),
+      integrations,
+      ...records,
     },
     () => ctx.config.current(),
     log,
@@ -238,29 +125,26 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   });
   ari.events.on('disconnected', () => m.ariConnected.set(0));
 
-  const live = (id: string): CallSession => {
-    const s = controller.get(id);
-    if (!s) throw new ApiError('not_found', `call ${id} is not active`);
-    return s;
-  };
-
   const service: CallService = {
     name: 'calls',
     controller,
     ari,
     providers,
     reconciler,
-    transports: () => transports,
+    integrations,
+    transports: () => transports.running,
 
     async start() {
       const closed = store.closeOrphans(Date.now());
       if (closed) log.warn({ closed }, 'closed calls left open by a previous run');
       const cfg = ctx.config.current();
       providers.update(cfg);
+      integrations.start(cfg); // [integrations hook]
       ctx.config.events.on('reloaded', (l) => {
         providers.update(l.config);
+        integrations.update(l.config); // [integrations hook]
         ari.update(ariSettings(l.config));
-        void refreshTransports();
+        void transports.refresh();
       });
       if (cfg.downstream_mode === 'file') {
         try {
@@ -270,70 +154,78 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
         }
       }
       try {
-        await transport(cfg.audio_transport);
+        await transports.get(cfg.audio_transport);
       } catch (err) {
         log.error({ err: (err as Error).message }, 'media transport did not start');
       }
       ari.start();
+      stopLevels = startLevelsPublisher(
+        () => controller.active.map((s) => ({ id: s.id, levels: () => s.conversation?.levels() })),
+        (ev) => ctx.bus.publish(ev),
+      );
     },
 
     async stop(deadline: number) {
       stopped = true;
       reconciler.stop();
+      transports.halt();
       controller.close();
       const ending = controller.active.map((s) => s.shutdown().catch(() => undefined));
       const left = Math.max(0, deadline - Date.now());
       await Promise.race([Promise.all(ending), new Promise((r) => setTimeout(r, left).unref())]);
       ari.stop();
-      await Promise.all([...transports.values()].map((t) => t.stop().catch(() => undefined)));
-      transports.clear();
+      await transports.stop();
+      stopLevels?.();
+      if (!opts.scheduler) scheduler.stop();
       await providers.closeAll();
-      store.close();
+      store.close(); // the last rows and post-call documents are written before the webhook queue stops
+      await integrations.stop(); // [integrations hook]
     },
 
     contributeHealth(report: HealthReport) {
       report.ari_connected = ari.connected;
       if (!ari.connected && ari.reason) report.ari_reason = ari.reason;
-      const cfg = ctx.config.current();
-      const kinds = new Set<TransportKind>([cfg.audio_transport, ...transports.keys()]);
-      for (const k of kinds) {
-        const t = transports.get(k);
-        if (t) report.transports[k] = t.health();
-        else {
-          const bind = k === 'audiosocket' ? `${cfg.audiosocket.host}:${cfg.audiosocket.port}` : `${cfg.external_media.rtp_host}:${cfg.external_media.port_range.start}-${cfg.external_media.port_range.end}`;
-          const advertise = k === 'audiosocket' ? `${cfg.audiosocket.advertise_host}:${cfg.audiosocket.port}` : cfg.external_media.advertise_host;
-          const h: TransportHealth = { listening: false, bind, advertise, reason: transportErrors.get(k) ?? 'not started' };
-          report.transports[k] = h;
-        }
-      }
+      transports.contributeHealth(report);
       Object.assign(report.providers, providers.health());
       report.active_calls = controller.active.length;
       if (reconciler.last) report.last_reconcile = reconciler.last;
     },
 
-    handlers: {
-      'calls.active': () => controller.active.map((s): CallSummary => s.summary()),
-      'calls.list': (args) => store.list(args),
-      'calls.get': ({ id }) => {
-        const d = store.get(id);
-        const s = controller.get(id);
-        return d && s ? { ...d, ...s.summary() } : d;
-      },
-      'calls.hangup': async ({ id }) => {
-        await live(id).hangupNow();
-        return { ok: true as const };
-      },
-      'calls.transfer': ({ id, destination }) => {
-        try {
-          live(id).requestTransfer(destination);
-        } catch (err) {
-          if (err instanceof ApiError) throw err;
-          throw new ApiError('bad_request', (err as Error).message, { path: 'tools.transfer.destinations' });
-        }
-        return { ok: true as const };
-      },
-      'latency.points': ({ sinceMs, provider }) => store.latencyPoints(sinceMs, provider),
-    },
+    handlers: callHandlers(store, controller, integrations),
   };
   return service;
+}
+
+/** The calls part of the control API; reads go through the store, which flushes its queue first. */
+function callHandlers(store: CallStore, controller: CallController, integrations: CallIntegrations): NonNullable<EngineService['handlers']> {
+  const live = (id: string): CallSession => {
+    const s = controller.get(id);
+    if (!s) throw new ApiError('not_found', `call ${id} is not active`);
+    return s;
+  };
+  return {
+    'calls.active': () => controller.active.map((s): CallSummary => s.summary()),
+    'calls.list': (args) => store.list(args),
+    'calls.get': ({ id }) => {
+      const d = store.get(id);
+      const s = controller.get(id);
+      const detail = d && s ? { ...d, ...s.summary() } : d;
+      return detail && integrations.decorate(detail); // [integrations hook] pre-call data
+    },
+    'calls.hangup': async ({ id }) => {
+      await live(id).hangupNow();
+      return { ok: true as const };
+    },
+    'calls.transfer': ({ id, destination }) => {
+      try {
+        live(id).requestTransfer(destination);
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        throw new ApiError('bad_request', (err as Error).message, { path: 'tools.transfer.destinations' });
+      }
+      return { ok: true as const };
+    },
+    'latency.points': ({ sinceMs, provider }) => store.latencyPoints(sinceMs, provider),
+    ...integrations.handlers, // [integrations hook] webhooks.queue, webhooks.resend, tools.catalog
+  };
 }

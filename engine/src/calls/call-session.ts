@@ -2,15 +2,17 @@
  * One call from StasisStart to the finalized row: read channel vars,
  * resolveCall, answer, mixing bridge, media leg (externalMedia, AudioSocket
  * originate as fallback), wait for the leg's own StasisStart before adding it
- * (retry on 422), provider session, then conversation. Cleanup runs once, in
- * any order of events, and frees bridge, leg, port/socket and provider.
+ * (retry on 422), the pre-call variables, then the conversation. Transfers,
+ * voicemail and the failure policy leave through dialplan-exits.ts. Cleanup
+ * runs once, in any order of events, and frees bridge, leg, port/socket,
+ * provider and the call's tools.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { EngineMetrics } from '../observability/metrics.js';
-import type { CallOutcome, CallState, CallSummary, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
+import type { CallOutcome, CallState, CallSummary, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
 import type { MediaLeg, MediaTransport, PendingLeg } from '../media/transport.js';
 import type { ProviderLease, ProviderRegistry } from '../providers/registry.js';
 import type { AriChannel } from '../ari/ari-types.js';
@@ -22,6 +24,8 @@ import { checkMediaDir } from './file-playback.js';
 import { Deferred, withTimeout } from '../util/async.js';
 import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
 import { bridgeName } from './ari-names.js';
+import type { CallIntegration, CallIntegrations } from '../integrations/call-integrations.js';
+import { policyExit, transferExit, voicemailExit, type DialplanExit } from './dialplan-exits.js';
 
 export interface CallHooks {
   ari(): AriRest | undefined;
@@ -37,11 +41,11 @@ export interface CallHooks {
   ended(s: CallSession): void;
   transcript(line: Omit<TranscriptLine, 'seq' | 'at'> & { at: number }): void;
   turn(t: TurnLatency): void;
-  tool(r: ToolCallRecord): void;
+  /** [integrations hook] pre-call lookup, the call's tools, voicemail target (engine/src/integrations/). */
+  integrations: CallIntegrations;
   /** Setup waits (leg StasisStart, media connect), ms. */
   setupTimeoutMs?: number;
 }
-
 
 export class CallSession {
   readonly id = randomUUID();
@@ -68,6 +72,8 @@ export class CallSession {
   /** externalMedia/originate was sent: the leg channel may exist in Asterisk. */
   private legRequested = false;
   private readonly log: Logger;
+  /** [integrations hook] this call's pre-call lookup and tools. */
+  private integration?: CallIntegration;
 
   constructor(
     private readonly hooks: CallHooks,
@@ -149,6 +155,8 @@ export class CallSession {
     for (const w of this.resolved.warnings) this.log.warn({ warning: w }, 'call selection');
     this.hooks.started(this);
     if (await this.ended_()) return;
+    // [integrations hook] starts the pre-call lookup (it runs while the call is set up) and builds the call's tools.
+    this.integration = this.hooks.integrations.beginCall({ callId: this.id, caller: this.caller, resolved: this.resolved, config: this.config, ari: () => this.hooks.ari() });
 
     try {
       this.lease = this.hooks.providers.acquire(this.resolved.provider);
@@ -175,11 +183,7 @@ export class CallSession {
     if (await this.ended_()) return;
     this.hooks.registerLeg(this.legChannelId, this);
     this.legRequested = true;
-    const legChannel = await createMediaLeg(ari, this.pending, this.hooks.appName, this.legChannelId, this.log);
-    const addr = legChannel.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
-    const port = Number(legChannel.channelvars?.UNICASTRTP_LOCAL_PORT);
-    if (addr && port) this.pending.setRemoteHint?.(addr, port);
-
+    await createMediaLeg(ari, this.pending, this.hooks.appName, this.legChannelId, this.log);
     const [leg] = await Promise.all([
       withTimeout(this.pending.connected, timeout, 'the media connection from Asterisk'),
       withTimeout(this.legStasis.promise, timeout, "the media leg's StasisStart"),
@@ -189,6 +193,9 @@ export class CallSession {
     if (await this.ended_()) return;
     await addLegToBridge(ari, bridge.id, this.legChannelId, this.log, () => this.ending !== undefined);
     this.legInBridge = true;
+    if (await this.ended_()) return;
+    // [integrations hook] the greeting waits for the pre-call variables at most webhooks.pre_call.timeout_ms.
+    this.resolved = await this.integration.applyPreCall(this.resolved);
     if (await this.ended_()) return;
 
     this.conversation = await Conversation.create(
@@ -210,7 +217,7 @@ export class CallSession {
           this.hooks.turn(t);
           this.hooks.updated(this);
         },
-        tool: (r) => this.hooks.tool(r),
+        tools: this.integration.tools,
         runAction: (a) => this.runAction(a),
         providerFailed: (err) => void this.providerFailed(err),
         noInput: () => void this.hangupCaller('no_input_timeout'),
@@ -259,7 +266,9 @@ export class CallSession {
 
   async runAction(a: AfterAction): Promise<void> {
     if (a.action === 'hangup') return this.hangupCaller('agent_hangup');
-    return this.transferTo(a.destination);
+    // [integrations hook] the voicemail tool's action leaves like a transfer, into the voicemail target.
+    const exit = a.action === 'voicemail' ? voicemailExit(this.config, a) : transferExit(this.config, a.destination);
+    if (exit) await this.leaveTo(exit);
   }
 
   /** API: hang up now. */
@@ -273,20 +282,21 @@ export class CallSession {
       throw new Error(`unknown transfer destination "${destination}" (have: ${Object.keys(this.config.tools.transfer.destinations).join(', ') || 'none'})`);
     }
     if (this.conversation) this.conversation.requestAction({ action: 'transfer', destination });
-    else void this.transferTo(destination);
+    else void this.runAction({ action: 'transfer', destination });
   }
 
-  private async transferTo(name: string): Promise<void> {
-    const dest = this.config.tools.transfer.destinations[name];
-    if (!dest || this.ending || this.state === 'transferring') return;
+  /** Transfer or voicemail: the caller continues in the dialplan and the call ends as transferred. */
+  private async leaveTo(exit: DialplanExit): Promise<void> {
+    if (this.ending || this.state === 'transferring') return;
     this.setState('transferring');
     try {
-      await this.ari().continueInDialplan(this.caller.id, dest.context, dest.target, dest.priority);
-      this.transferTarget = name;
+      await exit.go(this.ari(), this.caller.id);
+      this.transferTarget = exit.target;
       await this.end('transferred');
     } catch (err) {
-      this.log.error({ err: (err as Error).message, destination: name }, 'transfer failed');
-      await this.end('error', `transfer to ${name} failed: ${(err as Error).message}`);
+      const msg = (err as Error).message;
+      this.log.error({ err: msg, target: exit.target }, `${exit.what} failed`);
+      await this.end('error', `${exit.what} failed: ${msg}`);
     }
   }
 
@@ -295,41 +305,37 @@ export class CallSession {
     await this.end(outcome);
   }
 
+  /** Back to the dialplan by on_provider_failure's target; false when ARI refused. */
+  private async continueByPolicy(ari: AriRest): Promise<boolean> {
+    const exit = policyExit(this.config.on_provider_failure);
+    this.leavingToDialplan = true;
+    try {
+      await exit.go(ari, this.caller.id);
+      this.transferTarget = exit.target;
+      this.callerGone = true;
+      return true;
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, `${exit.what} failed`);
+      return false;
+    }
+  }
+
   private async providerFailed(err: Error): Promise<void> {
     if (this.ending) return;
     const policy = this.config.on_provider_failure;
     this.log.error({ err: err.message, action: policy.action }, 'provider failed');
+    const ari = this.hooks.ari();
     if (policy.action === 'continue') {
-      this.leavingToDialplan = true;
-      try {
-        await this.ari().continueInDialplan(this.caller.id, policy.context, policy.extension, policy.priority);
-        this.transferTarget = `${policy.context},${policy.extension},${policy.priority}`;
-        this.callerGone = true;
-      } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'continue after provider failure failed');
-      }
-    } else if (this.conversation) {
-      await this.conversation.sayAndWait(policy.message, 6000);
-    }
+      if (ari) await this.continueByPolicy(ari);
+    } else if (this.conversation) await this.conversation.sayAndWait(policy.message, 6000);
     await this.end('error', `provider failed: ${err.message}`);
   }
 
   /** Engine shutdown: back to the dialplan when on_provider_failure says `continue`, else hang up. */
   async shutdown(): Promise<void> {
     if (this.ending) return this.ending;
-    const p = this.config.on_provider_failure;
     const ari = this.hooks.ari();
-    if (p.action === 'continue' && ari) {
-      this.leavingToDialplan = true;
-      try {
-        await ari.continueInDialplan(this.caller.id, p.context, p.extension, p.priority);
-        this.transferTarget = `${p.context},${p.extension},${p.priority}`;
-        this.callerGone = true;
-        return this.end('transferred', 'engine stopped');
-      } catch {
-        // fall through to a hangup
-      }
-    }
+    if (this.config.on_provider_failure.action === 'continue' && ari && (await this.continueByPolicy(ari))) return this.end('transferred', 'engine stopped');
     return this.end('agent_hangup', 'engine stopped');
   }
 
@@ -365,6 +371,7 @@ export class CallSession {
     const conv = this.conversation;
     this.conversation = undefined;
     await quiet(conv?.close());
+    this.integration?.close(); // [integrations hook] cancels running tools, frees MCP connections
     const pending = this.pending;
     const leg = this.leg;
     this.pending = undefined;
@@ -389,5 +396,4 @@ export class CallSession {
     await this.release();
     return true;
   }
-
 }

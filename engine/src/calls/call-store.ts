@@ -1,7 +1,8 @@
 /**
  * The calls' persistence as the call path sees it: the call row is written at
  * once (before the call is answered), everything after it — state changes,
- * transcript lines, turns, tool records, the final row — goes through the
+ * transcript lines, turns (with their stage columns), tool records, the
+ * integrations' per-call rows (`defer`), the final row — goes through the
  * write-behind queue (one transaction at most every 250 ms). Transcript
  * sequence numbers are handed out here, in memory, so the `call.transcript`
  * event carries its seq before the line is on disk. Reads flush first, so
@@ -53,6 +54,11 @@ export class CallStore {
 
   addTool(r: ToolCallRecord): void {
     this.queue.enqueue(() => this.repo.addTool(r));
+  }
+
+  /** Any other per-call write (pre-call data, the post-call document): queued, in order with the rest. */
+  defer(write: () => void): void {
+    this.queue.enqueue(write);
   }
 
   finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string }): void {

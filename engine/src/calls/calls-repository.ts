@@ -46,7 +46,7 @@ interface CallRow {
 }
 
 const SUMMARY_SELECT = `SELECT c.*, (SELECT COUNT(*) FROM turns t WHERE t.call_id = c.id) AS turns,
-  (SELECT COALESCE(t.first_audio_ms, t.tts_first_byte_ms, t.llm_first_token_ms, t.stt_final_ms) FROM turns t WHERE t.call_id = c.id ORDER BY t.turn DESC LIMIT 1) AS last_turn_ms
+  (SELECT COALESCE(t.first_audio_ms, t.provider_audio_ms, t.tts_first_byte_ms, t.llm_first_token_ms, t.stt_final_ms, t.end_of_turn_ms) FROM turns t WHERE t.call_id = c.id ORDER BY t.turn DESC LIMIT 1) AS last_turn_ms
   FROM calls c`;
 
 function toSummary(r: CallRow): CallSummary {
@@ -115,11 +115,11 @@ export class CallsRepository {
   }
 
   addTurn(t: TurnLatency): void {
-    this.st.addTurn.run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.firstAudioMs, t.bargeInReactionMs);
+    this.st.addTurn.run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.endOfTurnMs ?? null, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.providerAudioMs ?? null, t.firstAudioMs, t.bargeInReactionMs);
   }
 
   addTool(r: ToolCallRecord): void {
-    this.st.addTool.run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at));
+    this.st.addTool.run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at), r.durationMs ?? null, r.error ?? null, r.kind ?? null);
   }
 
   list(f: CallListFilter): CallSummary[] {
@@ -168,9 +168,7 @@ export class CallsRepository {
       (l): TranscriptLine => ({ callId: id, seq: l.seq, role: l.role as TranscriptLine['role'], text: l.text, at: new Date(l.at).toISOString() }),
     );
     const turnLatencies = (this.db.prepare('SELECT * FROM turns WHERE call_id = ? ORDER BY turn').all(id) as TurnRow[]).map(toTurnLatency);
-    const toolCalls = (this.db.prepare('SELECT * FROM tool_calls WHERE call_id = ? ORDER BY id').all(id) as { name: string; args_json: string | null; result_json: string | null; ok: number; at: number }[]).map(
-      (t): ToolCallRecord => ({ callId: id, name: t.name, args: parse(t.args_json), result: parse(t.result_json), ok: t.ok === 1, at: new Date(t.at).toISOString() }),
-    );
+    const toolCalls = (this.db.prepare('SELECT * FROM tool_calls WHERE call_id = ? ORDER BY id').all(id) as ToolRow[]).map(toToolCall);
     const sources = (parse(r.sources_json) ?? {}) as Record<'provider' | 'context' | 'greeting' | 'prompt' | 'persona', ValueSource>;
     const d: CallDetail = { ...toSummary(r), greeting: r.greeting ?? '', prompt: r.prompt ?? '', sources, transcript, turnLatencies, toolCalls };
     if (r.error) d.error = r.error;
@@ -188,7 +186,17 @@ export class CallsRepository {
       const lat = toTurnLatency(t);
       const total = turnTotalMs(lat);
       if (total === null) continue;
-      out.push({ at: lat.endOfSpeechAt, provider: lat.provider, totalMs: total, sttFinalMs: lat.sttFinalMs, llmFirstTokenMs: lat.llmFirstTokenMs, ttsFirstByteMs: lat.ttsFirstByteMs, firstAudioMs: lat.firstAudioMs });
+      out.push({
+        at: lat.endOfSpeechAt,
+        provider: lat.provider,
+        totalMs: total,
+        endOfTurnMs: lat.endOfTurnMs ?? null,
+        sttFinalMs: lat.sttFinalMs,
+        llmFirstTokenMs: lat.llmFirstTokenMs,
+        ttsFirstByteMs: lat.ttsFirstByteMs,
+        providerAudioMs: lat.providerAudioMs ?? null,
+        firstAudioMs: lat.firstAudioMs,
+      });
     }
     return out;
   }
@@ -205,6 +213,26 @@ function parse(s: string | null): unknown {
 
 type TurnRow = Record<string, number | string | null>;
 
+interface ToolRow {
+  call_id: string;
+  name: string;
+  args_json: string | null;
+  result_json: string | null;
+  ok: number;
+  at: number;
+  duration_ms: number | null;
+  error: string | null;
+  kind: ToolCallRecord['kind'] | null;
+}
+
+function toToolCall(t: ToolRow): ToolCallRecord {
+  const r: ToolCallRecord = { callId: t.call_id, name: t.name, args: parse(t.args_json), result: parse(t.result_json), ok: t.ok === 1, at: new Date(t.at).toISOString() };
+  if (t.kind) r.kind = t.kind;
+  if (t.duration_ms !== null) r.durationMs = t.duration_ms;
+  if (t.error) r.error = t.error;
+  return r;
+}
+
 /** A `turns` row as the contract's TurnLatency. */
 function toTurnLatency(t: TurnRow): TurnLatency {
   return {
@@ -212,9 +240,11 @@ function toTurnLatency(t: TurnRow): TurnLatency {
     turn: t.turn as number,
     provider: t.provider as string,
     endOfSpeechAt: t.end_of_speech_at as number,
+    endOfTurnMs: (t.end_of_turn_ms ?? null) as number | null,
     sttFinalMs: t.stt_final_ms as number | null,
     llmFirstTokenMs: t.llm_first_token_ms as number | null,
     ttsFirstByteMs: t.tts_first_byte_ms as number | null,
+    providerAudioMs: (t.provider_audio_ms ?? null) as number | null,
     firstAudioMs: t.first_audio_ms as number | null,
     bargeInReactionMs: t.barge_in_reaction_ms as number | null,
   };
@@ -232,9 +262,9 @@ function prepareWrites(db: Db) {
     insertFts: db.prepare('INSERT INTO transcript_fts (text, call_id, role) VALUES (?, ?, ?)'),
     maxSeq: db.prepare('SELECT MAX(seq) AS m FROM transcript_lines WHERE call_id = ?'),
     addTurn: db.prepare(
-      `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, first_audio_ms, barge_in_reaction_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, end_of_turn_ms, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, provider_audio_ms, first_audio_ms, barge_in_reaction_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    addTool: db.prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at) VALUES (?, ?, ?, ?, ?, ?)'),
+    addTool: db.prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at, duration_ms, error, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }

@@ -1,31 +1,37 @@
 /**
- * One call's conversation once media is up: caller audio → (VAD, watchdog,
- * conversion) → provider; provider audio → conversion → paced leg (or WAV
- * files played by ARI in `downstream_mode: file`); barge-in, DTMF, tools
- * (run after the current utterance drains), latency marks.
+ * One call's conversation once media is up, as a small coordinator:
+ *
+ *   leg (clocked frames) → CallerAudio (decode once, voice activity) → provider
+ *   provider audio → AgentAudioOut (streamed leg | ARI file playback)
+ *
+ * The call's voice activity is the one owner of "is the caller speaking":
+ * barge-in, the no-input watchdog, latency, levels and the provider (echo,
+ * pipelines) all take its events. Tools and their after-actions go through
+ * CallActions. Audio the engine makes itself (tool filler, failure notice)
+ * reaches the caller through the same out contract (`pushLocal`) and never
+ * counts as a turn's first agent audio.
  */
 import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { CallState, ToolCallRecord, TurnLatency } from '../api/calls.js';
+import type { CallState, TurnLatency } from '../api/calls.js';
 import type { MediaLeg } from '../media/transport.js';
-import { bytesToMs, SLIN8, type AudioFormat } from '../media/audio-format.js';
 import { createAudioConverter, type AudioConverter } from '../media/convert.js';
-import { synthesizeForWire } from './local-announcer.js';
-import { pcm16Samples } from '../media/signal.js';
+import type { VoiceEvent } from '../media/voice/voice-activity.js';
 import type { LatencyMark, Provider, ProviderSession, SessionSink } from '../providers/provider.js';
-import type { ToolResult } from '../tools/tool.js';
-import { runTool, toolSpecsFor } from '../tools/registry.js';
+import type { CallTools } from '../tools/tool-runner.js';
+import type { FillerAudio } from '../tools/filler.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import type { ResolvedCall } from './resolve-call.js';
-import { SpeechDetector } from './speech-detector.js';
-import { createVoiceActivityDetector, type VoiceActivityDetector } from '../media/vad/vad.js';
+import { synthesizeForWire } from './local-announcer.js';
 import { NoInputWatchdog } from './no-input-watchdog.js';
 import { LatencyTracker } from './latency-tracker.js';
 import { DtmfDedupe } from './call-vars.js';
-import { FilePlayer } from './file-playback.js';
+import { CallerAudio } from './caller-audio.js';
+import { fileOut, streamedOut, type AgentAudioOut } from './agent-audio-out.js';
+import { CallActions, type AfterAction } from './call-actions.js';
 
-export type AfterAction = NonNullable<ToolResult['after']>;
+export type { AfterAction } from './call-actions.js';
 
 export interface ConversationHost {
   callId: string;
@@ -40,105 +46,88 @@ export interface ConversationHost {
   setState(state: CallState): void;
   transcript(role: 'caller' | 'agent' | 'system', text: string): void;
   turn(t: TurnLatency): void;
-  tool(rec: ToolCallRecord): void;
+  /** [integrations hook] the call's tools (every provider's tool calls run here through CallActions; they record themselves). */
+  tools: CallTools;
   runAction(action: AfterAction): Promise<void>;
   providerFailed(err: Error): void;
   noInput(): void;
   bargeInObserved(reactionMs: number): void;
 }
 
+/** After a barge-in, provider audio already in flight is dropped for this long (or until the next turn). */
+const DROP_IN_FLIGHT_MS = 600;
+
 export class Conversation {
   private session!: ProviderSession;
-  private readonly detector: SpeechDetector;
-  private vad: VoiceActivityDetector | undefined;
-  private readonly minSpeechMs: number;
-  private readonly watchdog: NoInputWatchdog;
   readonly tracker: LatencyTracker;
+  private readonly watchdog: NoInputWatchdog;
   private readonly dtmf = new DtmfDedupe();
+  private readonly actions: CallActions;
   private agentBusy = false;
   private lastBargeIn = -Infinity;
-  /** After a barge-in, agent audio already in flight from the provider is dropped until this time (or the next turn). */
   private dropAudioUntil = 0;
-  private pendingAction: AfterAction | undefined;
-  private actionTimer: NodeJS.Timeout | undefined;
-  private actionRunning = false;
-  private finalMessage = false;
   private closed = false;
   private readonly off: (() => void)[] = [];
+  private quietWaiters: Array<() => void> = [];
   /** Agent utterances started so far (a tool's fallback checks whether one followed it). */
   private agentUtterances = 0;
-  private readonly files: FilePlayer;
-  /** arrival → handed to the provider (ms), for the bench. */
-  readonly inboundDelays: number[] = [];
 
   private constructor(
     private readonly host: ConversationHost,
     private readonly leg: MediaLeg,
-    private readonly provider: Provider,
-    private readonly inConv: AudioConverter,
+    private readonly caller: CallerAudio,
+    private readonly out: AgentAudioOut,
     private readonly outConv: AudioConverter,
-    private readonly detConv: AudioConverter,
-    private readonly outFormat: AudioFormat,
-    /** The provider detects speech itself and reports barge-in through its sink. */
+    /** The provider detects turns and barge-in itself (server VAD). */
     private readonly providerVad: boolean,
   ) {
     const cfg = host.config;
-    this.minSpeechMs = Math.max(cfg.vad.min_speech_ms, cfg.barge_in.min_ms);
-    // Energy-only fallback, used when the WebRTC VAD (WASM) cannot be loaded.
-    this.detector = new SpeechDetector({
-      energyThreshold: cfg.barge_in.energy_threshold ?? cfg.vad.energy_threshold,
-      minSpeechMs: this.minSpeechMs,
-      endSilenceMs: cfg.vad.end_silence_ms,
-    });
     this.watchdog = new NoInputWatchdog(cfg.no_input, {
       checkIn: () => void this.session.say(cfg.no_input.checkin_prompt).catch(() => undefined),
       giveUp: () => {
-        this.finalMessage = true;
-        this.pendingAction = undefined;
+        this.actions.finalMessageStarted();
         void this.session.say(cfg.no_input.final_message).catch(() => undefined);
-        this.armActionFallback();
       },
     });
-    this.tracker = new LatencyTracker(host.callId, host.resolved.provider, { toEpoch: host.toEpoch }, (t) => host.turn(t));
-    this.files = new FilePlayer({
-      callId: host.callId,
-      callerChannelId: host.callerChannelId,
-      mediaDir: cfg.media_dir,
-      sampleRate: outFormat.sampleRate,
-      play: (ch, media, id) => host.ari()?.play(ch, media, id),
-      stop: (id) => host.ari()?.stopPlayback(id),
-      warn: (msg, fields) => host.log.warn({ callId: host.callId, ...fields }, msg),
+    this.tracker = new LatencyTracker(host.callId, host.resolved.provider, { toEpoch: host.toEpoch, lastVoicedAt: () => caller.voice.lastVoicedAt }, (t) => host.turn(t));
+    this.actions = new CallActions({
+      config: cfg,
+      tools: host.tools,
+      filler: () => this.fillerAudio(),
+      runAction: (a) => {
+        this.watchdog.stop();
+        return host.runAction(a);
+      },
+      noInput: () => host.noInput(),
+      quiet: () => this.quiet(),
+      whenQuiet: () => this.whenQuiet(),
+      say: (text) => this.session.say(text),
+      utterances: () => this.agentUtterances,
+      closed: () => this.closed,
     });
   }
 
   static async create(host: ConversationHost, leg: MediaLeg, provider: Provider): Promise<Conversation> {
     const caps = provider.capabilities(leg.wireFormat);
-    const fileMode = host.config.downstream_mode === 'file';
-    const outFormat = fileMode ? SLIN8 : leg.wireFormat;
-    const [inConv, outConv, detConv] = await Promise.all([
-      createAudioConverter(leg.wireFormat, caps.input),
-      createAudioConverter(caps.output, outFormat),
-      createAudioConverter(leg.wireFormat, { encoding: 'pcm16', sampleRate: leg.wireFormat.sampleRate }),
-    ]);
-    const c = new Conversation(host, leg, provider, inConv, outConv, detConv, outFormat, caps.nativeVad);
-    const cfg = host.config;
-    try {
-      c.vad = await createVoiceActivityDetector({
-        sampleRate: leg.wireFormat.sampleRate === 16000 ? 16000 : 8000,
-        aggressiveness: cfg.vad.webrtc_aggressiveness as 0 | 1 | 2 | 3,
-        energyThreshold: cfg.barge_in.energy_threshold ?? cfg.vad.energy_threshold,
-        minSpeechMs: c.minSpeechMs,
-        endSilenceMs: cfg.vad.end_silence_ms,
-      });
-    } catch (err) {
-      host.log.warn({ err: (err as Error).message }, 'WebRTC VAD unavailable; barge-in uses the energy threshold only');
-    }
+    const out =
+      host.config.downstream_mode === 'file'
+        ? fileOut({
+            callId: host.callId,
+            callerChannelId: host.callerChannelId,
+            mediaDir: host.config.media_dir,
+            play: (ch, media, id) => host.ari()?.play(ch, media, id),
+            stop: (id) => host.ari()?.stopPlayback(id),
+            warn: (msg, fields) => host.log.warn({ callId: host.callId, ...fields }, msg),
+          })
+        : streamedOut(leg);
+    const [caller, outConv] = await Promise.all([CallerAudio.create(leg, caps, host.config, host.log), createAudioConverter(caps.output, out.format)]);
+    const c = new Conversation(host, leg, caller, out, outConv, caps.nativeVad);
     c.session = provider.createSession({
       callId: host.callId,
       context: host.resolved.context,
       greeting: host.resolved.greeting,
       instructions: host.resolved.prompt,
-      tools: toolSpecsFor(host.config, host.resolved.tools),
+      tools: host.tools.specs(), // [integrations hook]
       callerName: host.callerName,
       callerNumber: host.callerNumber,
       wireFormat: leg.wireFormat,
@@ -148,13 +137,22 @@ export class Conversation {
     return c;
   }
 
+  /** arrival → handed to the provider (ms), for the bench. */
+  get inboundDelays(): number[] {
+    return this.caller.inboundDelays;
+  }
+
   async start(): Promise<void> {
-    const leg = this.leg;
+    const { leg, caller, out } = this;
+    caller.feed((chunk) => this.session.sendAudio(chunk));
     this.off.push(
-      leg.events.on('audio', ({ frame, at }) => this.onCallerAudio(frame, at)),
+      leg.events.on('audio', ({ frame, at, synthesized }) => caller.onFrame(frame, at, synthesized)),
       leg.events.on('dtmf', ({ digit }) => this.onDtmf(digit, 'media')),
-      leg.events.on('firstFrameOut', ({ at }) => this.tracker.firstFrameOut(at)),
+      caller.voice.on((ev) => this.onVoice(ev)),
+      out.events.on('firstFrameOut', ({ at }) => this.tracker.firstFrameOut(at)),
+      out.events.on('drained', () => this.checkQuiet()),
     );
+    leg.startInbound();
     this.host.setState('greeting');
     this.watchdog.activity();
     await this.session.start();
@@ -167,26 +165,17 @@ export class Conversation {
 
   /** PlaybackStarted/Finished of one of our file playbacks. */
   playbackEvent(id: string, type: 'PlaybackStarted' | 'PlaybackFinished'): void {
-    if (!this.files.owns(id)) return;
-    if (type === 'PlaybackStarted') {
-      this.tracker.firstFrameOut(performance.now());
-      return;
-    }
-    this.files.finished(id);
-    if (this.files.active === 0 && !this.agentBusy) this.utteranceDone();
+    this.out.playbackEvent(id, type);
   }
 
-  /** Speak a fixed text (failure notice); resolves when it has been heard or after `maxMs`. */
-  /** Says `text` through the provider, or with the engine's own TTS when the provider cannot (it died). */
+  /** Says `text` through the provider, or with the engine's own TTS when the provider cannot (it died); resolves when heard or after `maxMs`. */
   async sayAndWait(text: string, maxMs = 8000): Promise<void> {
     await Promise.race([
       (async () => {
         await this.session.say(text).catch(async () => {
-          const wire = await synthesizeForWire(text, this.leg.wireFormat);
+          const audio = await synthesizeForWire(text, this.out.format);
           this.host.transcript('agent', text);
-          if (this.host.config.downstream_mode === 'file') this.files.push(wire);
-          else this.leg.enqueue(wire);
-          this.leg.markEndOfBurst?.();
+          this.playLocal(audio);
         });
         await this.whenQuiet();
       })(),
@@ -196,59 +185,48 @@ export class Conversation {
 
   /** Queue an action (API transfer/hangup) to run once the agent is quiet. */
   requestAction(action: AfterAction): void {
-    this.pendingAction = action;
-    if (!this.agentBusy && this.leg.queuedMs() === 0 && this.files.active === 0) void this.runPending();
-    else this.armActionFallback();
+    this.actions.request(action);
+  }
+
+  /** Caller and agent levels (dBFS) since the last call, for the live meters. */
+  levels(): { callerDb: number; agentDb: number } {
+    return { callerDb: this.caller.voice.takeLevelDb(), agentDb: this.out.levelDb() };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.watchdog.stop();
-    clearTimeout(this.actionTimer);
+    this.actions.stop();
     for (const f of this.off) f();
     this.tracker.close();
-    this.files.stopAll();
+    this.out.close();
+    this.checkQuiet();
     try {
       await this.session.close();
     } catch (err) {
       this.host.log.warn({ callId: this.host.callId, err: (err as Error).message }, 'provider session close failed');
     }
-    this.inConv.close();
+    this.caller.close();
     this.outConv.close();
-    this.detConv.close();
-    this.vad?.close();
   }
 
   // ---- caller side -----------------------------------------------------------
 
-  private onCallerAudio(frame: Buffer, at: number): void {
+  private onVoice(ev: VoiceEvent): void {
     if (this.closed) return;
-    const pcm = this.detConv.convert(frame);
-    let start: number | undefined;
-    let end = false;
-    if (this.vad) {
-      const r = this.vad.push(pcm);
-      if (r.speechStart) start = at - this.minSpeechMs;
-      end = r.speechEnd;
-    } else {
-      const ev = this.detector.push(pcm16Samples(pcm), bytesToMs(this.leg.wireFormat, frame.length), at);
-      if (ev?.type === 'start') start = ev.firstAt;
-      end = ev?.type === 'end';
-    }
-    if (start !== undefined) {
-      this.watchdog.activity();
-      // With a provider-side VAD the provider decides (and reports through sink.bargeIn); else the local VAD does.
-      if (!this.providerVad && this.agentSpeaking() && this.host.config.barge_in.enabled && at - this.lastBargeIn >= this.host.config.barge_in.cooldown_ms) {
-        this.bargeIn('local', start);
-      }
-    } else if (end) {
-      this.watchdog.activity();
-    }
-    const input = this.inConv.convert(frame);
-    if (input.length) this.session.sendAudio(input);
-    this.inboundDelays.push(performance.now() - at);
-    if (this.inboundDelays.length > 2000) this.inboundDelays.splice(0, 1000);
+    if (ev.type === 'sustained') this.maybeBargeIn(ev.firstVoicedAt, ev.peakRms);
+    else this.watchdog.activity();
+    this.session.voice?.(ev);
+  }
+
+  /** The engine cuts the agent off on its own voice activity, unless the provider decides barge-in itself. */
+  private maybeBargeIn(speechAt: number, peakRms: number): void {
+    const b = this.host.config.barge_in;
+    if (this.providerVad || !b.enabled || !this.agentSpeaking()) return;
+    if (b.energy_threshold !== undefined && peakRms < b.energy_threshold) return;
+    if (performance.now() - this.lastBargeIn < b.cooldown_ms) return;
+    this.bargeIn('local', speechAt);
   }
 
   private onDtmf(digit: string, source: 'media' | 'ari'): void {
@@ -260,16 +238,26 @@ export class Conversation {
   }
 
   private agentSpeaking(): boolean {
-    return this.agentBusy || this.leg.queuedMs() > 0 || this.files.active > 0;
+    return this.agentBusy || this.out.busy();
+  }
+
+  /** [integrations hook] where a slow tool's filler plays: engine-made audio, once the agent is quiet. */
+  private fillerAudio(): FillerAudio {
+    return { wire: this.out.format, play: (audio) => this.playLocal(audio), busy: () => this.agentSpeaking() };
+  }
+
+  /** Audio the engine made itself (filler, failure notice), in the out format: heard, not counted as the turn's agent audio. */
+  private playLocal(audio: Buffer): void {
+    if (this.closed || audio.length === 0) return;
+    this.out.pushLocal(audio);
   }
 
   private bargeIn(source: 'local' | 'provider', speechAt: number): void {
-    if (this.finalMessage) return;
+    if (this.actions.endingWithFinalMessage) return;
     const now = performance.now();
     this.lastBargeIn = now;
-    this.dropAudioUntil = now + 600;
-    const dropped = this.leg.flush();
-    this.files.stopAll();
+    this.dropAudioUntil = now + DROP_IN_FLIGHT_MS;
+    const dropped = this.out.flush();
     if (source === 'local') this.session.interrupt();
     this.agentBusy = false;
     const reaction = Math.max(0, performance.now() - speechAt);
@@ -277,6 +265,7 @@ export class Conversation {
     this.host.bargeInObserved(reaction);
     this.host.log.debug({ callId: this.host.callId, source, droppedMs: dropped }, 'barge-in');
     this.host.setState('listening');
+    this.checkQuiet();
   }
 
   // ---- provider side -----------------------------------------------------------
@@ -301,7 +290,7 @@ export class Conversation {
         if (!this.closed && this.agentSpeaking()) this.bargeIn('provider', performance.now());
       },
       agentDone: () => this.onAgentDone(),
-      callTool: async (name, args) => this.onTool(name, args),
+      callTool: (name, args) => this.actions.callTool(name, args),
       error: (err, fatal) => {
         this.host.log.warn({ callId: this.host.callId, err: err.message, fatal }, 'provider error');
         if (fatal && !this.closed) this.host.providerFailed(err);
@@ -312,7 +301,7 @@ export class Conversation {
   private onAgentAudio(chunk: Buffer): void {
     if (this.closed || chunk.length === 0) return;
     if (this.dropAudioUntil && performance.now() < this.dropAudioUntil) return;
-    const wire = this.outConv.convert(chunk);
+    const audio = this.outConv.convert(chunk);
     if (!this.agentBusy) {
       this.agentBusy = true;
       this.agentUtterances++;
@@ -320,90 +309,36 @@ export class Conversation {
       this.host.setState('speaking');
     }
     this.tracker.agentAudio(performance.now());
-    if (this.host.config.downstream_mode === 'file') this.files.push(wire);
-    else this.leg.enqueue(wire);
+    this.out.push(audio);
   }
 
   private onAgentDone(): void {
     if (this.closed) return;
-    if (this.host.config.downstream_mode === 'file') {
-      this.agentBusy = false;
-      this.files.flushToPlayback((id) => this.playbackEvent(id, 'PlaybackFinished'));
-      if (this.files.active === 0) this.utteranceDone();
-      return;
-    }
-    this.leg.markEndOfBurst?.();
-    void this.leg.whenDrained().then(() => {
+    this.out.endOfUtterance();
+    void this.out.whenDrained().then(() => {
+      if (this.closed) return;
       this.agentBusy = false;
       this.tracker.burstEnded();
-      this.utteranceDone();
+      this.host.setState('listening');
+      this.watchdog.resume();
+      this.checkQuiet();
+      this.actions.agentQuiet();
     });
   }
 
-
-  private utteranceDone(): void {
-    if (this.closed) return;
-    this.host.setState('listening');
-    this.watchdog.resume();
-    if (this.finalMessage) {
-      this.finalMessage = false;
-      this.host.noInput();
-      return;
-    }
-    if (this.pendingAction) void this.runPending();
+  private quiet(): boolean {
+    return this.closed || (!this.agentBusy && !this.out.busy());
   }
 
   private whenQuiet(): Promise<void> {
-    const quiet = () => this.closed || (!this.agentBusy && this.leg.queuedMs() === 0 && this.files.active === 0);
-    return new Promise((resolve) => {
-      const check = () => (quiet() ? resolve() : setTimeout(check, 20).unref());
-      setTimeout(check, 20).unref();
-    });
+    if (this.quiet()) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
   }
 
-  private async onTool(name: string, args: unknown): Promise<ToolResult> {
-    const result = runTool(name, args, this.host.resolved.tools, { callId: this.host.callId, context: this.host.resolved.context, config: this.host.config });
-    this.host.tool({ callId: this.host.callId, name, args, result: result.output, at: new Date().toISOString(), ok: result.ok });
-    if (result.ok && result.after) {
-      this.pendingAction = result.after;
-      this.armActionFallback();
-    }
-    return result;
-  }
-
-  /** If no utterance follows the tool call, run the action anyway once quiet. */
-  private armActionFallback(): void {
-    clearTimeout(this.actionTimer);
-    const spokeBefore = this.agentUtterances;
-    this.actionTimer = setTimeout(() => {
-      void this.whenQuiet().then(async () => {
-        if (this.finalMessage) {
-          this.finalMessage = false;
-          this.host.noInput();
-          return;
-        }
-        // The model asked to hang up but said nothing: say the configured farewell first.
-        if (this.pendingAction?.action === 'hangup' && this.agentUtterances === spokeBefore && !this.closed) {
-          await this.session.say(this.host.config.tools.hangup.farewell).catch(() => undefined);
-          await this.whenQuiet();
-        }
-        if (this.pendingAction) void this.runPending();
-      });
-    }, 3000);
-    this.actionTimer.unref();
-  }
-
-  private async runPending(): Promise<void> {
-    const action = this.pendingAction;
-    if (!action || this.actionRunning || this.closed) return;
-    this.pendingAction = undefined;
-    this.actionRunning = true;
-    clearTimeout(this.actionTimer);
-    this.watchdog.stop();
-    try {
-      await this.host.runAction(action);
-    } finally {
-      this.actionRunning = false;
-    }
+  private checkQuiet(): void {
+    if (!this.quiet() || this.quietWaiters.length === 0) return;
+    const w = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const r of w) r();
   }
 }

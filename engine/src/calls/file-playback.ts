@@ -61,6 +61,13 @@ export class FilePlayer {
     return this.playing.size;
   }
 
+  /** Bytes of the current utterance not yet written. */
+  get buffered(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.length;
+    return n;
+  }
+
   owns(playbackId: string): boolean {
     return this.playing.has(playbackId);
   }
@@ -69,11 +76,18 @@ export class FilePlayer {
     this.chunks.push(chunk);
   }
 
-  /** The utterance is complete: write it and start the ARI playback. */
-  flushToPlayback(onFailed: (id: string) => void): void {
+  /** The utterance is complete: write it and start the ARI playback. Returns what was written. */
+  flushToPlayback(onFailed: (id: string) => void): Buffer | undefined {
     const pcm = Buffer.concat(this.chunks);
     this.chunks = [];
-    if (pcm.length === 0) return;
+    if (pcm.length === 0) return undefined;
+    this.play(pcm, onFailed);
+    return pcm;
+  }
+
+  /** Writes `pcm` as its own file and starts its ARI playback, apart from the buffered utterance. Returns the playback id. */
+  play(pcm: Buffer, onFailed: (id: string) => void): string | undefined {
+    if (pcm.length === 0) return undefined;
     const seq = ++this.seq;
     let file: string | undefined;
     try {
@@ -85,9 +99,11 @@ export class FilePlayer {
         this.host.warn('file playback failed', { err: err.message });
         onFailed(id);
       });
+      return id;
     } catch (err) {
       if (file) removeQuietly(file);
       this.host.warn('cannot write agent audio for file playback', { err: (err as Error).message, mediaDir: this.host.mediaDir });
+      return undefined;
     }
   }
 

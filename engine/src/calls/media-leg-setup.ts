@@ -10,7 +10,16 @@ import { AriError, type AriChannel } from '../ari/ari-types.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import { sleep } from '../util/async.js';
 
+/** Creates the leg channel; an RTP leg learns Asterisk's address from UNICASTRTP_LOCAL_ADDRESS/PORT before the first packet. */
 export async function createMediaLeg(ari: AriRest, p: PendingLeg, app: string, channelId: string, log: Logger): Promise<AriChannel> {
+  const leg = await requestLeg(ari, p, app, channelId, log);
+  const addr = leg.channelvars?.UNICASTRTP_LOCAL_ADDRESS;
+  const port = Number(leg.channelvars?.UNICASTRTP_LOCAL_PORT);
+  if (addr && port) p.setRemoteHint?.(addr, port);
+  return leg;
+}
+
+async function requestLeg(ari: AriRest, p: PendingLeg, app: string, channelId: string, log: Logger): Promise<AriChannel> {
   try {
     return await ari.externalMedia({ app, channelId, ...p.externalMedia, direction: p.externalMedia.direction ?? (p.externalMedia.encapsulation === 'rtp' ? 'both' : undefined) });
   } catch (err) {

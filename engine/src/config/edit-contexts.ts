@@ -31,6 +31,21 @@ function setOrDelete(map: YAMLMap, key: string, value: string | undefined): void
   }
 }
 
+/** `voicemail: { mailbox: "2000@default" }` (options only when not the default u), or no voicemail key. */
+function setVoicemail(map: YAMLMap, vm: ContextInput['voicemail']): void {
+  if (!vm?.mailbox.trim()) {
+    map.delete('voicemail');
+    return;
+  }
+  const node = new YAMLMap();
+  node.flow = true;
+  const box = new Scalar(vm.mailbox.trim());
+  box.type = Scalar.QUOTE_DOUBLE; // `*98` would otherwise read as an alias
+  node.set('mailbox', box);
+  if (vm.options !== undefined && vm.options !== 'u') node.set('options', vm.options);
+  map.set('voicemail', node);
+}
+
 export function upsertContext(text: string, name: string, ctx: ContextInput, renameFrom?: string): string {
   const doc = parseDocument(text);
   const contexts = contextsMap(doc);
@@ -52,6 +67,7 @@ export function upsertContext(text: string, name: string, ctx: ContextInput, ren
   setOrDelete(map, 'prompt', ctx.prompt);
   setOrDelete(map, 'provider', ctx.provider);
   setOrDelete(map, 'destination', ctx.destination);
+  setVoicemail(map, ctx.voicemail);
   const tools = ctx.tools ?? [];
   const seq = doc.createNode(tools);
   seq.flow = true;
@@ -66,9 +82,8 @@ export function deleteContext(text: string, name: string): string {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-/** Contexts as written (before ${ENV} expansion), for the editor. */
-export function readRawContexts(text: string): Record<string, Record<string, unknown>> {
-  const doc = parseDocument(text);
-  const js = doc.toJS() as { contexts?: Record<string, Record<string, unknown>> } | null;
-  return js?.contexts ?? {};
+/** Contexts as written (before ${ENV} expansion), for the editor: taken from the loaded file, never parsed again. */
+export function writtenContexts(asWritten: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const contexts = asWritten.contexts;
+  return contexts !== null && typeof contexts === 'object' ? (contexts as Record<string, Record<string, unknown>>) : {};
 }

@@ -27,6 +27,8 @@ export interface LoadedConfig {
   loadedAt: Date;
   /** ${VAR}s that were referenced without a default and are unset. */
   unresolved: { name: string; path: string }[];
+  /** The file's mapping as written, before ${ENV} expansion (what an editor shows). */
+  asWritten: Record<string, unknown>;
 }
 
 export interface LoadOptions {
@@ -69,7 +71,8 @@ export function parseConfigText(text: string, file: string, lookup: EnvLookup): 
   if (!isMap(doc.contents)) {
     throw new ConfigError(file, [{ path: '(root)', message: 'the file must be a YAML mapping of settings' }]);
   }
-  const { value, unresolved } = expandEnv(doc.toJS(), lookup);
+  const asWritten = doc.toJS() as Record<string, unknown>;
+  const { value, unresolved } = expandEnv(asWritten, lookup);
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
     const issues = formatIssues(parsed.error, value);
@@ -80,18 +83,21 @@ export function parseConfigText(text: string, file: string, lookup: EnvLookup): 
     }
     throw new ConfigError(file, issues);
   }
-  return { config: parsed.data, path: file, loadedAt: new Date(), unresolved };
+  return { config: parsed.data, path: file, loadedAt: new Date(), unresolved, asWritten };
 }
 
-export function loadConfigFile(file: string, opts: LoadOptions = {}): LoadedConfig {
-  const path = resolve(file);
-  let text: string;
+/** The config file's text; a ConfigError naming the file when it cannot be read. */
+export function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
     throw new ConfigError(path, [{ path: '(file)', message: why }]);
   }
-  return parseConfigText(text, path, makeEnvLookup(path, opts));
+}
+
+export function loadConfigFile(file: string, opts: LoadOptions = {}): LoadedConfig {
+  const path = resolve(file);
+  return parseConfigText(readConfigText(path), path, makeEnvLookup(path, opts));
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { providerSchema, pipelineSchema } from './provider-schemas.js';
+import { contextVoicemailSchema, fillerSchema, FILLER_DEFAULT, httpToolSchema, mcpServerSchema, MCP_SERVER_RE, TOOL_NAME_RE, toolReferenceIssues, voicemailTargetSchema, VOICEMAIL_TARGET_DEFAULT, webhooksSchema } from './integrations-schema.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** A listening port; 0 picks a free one (tests). */
@@ -18,6 +19,8 @@ export const contextSchema = z
     tools: z.array(z.string()).default([]),
     /** Number/extension that reaches this context (softphone destinations, dialplan docs). */
     destination: z.string().optional(),
+    /** The mailbox the `voicemail` tool sends callers of this context to. */
+    voicemail: contextVoicemailSchema.optional(),
   })
   .strict();
 export type ContextConfig = z.infer<typeof contextSchema>;
@@ -144,9 +147,14 @@ export const configSchema = z
           .object({ farewell: z.string().default('Thank you for calling. Goodbye.') })
           .strict()
           .default({ farewell: 'Thank you for calling. Goodbye.' }),
+        http: z.record(z.string().regex(TOOL_NAME_RE, 'tool names are letters, digits, _ and - (at most 64), starting with a letter'), httpToolSchema).default({}),
+        mcp: z.record(z.string().regex(MCP_SERVER_RE, 'server names are letters, digits, - and single _ (at most 32), starting with a letter'), mcpServerSchema).default({}),
+        voicemail: voicemailTargetSchema.default(VOICEMAIL_TARGET_DEFAULT),
+        filler: fillerSchema.default(FILLER_DEFAULT),
       })
       .strict()
-      .default({ transfer: { destinations: {} }, hangup: { farewell: 'Thank you for calling. Goodbye.' } }),
+      .default({ transfer: { destinations: {} }, hangup: { farewell: 'Thank you for calling. Goodbye.' }, http: {}, mcp: {}, voicemail: VOICEMAIL_TARGET_DEFAULT, filler: FILLER_DEFAULT }),
+    webhooks: webhooksSchema,
     health: z
       .object({ host: z.string().default('127.0.0.1'), port: listenPort.default(15000) })
       .strict()
@@ -159,11 +167,12 @@ export const configSchema = z
     recordings: z
       .object({
         enabled: z.boolean().default(false),
-        host: z.string().default('127.0.0.1'),
-        port: port.default(8088),
+        /** Empty (or absent) host/port/username/password/tls: the engine's asterisk.* values. */
+        host: z.string().default(''),
+        port: port.optional(),
         username: z.string().default(''),
         password: z.string().default(''),
-        tls: z.boolean().default(false),
+        tls: z.boolean().optional(),
         trust_fingerprint: z.string().optional(),
         interval_minutes: z.number().int().min(1).max(1440).default(10),
         concurrency: z.number().int().min(1).max(32).default(4),
@@ -188,7 +197,7 @@ export const configSchema = z
           .optional(),
       })
       .strict()
-      .default({ enabled: false, host: '127.0.0.1', port: 8088, username: '', password: '', tls: false, interval_minutes: 10, concurrency: 4, retention_days: 0, transcriber: 'local', sentiment: 'lexicon' }),
+      .default({ enabled: false, host: '', username: '', password: '', interval_minutes: 10, concurrency: 4, retention_days: 0, transcriber: 'local', sentiment: 'lexicon' }),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -212,18 +221,13 @@ export function referenceIssues(raw: unknown): { path: (string | number)[]; mess
   if (typeof cfg.default_provider === 'string' && cfg.default_provider && !known.has(cfg.default_provider)) {
     out.push({ path: ['default_provider'], message: `"${cfg.default_provider}" is not a provider or pipeline (have: ${have})` });
   }
-  const tools = ['transfer', 'hangup'];
   for (const [name, c] of Object.entries(obj(cfg.contexts))) {
     const ctx = obj(c);
     if (typeof ctx.provider === 'string' && !known.has(ctx.provider)) {
       out.push({ path: ['contexts', name, 'provider'], message: `"${ctx.provider}" is not a provider or pipeline (have: ${have})` });
     }
-    if (Array.isArray(ctx.tools)) {
-      ctx.tools.forEach((t, i) => {
-        if (typeof t === 'string' && !tools.includes(t)) out.push({ path: ['contexts', name, 'tools', i], message: `"${t}" is not a tool (have: ${tools.join(', ')})` });
-      });
-    }
   }
+  out.push(...toolReferenceIssues(raw));
   for (const name of Object.keys(pipelines)) {
     if (name in providers) out.push({ path: ['pipelines', name], message: `"${name}" is both a provider and a pipeline; names must be unique` });
   }

@@ -6,8 +6,8 @@
 import type { CheckResult } from '../api/doctor.js';
 import { isLoopback } from './cli-parsers.js';
 import { check, FIX, type DoctorInputs } from './doctor-inputs.js';
-import type { PbxFacts, Evidence } from './pbx-facts.js';
-import { trimOutput, runBatch } from './pbx-facts.js';
+import type { PbxFacts } from './pbx-facts.js';
+import { trimOutput, runBatch, type Evidence } from './remote-batch.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import { tcpProbe, httpGet, judgeDownload, recordingFileUrl, tcpListenIfFree, udpCatcher } from './probes.js';
 

@@ -1,7 +1,7 @@
 /**
  * Checks judged from the PBX facts alone (pure): Asterisk and FreePBX
  * versions, modules, HTTP server, ARI users, recording and media dirs,
- * dialplan contexts, WebRTC prerequisites.
+ * dialplan contexts (WebRTC: checks-webrtc.ts).
  */
 import type { CheckResult } from '../api/doctor.js';
 import { moduleState, isLoopback, isWildcard, hasStasis, aiContextOf } from './cli-parsers.js';
@@ -160,17 +160,4 @@ export function dialplanChecks(f: PbxFacts, inp: DoctorInputs): CheckResult[] {
     if (aiContext && set !== aiContext) return check(`dialplan-${dialplan}`, `Dialplan context ${dialplan}`, 'warn', ev, `Set(AI_CONTEXT=${aiContext}) is missing before Stasis (found ${set ?? 'none'}).`);
     return check(`dialplan-${dialplan}`, `Dialplan ${dialplan} → Stasis(${inp.appName})`, 'pass', ev, hint);
   });
-}
-
-export function webrtcCheck(f: PbxFacts): CheckResult {
-  const wss = f.transports.find((t) => t.type === 'wss');
-  const problems: string[] = [];
-  if (!wss) problems.push('no WSS transport in `pjsip show transports` (add a transport with protocol=wss)');
-  if (!f.http?.tlsEnabled) problems.push('HTTPS is off (WSS rides on the HTTP server\'s TLS port 8089)');
-  if (!f.webrtcFiles.length) problems.push(`no endpoint with webrtc=yes${f.freepbx ? ' (FreePBX: extension → Advanced → Enable WebRTC defaults)' : ''}`);
-  if (f.certFile && f.certReadable === false) problems.push(`certificate ${f.certFile} is not readable`);
-  else if (!f.certFile) problems.push('no tlscertfile configured for the HTTP server');
-  const ev = [f.evidence.transports, f.evidence.webrtc, f.evidence.certificate];
-  if (!problems.length) return check('webrtc', `WebRTC softphone: ${wss!.id}, webrtc=yes in ${f.webrtcFiles.map((x) => x.replace(/^.*\//, '')).join(', ')}`, 'pass', ev);
-  return check('webrtc', 'WebRTC softphone prerequisites', 'warn', ev, `${problems.join('; ')}. Only needed for the built-in softphone.`);
 }

@@ -34,10 +34,16 @@ export function buildAriUser(current: string | undefined, user: AriUserSpec): st
   return conf.toString();
 }
 
-/** Dialplan context names for the app's config contexts: from-ai-agent plus from-ai-agent-<ctx>. */
+/** The AI context a call gets when AI_CONTEXT is unset: the guide's plain [from-ai-agent] reaches it. */
+export const DEFAULT_AI_CONTEXT = 'default';
+
+/**
+ * Dialplan context names for the app's config contexts: the guide's plain from-ai-agent (the `default`
+ * context, no AI_CONTEXT needed) plus from-ai-agent-<ctx> setting AI_CONTEXT for every other context.
+ */
 export function dialplanContextNames(contexts: string[]): { dialplan: string; aiContext?: string }[] {
   const out: { dialplan: string; aiContext?: string }[] = [{ dialplan: 'from-ai-agent' }];
-  for (const c of contexts) out.push({ dialplan: `from-ai-agent-${c}`, aiContext: c });
+  for (const c of contexts) if (c !== DEFAULT_AI_CONTEXT) out.push({ dialplan: `from-ai-agent-${c}`, aiContext: c });
   return out;
 }
 

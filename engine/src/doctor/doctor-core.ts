@@ -5,13 +5,14 @@
  */
 import type { ApplyResult, CheckResult, FixPlan } from '../api/doctor.js';
 import type { DoctorInputs } from './doctor-inputs.js';
-import { gatherFacts, type PbxFacts } from './pbx-facts.js';
-import { versionChecks, moduleChecks, httpChecks, ariChecks, recordingDirCheck, mediaDirCheck, dialplanChecks, webrtcCheck } from './checks-pbx.js';
-import { workstationPortChecks, recordingsDownloadCheck, pbxToEngineChecks } from './checks-net.js';
+import type { PbxFacts } from './pbx-facts.js';
+import { gatherFacts } from './gather-facts.js';
+import { CHECKS } from './checks.js';
 import { buildFixes, toPlan, isNoop, reloadCommands, type FixAction, type ReloadKind } from './fixes.js';
 import { shellQuote, type RemoteShell } from './ssh-session.js';
 import type { ApplyLedger, ApplyBatch } from './doctor-store.js';
-import { trimOutput, runBatch } from './pbx-facts.js';
+import { trimOutput, runBatch } from './remote-batch.js';
+import { voicemailFix } from './voicemail-target.js';
 
 export interface DoctorRun {
   facts: PbxFacts;
@@ -19,30 +20,20 @@ export interface DoctorRun {
 }
 
 export async function runChecks(shell: RemoteShell, inp: DoctorInputs, onCheck?: (c: CheckResult) => void): Promise<DoctorRun> {
-  const facts = await gatherFacts(shell, { rootPrefix: inp.rootPrefix, contexts: inp.contexts, mediaDir: inp.mediaDir });
+  const facts = await gatherFacts(shell, { rootPrefix: inp.rootPrefix, contexts: inp.contexts, mediaDir: inp.mediaDir, softphoneEndpoint: inp.softphoneEndpoint });
   const results: CheckResult[] = [];
-  const emit = (list: CheckResult[]) => {
-    for (const c of list) {
+  for (const step of CHECKS) {
+    for (const c of await step({ facts, inp, shell })) {
       results.push(c);
       onCheck?.(c);
     }
-  };
-  emit(versionChecks(facts));
-  emit(moduleChecks(facts, inp));
-  emit(httpChecks(facts, inp));
-  emit(await workstationPortChecks(facts, inp));
-  emit(ariChecks(facts, inp));
-  emit([recordingDirCheck(facts)]);
-  emit([await recordingsDownloadCheck(facts, inp)]);
-  emit([mediaDirCheck(facts, inp)]);
-  emit(dialplanChecks(facts, inp));
-  emit(await pbxToEngineChecks(shell, facts, inp));
-  emit([webrtcCheck(facts)]);
+  }
   return { facts, results };
 }
 
 export function planFixes(run: DoctorRun, inp: DoctorInputs): { actions: FixAction[]; plans: FixPlan[] } {
-  const actions = buildFixes(run.facts, inp, run.results);
+  const wanted = new Set(run.results.flatMap((r) => r.fixIds ?? []));
+  const actions = [...buildFixes(run.facts, inp, run.results), voicemailFix(run.facts, inp, wanted)]; // issue 17: the voicemail target
   return { actions, plans: actions.filter((a) => a.needed || !isNoop(a)).map(toPlan) };
 }
 
@@ -99,12 +90,18 @@ export async function applyFixes(
   const result: ApplyResult = { applied: [], backups: [], before: before.results, after: [] };
   // One batch (one round trip, one sudo): backups first, then writes and commands; it stops at the first failure.
   const steps: { key: string; command: string; what: string; done: () => void }[] = [];
+  // Two fixes may change one file: the later one applies to the earlier's result, and the backup is taken once.
+  const written = new Map<string, string>();
   for (const a of chosen) {
     let undone = false;
     const actionSteps = steps.length;
-    for (const f of a.files) {
+    for (const planned of a.files) {
+      const prior = written.get(planned.path);
+      const f = prior !== undefined && planned.edit ? { ...planned, before: prior, after: planned.edit(prior) } : planned;
+      const backedUp = prior !== undefined;
+      written.set(f.path, f.after);
       const file = shellQuote(f.path);
-      if (f.before !== undefined) {
+      if (f.before !== undefined && !backedUp) {
         const backup = `${f.path}${suffix}`;
         steps.push({ key: `s${steps.length}`, what: `backup of ${f.path}`, command: `cp -p -- ${file} ${shellQuote(backup)}`, done: () => (batch.files.push({ file: f.path, backup }), result.backups.push({ file: f.path, backup })) });
       }
@@ -114,7 +111,7 @@ export async function applyFixes(
         key: `s${steps.length}`,
         what: `writing ${f.path}`,
         command: `printf %s ${Buffer.from(f.after).toString('base64')} | base64 -d > ${file}${chown}`,
-        done: () => (f.before === undefined ? batch.files.push({ file: f.path }) : undefined),
+        done: () => (f.before === undefined && !backedUp ? batch.files.push({ file: f.path }) : undefined),
       });
     }
     for (const c of a.commands) {

@@ -6,7 +6,10 @@
  */
 import type { AgentConfig } from '../config/schema.js';
 import type { CheckResult, CheckStatus } from '../api/doctor.js';
-import type { Evidence } from './pbx-facts.js';
+import type { Evidence } from './remote-batch.js';
+import { resolveConnection } from '../recordings/recordings-settings.js';
+
+const withoutSame = <T extends { sameAsEngine?: boolean }>({ sameAsEngine: _s, ...rest }: T): Omit<T, 'sameAsEngine'> => rest;
 
 export interface DoctorInputs {
   rootPrefix?: string;
@@ -25,6 +28,23 @@ export interface DoctorInputs {
   fileMode: boolean;
   /** How long to wait for the PBX's UDP datagram (ms). */
   udpWaitMs?: number;
+  /** The softphone's SIP user (its endpoint is checked for WebRTC first). */
+  softphoneEndpoint?: string;
+  /** The voicemail tool's dialplan target (issue 17). */
+  voicemail?: VoicemailInputs;
+}
+
+/** The voicemail tool's dialplan target, and whether any context uses the tool. */
+export interface VoicemailInputs {
+  used: boolean;
+  context: string;
+  extension: string;
+  priority: number;
+}
+
+export function voicemailInputs(cfg: AgentConfig): VoicemailInputs {
+  const t = cfg.tools.voicemail;
+  return { used: Object.values(cfg.contexts).some((c) => c.tools.includes('voicemail')), context: t.context, extension: t.extension, priority: t.priority };
 }
 
 export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?: string): DoctorInputs {
@@ -35,12 +55,13 @@ export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?:
     appName: cfg.asterisk.app_name,
     contexts: Object.keys(cfg.contexts),
     ari: { host: cfg.asterisk.host, port: cfg.asterisk.port, scheme: cfg.asterisk.scheme, username: cfg.asterisk.username, password: cfg.asterisk.password || undefined },
-    recordings: rec.enabled ? { host: rec.host, port: rec.port, tls: rec.tls, username: rec.username, password: rec.password, trustFingerprint: rec.trust_fingerprint } : undefined,
+    recordings: rec.enabled ? { ...withoutSame(resolveConnection({}, rec, cfg.asterisk, undefined)), ...(rec.trust_fingerprint ? { trustFingerprint: rec.trust_fingerprint } : {}) } : undefined,
     transport: cfg.audio_transport,
     audiosocket: { advertiseHost: cfg.audiosocket.advertise_host, port: cfg.audiosocket.port },
     rtp: { advertiseHost: cfg.external_media.advertise_host, start: cfg.external_media.port_range.start, end: cfg.external_media.port_range.end },
     mediaDir: cfg.media_dir,
     fileMode: cfg.downstream_mode === 'file',
+    voicemail: voicemailInputs(cfg),
   };
 }
 
@@ -69,6 +90,7 @@ export const FIX = {
   mediaDir: 'media-dir',
   dialplan: 'dialplan-contexts',
   firewallTrust: 'firewall-trust',
+  voicemail: 'voicemail-target',
 } as const;
 
 export function check(

@@ -15,6 +15,7 @@ import type { DoctorInputs } from './doctor-inputs.js';
 import { effectiveSettings } from '../recordings/recordings-settings.js';
 import { RecordingsRepo } from '../recordings/recordings-repo.js';
 import { registerSecretValue } from '../observability/logger.js';
+import { readAccount } from '../softphone/account-store.js';
 
 export function createDoctorService(ctx: EngineContext): EngineService {
   const hostKeys = new DbHostKeyStore(ctx.db);
@@ -27,11 +28,14 @@ export function createDoctorService(ctx: EngineContext): EngineService {
     const cfg = ctx.config.current();
     const inp = inputsFromConfig(cfg, target.host, target.rootPrefix);
     try {
-      const r = effectiveSettings(cfg.recordings, recordingsRepo, ctx.secrets);
+      const r = effectiveSettings(cfg.recordings, recordingsRepo, ctx.secrets, cfg.asterisk);
       inp.recordings = r.enabled ? { host: r.host, port: r.port, tls: r.tls, username: r.username, password: r.password, trustFingerprint: r.trustFingerprint } : undefined;
     } catch (err) {
       ctx.log.warn({ err: (err as Error).message }, 'doctor: recordings settings unreadable; using the config file');
     }
+    const phone = readAccount(ctx.db);
+    const user = phone ? phone.authUser || /^sip:([^@;]+)@/.exec(phone.sipUri)?.[1] : undefined;
+    if (user) inp.softphoneEndpoint = user;
     registerSecretValue(inp.ari.password);
     registerSecretValue(inp.recordings?.password);
     return inp;

@@ -16,7 +16,8 @@ export type ReloadKind = 'http' | 'ari' | 'dialplan';
 export interface FixAction {
   id: string;
   title: string;
-  files: { path: string; before?: string; after: string }[];
+  /** `edit` rebuilds `after` from another text: when two fixes change one file, the later applies to the earlier's result. */
+  files: { path: string; before?: string; after: string; edit?: (text: string | undefined) => string }[];
   commands: string[];
   /** Commands that undo `commands` (run in order on rollback). */
   undo: string[];
@@ -134,7 +135,7 @@ export function buildFixes(f: PbxFacts, inp: DoctorInputs, results: CheckResult[
   out.push({
     id: FIX.dialplan,
     title: `Dialplan contexts into Stasis(${inp.appName}) (${f.confFiles.extensions.replace(/^.*\//, '')})`,
-    files: wanted.has(FIX.dialplan) ? file(f.confFiles.extensions, (b) => buildExtensionsCustom(b, inp.appName, inp.contexts)) : [],
+    files: wanted.has(FIX.dialplan) ? file(f.confFiles.extensions, (b) => buildExtensionsCustom(b, inp.appName, inp.contexts)).map((x) => ({ ...x, edit: (t: string | undefined) => buildExtensionsCustom(t, inp.appName, inp.contexts) })) : [],
     commands: [],
     undo: [],
     reload: ['dialplan'],

@@ -1,14 +1,16 @@
 /**
- * What AudioSocket and RTP legs share: the event emitter, the paced outbound
+ * What every transport's leg shares: the event emitter, the inbound clock
+ * (raw arrivals in, one clocked frame per 20 ms slot out), the paced outbound
  * queue, and idempotent close. Transports supply how a frame goes on the wire
- * and how the underlying socket is torn down.
+ * and how the underlying socket is torn down, and push arrivals with arrive().
  */
 import type { AudioFormat } from './audio-format.js';
 import { frameBytes } from './audio-format.js';
-import type { MediaLeg, MediaLegEvents } from './transport.js';
+import type { MediaClock, MediaLeg, MediaLegEvents } from './transport.js';
 import type { TransportKind } from '../api/calls.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { FrameInfo, FrameScheduler, PacedStream } from './pacer.js';
+import { InboundClock, type InboundClockOptions } from './inbound-clock.js';
 
 export interface PacedLegOptions {
   kind: TransportKind;
@@ -20,6 +22,40 @@ export interface PacedLegOptions {
   sendFrame(frame: Buffer, info: FrameInfo): void;
   /** Tear down the socket; called once. */
   teardown(reason: MediaLegEvents['closed']['reason']): Promise<void>;
+  /** Counts synthesized inbound frames (a transport's FillTally). */
+  onFill?(): void;
+  /** RTP: the jitter buffer serviced by the inbound clock's ticks. */
+  poll?: InboundClockOptions['poll'];
+  pollAt?: InboundClockOptions['pollAt'];
+}
+
+/** Synthesized inbound frames of one transport, reported once per scheduler tick. */
+export class FillTally {
+  private pending = 0;
+  private off: (() => void) | undefined;
+
+  constructor(private readonly report?: (frames: number) => void) {}
+
+  readonly add = (): void => {
+    this.pending++;
+  };
+
+  /** Reports through `report` at the end of every inbound phase of `scheduler`. */
+  attach(scheduler: FrameScheduler): void {
+    this.detach();
+    if (!this.report) return;
+    this.off = scheduler.onTickEnd(() => {
+      if (this.pending === 0) return;
+      const n = this.pending;
+      this.pending = 0;
+      this.report!(n);
+    });
+  }
+
+  detach(): void {
+    this.off?.();
+    this.off = undefined;
+  }
 }
 
 export class PacedLeg implements MediaLeg {
@@ -27,7 +63,10 @@ export class PacedLeg implements MediaLeg {
   readonly id: string;
   readonly wireFormat: AudioFormat;
   readonly events = new TypedEmitter<MediaLegEvents>();
+  readonly clock: MediaClock;
   private readonly stream: PacedStream;
+  private readonly inbound: InboundClock;
+  private lastOut: { frame: Buffer; at: number } | undefined;
   private closing: Promise<void> | undefined;
   private isClosed = false;
 
@@ -35,19 +74,48 @@ export class PacedLeg implements MediaLeg {
     this.kind = opts.kind;
     this.id = opts.id;
     this.wireFormat = opts.wireFormat;
-    this.stream = opts.scheduler.createStream({
+    const sched = opts.scheduler;
+    const silenceByte = opts.wireFormat.encoding === 'ulaw' ? 0xff : opts.wireFormat.encoding === 'alaw' ? 0xd5 : 0;
+    this.clock = { now: () => sched.now(), alarm: (fire) => sched.alarm(fire) };
+    this.stream = sched.createStream({
       frameBytes: frameBytes(opts.wireFormat),
       prebufferMs: opts.prebufferMs,
       underrun: opts.underrun,
-      silenceByte: opts.wireFormat.encoding === 'ulaw' ? 0xff : 0,
-      send: (frame, info) => opts.sendFrame(frame, info),
+      silenceByte,
+      send: (frame, info) => {
+        if (!info.silence) this.lastOut = { frame, at: info.at };
+        opts.sendFrame(frame, info);
+      },
       onFirstFrameOut: (at) => this.events.emit('firstFrameOut', { at }),
       onDrained: () => this.events.emit('drained', undefined),
+    });
+    this.inbound = new InboundClock(sched, {
+      frameBytes: frameBytes(opts.wireFormat),
+      silenceByte,
+      deliver: (frame, at, synthesized) => this.events.emit('audio', { frame, at, synthesized }),
+      onFill: opts.onFill,
+      poll: opts.poll,
+      pollAt: opts.pollAt,
     });
   }
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** A raw arrival from the socket (see transport.ts for the contract); `at` defaults to now on the media clock. */
+  arrive(frame: Buffer | undefined, at = this.opts.scheduler.now(), gapFrames = 0): void {
+    if (this.isClosed) return;
+    this.inbound.arrive(frame, at, gapFrames);
+  }
+
+  startInbound(): void {
+    this.inbound.start();
+  }
+
+  /** Real, synthesized and dropped inbound frames so far. */
+  inboundStats(): InboundClock['stats'] {
+    return { ...this.inbound.stats };
   }
 
   enqueue(audio: Buffer): void {
@@ -72,6 +140,10 @@ export class PacedLeg implements MediaLeg {
     return this.stream.whenDrained();
   }
 
+  lastFrameOut(): { frame: Buffer; at: number } | undefined {
+    return this.lastOut;
+  }
+
   /** Frames sent so far (audio and silence) and underruns, for diagnostics. */
   pacingStats(): { framesSent: number; underruns: number } {
     return { framesSent: this.stream.framesSent, underruns: this.stream.underruns };
@@ -86,6 +158,8 @@ export class PacedLeg implements MediaLeg {
     if (this.closing) return this.closing;
     this.isClosed = true;
     this.stream.close();
+    this.inbound.close();
+    this.lastOut = undefined;
     this.closing = this.opts.teardown(reason).finally(() => {
       this.events.emit('closed', error ? { reason, error } : { reason });
       this.events.removeAllListeners();

@@ -1,21 +1,31 @@
 /**
- * Outbound pacing shared by all transports: exactly one 20 ms frame per tick,
- * deadlines computed from each stream's start time on a monotonic clock
- * (deadline_k = t0 + k·20 ms, so timer lateness never accumulates into drift).
- * One FrameScheduler (one timer) serves every leg of a transport; stream start
- * times are snapped to a `gridMs` grid so N legs cause at most frameMs/gridMs
- * distinct wake-ups per frame, not N.
+ * The engine's one media clock: a single timer that services every leg of
+ * every transport. Each wake-up has two phases:
+ *
+ * 1. outbound (in the timer callback): every PacedStream sends the frames that
+ *    are due (deadline_k = t0 + k·20 ms, so timer lateness never accumulates);
+ * 2. inbound (in a setImmediate right after, i.e. after pending socket reads
+ *    were handled): inbound clocks synthesize the slots that are overdue and
+ *    alarms (end-of-speech deadlines) fire. Running after I/O means a burst of
+ *    late frames that waited in the socket during a stall is delivered before
+ *    the clock decides those slots were missing.
+ *
+ * Wake-up times are snapped up to a `gridMs` grid so N legs cause at most
+ * frameMs/gridMs distinct wake-ups per frame, not N.
  */
 import { performance } from 'node:perf_hooks';
+import { EARLY_MS, PacedStream, type PacedStreamOptions, type StreamClock } from './paced-stream.js';
+
+export { PacedStream, type FrameInfo, type PacedStreamOptions } from './paced-stream.js';
 
 export interface FrameSchedulerOptions {
   /** Frame duration in ms (default 20). */
   frameMs?: number;
-  /** Start times are snapped up to this grid (ms, default 5; 0 = no snapping). */
+  /** Start times and wake-ups are snapped up to this grid (ms, default 5; 0 = no snapping). */
   gridMs?: number;
   /** Monotonic clock in ms (default performance.now). */
   now?: () => number;
-  /** No real timer: the owner calls runDue(now) (deterministic tests). */
+  /** No real timer: the owner calls runDue(now) (deterministic tests); both phases run at once. */
   manual?: boolean;
   /** After a stall, send at most this many overdue frames per stream in one tick, then re-anchor (default 5). */
   maxCatchUpFrames?: number;
@@ -23,35 +33,23 @@ export interface FrameSchedulerOptions {
   onLateness?: (lateMs: number) => void;
 }
 
-export interface PacedStreamOptions {
-  frameBytes: number;
-  /** Playout of a burst starts once this much is queued (or the burst ended). */
-  prebufferMs: number;
-  /** On underrun: send silence frames (AudioSocket) or nothing (RTP). */
-  underrun: 'silence' | 'nothing';
-  /** Byte value of silence: 0x00 for pcm16, 0xff for µ-law. */
-  silenceByte?: number;
-  /**
-   * Puts one frame on the wire. `first` = first frame of a burst; `silence` = filler;
-   * `deadline` = when it was due (consecutive frames differ by exactly frameMs; use it for RTP timestamps).
-   */
-  send(frame: Buffer, info: FrameInfo): void;
-  onFirstFrameOut?(at: number): void;
-  onDrained?(): void;
+/** Something serviced in the inbound phase (an inbound clock, an alarm). */
+export interface InboundTicker {
+  /** When it next needs the scheduler (ms on the scheduler's clock; Infinity = not now). */
+  nextWake(): number;
+  tick(now: number): void;
 }
 
-export interface FrameInfo {
-  at: number;
-  deadline: number;
-  first: boolean;
-  silence: boolean;
+/** A one-shot deadline serviced by the shared timer (no timer per call). */
+export interface Alarm {
+  /** (Re)arm for `at` (ms on the media clock); replaces any earlier setting. */
+  set(at: number): void;
+  clear(): void;
+  /** Detach for good. */
+  close(): void;
 }
 
-type State = 'idle' | 'buffering' | 'playing';
-
-const EARLY_MS = 1;
-
-export class FrameScheduler {
+export class FrameScheduler implements StreamClock {
   readonly frameMs: number;
   readonly gridMs: number;
   readonly now: () => number;
@@ -59,8 +57,11 @@ export class FrameScheduler {
   readonly maxCatchUpFrames: number;
   private readonly onLateness: ((ms: number) => void) | undefined;
   private readonly streams = new Set<PacedStream>();
+  private readonly inbound = new Set<InboundTicker>();
+  private readonly tickEnd = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  private immediate: NodeJS.Immediate | undefined;
   private readonly epoch: number;
   private running = false;
   private stopped = false;
@@ -84,6 +85,51 @@ export class FrameScheduler {
     return s;
   }
 
+  /** Services `t` in every inbound phase until detachInbound(t). */
+  attachInbound(t: InboundTicker): void {
+    if (this.stopped) throw new Error('FrameScheduler is stopped');
+    this.inbound.add(t);
+    this.wakeFor(t);
+  }
+
+  detachInbound(t: InboundTicker): void {
+    this.inbound.delete(t);
+    this.dropTimerIfIdle();
+  }
+
+  /** A deadline whose `fire(now)` runs in the inbound phase once `at` has passed. */
+  alarm(fire: (now: number) => void): Alarm {
+    let at = Infinity;
+    const ticker: InboundTicker = {
+      nextWake: () => (at === Infinity ? Infinity : this.snapUp(at)),
+      tick: (now) => {
+        if (at === Infinity || now + EARLY_MS < at) return;
+        at = Infinity;
+        fire(now);
+      },
+    };
+    this.inbound.add(ticker);
+    return {
+      set: (t) => {
+        at = t;
+        this.wakeFor(ticker);
+      },
+      clear: () => {
+        at = Infinity;
+      },
+      close: () => {
+        at = Infinity;
+        this.detachInbound(ticker);
+      },
+    };
+  }
+
+  /** `fn` runs once at the end of every inbound phase (per-tick metric aggregation). Returns an unsubscribe. */
+  onTickEnd(fn: () => void): () => void {
+    this.tickEnd.add(fn);
+    return () => this.tickEnd.delete(fn);
+  }
+
   /** Streams attached (open legs). */
   get size(): number {
     return this.streams.size;
@@ -100,7 +146,7 @@ export class FrameScheduler {
     return this.epoch + Math.ceil((t - this.epoch) / this.gridMs - 1e-9) * this.gridMs;
   }
 
-  /** Sends every frame that is due at `now` and re-arms the timer. */
+  /** Runs what is due at `now`: outbound frames, then (after pending I/O, or at once when manual) the inbound phase. */
   runDue(now = this.now()): void {
     if (this.running) return;
     this.running = true;
@@ -109,18 +155,24 @@ export class FrameScheduler {
     } finally {
       this.running = false;
     }
+    if (this.manual) this.runInbound(now);
+    else if (!this.immediate && this.inboundDue(now)) {
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.runInbound(this.now());
+      });
+    }
     this.reschedule();
   }
 
   /** @internal */
   detach(s: PacedStream): void {
     this.streams.delete(s);
-    // A stale timer only causes one empty wake-up; with no streams left, drop it now.
-    if (this.streams.size === 0) this.clearTimer();
+    this.dropTimerIfIdle();
   }
 
-  /** @internal O(1): make sure the timer fires no later than this stream needs it. */
-  wakeFor(s: PacedStream): void {
+  /** @internal O(1): make sure the timer fires no later than `s` needs it. */
+  wakeFor(s: { nextWake(): number }): void {
     if (this.running || this.manual || this.stopped) return;
     const w = s.nextWake();
     if (w < this.timerAt) this.armAt(w);
@@ -131,15 +183,41 @@ export class FrameScheduler {
     this.onLateness?.(ms);
   }
 
-  /** @internal Re-arm the shared timer for the earliest wake-up of any stream. */
-  reschedule(): void {
-    if (this.running) return;
+  /** Earliest wake-up anything attached wants (ms on this clock), Infinity if none. */
+  nextWake(): number {
     let wake = Infinity;
-    for (const s of this.streams) {
-      const w = s.nextWake();
-      if (w < wake) wake = w;
-    }
-    if (this.manual || this.stopped) return;
+    for (const s of this.streams) wake = Math.min(wake, s.nextWake());
+    // While an inbound phase is queued, its clients re-arm the timer when it ran.
+    if (!this.immediate) for (const t of this.inbound) wake = Math.min(wake, t.nextWake());
+    return wake;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const s of [...this.streams]) s.close();
+    this.inbound.clear();
+    this.tickEnd.clear();
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+    this.clearTimer();
+  }
+
+  private inboundDue(now: number): boolean {
+    for (const t of this.inbound) if (t.nextWake() <= now + EARLY_MS) return true;
+    return false;
+  }
+
+  private runInbound(now: number): void {
+    if (this.stopped) return;
+    for (const t of this.inbound) t.tick(now);
+    for (const fn of this.tickEnd) fn();
+    this.reschedule();
+  }
+
+  /** Re-arm the shared timer for the earliest wake-up of anything attached. */
+  private reschedule(): void {
+    if (this.running || this.manual || this.stopped) return;
+    const wake = this.nextWake();
     if (wake === Infinity) {
       this.clearTimer();
       return;
@@ -160,243 +238,14 @@ export class FrameScheduler {
     this.timer.unref?.();
   }
 
-  /** Earliest wake-up any stream wants (ms on this clock), Infinity if none. */
-  nextWake(): number {
-    let wake = Infinity;
-    for (const s of this.streams) wake = Math.min(wake, s.nextWake());
-    return wake;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    for (const s of [...this.streams]) s.close();
-    this.clearTimer();
+  private dropTimerIfIdle(): void {
+    // A stale timer only causes one empty wake-up; with nothing attached, drop it now.
+    if (this.streams.size === 0 && this.inbound.size === 0) this.clearTimer();
   }
 
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
-  }
-}
-
-export class PacedStream {
-  private readonly queue: Buffer[] = [];
-  private headOffset = 0;
-  private queued = 0;
-  private state: State = 'idle';
-  private t0 = 0;
-  private k = 0;
-  private lastEnqueueAt = -Infinity;
-  private lastSentAt = -Infinity;
-  private burstStarted = false;
-  private endMarked = false;
-  private waiters: Array<() => void> = [];
-  private readonly silence: Buffer;
-  private readonly endGapMs: number;
-  private closedFlag = false;
-  /** Frames sent (audio + silence) and underruns, for stats. */
-  framesSent = 0;
-  underruns = 0;
-
-  constructor(
-    private readonly sched: FrameScheduler,
-    private readonly opts: PacedStreamOptions,
-  ) {
-    this.silence = Buffer.alloc(opts.frameBytes, opts.silenceByte ?? 0);
-    this.endGapMs = Math.max(opts.prebufferMs, 2 * sched.frameMs);
-  }
-
-  get closed(): boolean {
-    return this.closedFlag;
-  }
-
-  /** @internal */
-  activate(now: number): void {
-    this.t0 = this.sched.snapUp(now);
-    this.k = 0;
-  }
-
-  enqueue(audio: Buffer): void {
-    if (this.closedFlag || audio.length === 0) return;
-    const now = this.sched.now();
-    this.queue.push(audio);
-    this.queued += audio.length;
-    this.lastEnqueueAt = now;
-    this.endMarked = false;
-    if (this.state === 'idle') this.state = 'buffering';
-    if (this.state === 'buffering' && this.queuedMs() >= this.opts.prebufferMs && this.queued >= this.opts.frameBytes) {
-      this.startPlayout(now);
-    }
-    this.sched.wakeFor(this);
-  }
-
-  /** The producer says no more audio follows for now: play out what is queued without waiting for the prebuffer. */
-  markEndOfBurst(): void {
-    if (this.closedFlag || this.queued === 0) return;
-    this.endMarked = true;
-    if (this.state === 'buffering') this.startPlayout(this.sched.now());
-    this.sched.wakeFor(this);
-  }
-
-  /** Drops everything queued. Returns the ms dropped. */
-  flush(): number {
-    const ms = this.queuedMs();
-    this.queue.length = 0;
-    this.headOffset = 0;
-    this.queued = 0;
-    this.endMarked = false;
-    const had = ms > 0 || this.state !== 'idle';
-    this.state = 'idle';
-    this.burstStarted = false;
-    if (had) this.drained();
-    this.sched.wakeFor(this);
-    return ms;
-  }
-
-  queuedMs(): number {
-    return (this.queued / this.opts.frameBytes) * this.sched.frameMs;
-  }
-
-  whenDrained(): Promise<void> {
-    if (this.queued === 0 || this.closedFlag) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  close(): void {
-    if (this.closedFlag) return;
-    this.closedFlag = true;
-    this.queue.length = 0;
-    this.queued = 0;
-    const w = this.waiters;
-    this.waiters = [];
-    for (const r of w) r();
-    this.sched.detach(this);
-  }
-
-  /** @internal When this stream next needs the scheduler (Infinity = never). */
-  nextWake(): number {
-    if (this.closedFlag) return Infinity;
-    const deadline = this.t0 + this.k * this.sched.frameMs;
-    if (this.state === 'playing' || this.opts.underrun === 'silence') {
-      if (this.state === 'buffering') return Math.min(deadline, this.lastEnqueueAt + this.endGapMs);
-      return deadline;
-    }
-    if (this.state === 'buffering') return this.lastEnqueueAt + this.endGapMs;
-    return Infinity;
-  }
-
-  /** @internal */
-  tick(now: number): void {
-    if (this.closedFlag) return;
-    if (this.state === 'buffering' && (this.endMarked || now - this.lastEnqueueAt >= this.endGapMs)) this.startPlayout(now);
-    const continuous = this.opts.underrun === 'silence';
-    if (this.state !== 'playing' && !continuous) return;
-    const fm = this.sched.frameMs;
-    let sent = 0;
-    while (this.t0 + this.k * fm <= now + EARLY_MS) {
-      if (sent >= this.sched.maxCatchUpFrames) {
-        // Stalled far behind: re-anchor instead of bursting the backlog.
-        this.activate(now);
-        break;
-      }
-      const deadline = this.t0 + this.k * fm;
-      this.k++;
-      sent++;
-      this.emitOne(now, deadline);
-      if (this.closedFlag) return;
-      if (this.state !== 'playing' && !continuous) break;
-    }
-  }
-
-  private startPlayout(now: number): void {
-    this.state = 'playing';
-    const next = this.t0 + this.k * this.sched.frameMs;
-    if (this.opts.underrun === 'silence') {
-      // Continuous stream: start the burst early if the last frame is far enough back.
-      const earliest = Math.max(this.sched.snapUp(now), this.lastSentAt + this.sched.frameMs / 2);
-      if (earliest < next) {
-        this.t0 = earliest;
-        this.k = 0;
-      }
-    } else {
-      // Was idle or rebuffering: anchor a new grid from now, never closer than one frame after the last frame sent.
-      this.t0 = Math.max(this.sched.snapUp(now), this.lastSentAt + this.sched.frameMs);
-      this.k = 0;
-    }
-  }
-
-  private emitOne(now: number, deadline: number): void {
-    const fb = this.opts.frameBytes;
-    if (this.state === 'playing') {
-      let frame: Buffer | undefined;
-      if (this.queued >= fb) frame = this.take(fb);
-      else if (this.queued > 0 && (this.endMarked || now - this.lastEnqueueAt >= this.endGapMs)) {
-        frame = Buffer.alloc(fb, this.opts.silenceByte ?? 0);
-        const rest = this.take(this.queued);
-        rest.copy(frame, 0);
-      }
-      if (frame) {
-        const first = !this.burstStarted;
-        this.burstStarted = true;
-        this.put(frame, now, deadline, first, false);
-        if (first) this.opts.onFirstFrameOut?.(now);
-        if (this.queued === 0) {
-          this.state = 'idle';
-          this.burstStarted = false;
-          this.endMarked = false;
-          this.drained();
-        }
-        return;
-      }
-      // Underrun inside a burst: rebuffer.
-      this.underruns++;
-      this.state = 'buffering';
-    }
-    if (this.opts.underrun === 'silence') this.put(this.silence, now, deadline, false, true);
-  }
-
-  private put(frame: Buffer, now: number, deadline: number, first: boolean, silence: boolean): void {
-    this.lastSentAt = now;
-    this.framesSent++;
-    this.sched.reportLateness(now - deadline);
-    this.opts.send(frame, { at: now, deadline, first, silence });
-  }
-
-  private take(n: number): Buffer {
-    const head = this.queue[0]!;
-    if (head.length - this.headOffset >= n) {
-      const out = head.subarray(this.headOffset, this.headOffset + n);
-      this.headOffset += n;
-      if (this.headOffset === head.length) {
-        this.queue.shift();
-        this.headOffset = 0;
-      }
-      this.queued -= n;
-      return out;
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const h = this.queue[0]!;
-      const avail = h.length - this.headOffset;
-      const c = Math.min(avail, n - filled);
-      h.copy(out, filled, this.headOffset, this.headOffset + c);
-      filled += c;
-      this.headOffset += c;
-      if (this.headOffset === h.length) {
-        this.queue.shift();
-        this.headOffset = 0;
-      }
-    }
-    this.queued -= n;
-    return out;
-  }
-
-  private drained(): void {
-    this.opts.onDrained?.();
-    const w = this.waiters;
-    this.waiters = [];
-    for (const r of w) r();
   }
 }

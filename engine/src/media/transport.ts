@@ -1,16 +1,49 @@
 /**
- * The one media contract that every transport implements (AudioSocket, RTP).
- * A transport is a long-lived listener; a leg is one call's media path.
- * Wire formats: slin 8 kHz (320 B / 20 ms), slin16 (640 B), µ-law 8 kHz (160 B).
+ * The one media contract that every transport implements (AudioSocket, RTP,
+ * WebSocket media). A transport is a long-lived listener; a leg is one call's
+ * media path. Wire formats: slin 8 kHz (320 B / 20 ms), slin16 (640 B), µ-law 8 kHz (160 B).
+ *
+ * ## The inbound clock (what a transport must do, and what it gets)
+ *
+ * Real PBX legs go quiet without sending frames (transmit_silence off, DTX, a
+ * two-party bridge whose peer is silent), deliver late frames in bursts, and
+ * end prompts with a short frame. A transport does not deal with any of that:
+ * it builds its legs on `PacedLeg` (paced-leg.ts) with the engine's one
+ * `FrameScheduler`, and pushes every raw arrival with **one call**:
+ *
+ * ```ts
+ * leg.arrive(payload);                    // as the bytes come off the socket (stamped on the media clock)
+ * leg.arrive(payload, at, gapFrames);     // optional: slots the sender skipped (RTP timestamps)
+ * leg.arrive(undefined, at);              // optional: a slot known to be lost (RTP sequence gap)
+ * ```
+ *
+ * The leg's inbound clock (inbound-clock.ts) then emits `audio` exactly once
+ * per 20 ms slot from the first arrival (or `startInbound()`, called when the
+ * conversation starts) to close: the real frame on arrival (never held), or a
+ * synthesized silent frame (`synthesized: true`) once the slot is
+ * INBOUND_JITTER_MS overdue. A late burst whose slots were already
+ * synthesized is never counted twice (frames beyond INBOUND_MAX_LEAD_MS ahead
+ * of the clock are dropped against those slots). Every frame is
+ * exactly one frame long (short ones padded). Downstream (voice activity,
+ * barge-in, providers, statistics) therefore sees a continuous stream and
+ * keeps no notion of "no frames". Synthesized frames are counted per tick in
+ * `ai_agent_inbound_fill_frames_total{transport}` through the transport's
+ * `onInboundFills` option.
+ *
+ * Outbound, `enqueue()` is paced by the same scheduler at one frame per tick.
  */
 import type { AudioFormat } from './audio-format.js';
 import type { TransportHealth } from '../api/health.js';
 import type { TransportKind } from '../api/calls.js';
 import type { TypedEmitter } from '../util/typed-emitter.js';
+import type { Alarm, FrameScheduler } from './pacer.js';
 
 export interface MediaLegEvents extends Record<string, unknown> {
-  /** One inbound frame in the wire format; `at` is performance.now() on arrival. */
-  audio: { frame: Buffer; at: number };
+  /**
+   * One clocked inbound frame in the wire format, exactly one frame long. `at` is performance.now()
+   * on arrival (real) or when the clock synthesized it (`synthesized`: silence for a slot nothing filled).
+   */
+  audio: { frame: Buffer; at: number; synthesized: boolean };
   dtmf: { digit: string };
   /** Outbound queue ran empty after audio had been queued. */
   drained: undefined;
@@ -19,15 +52,26 @@ export interface MediaLegEvents extends Record<string, unknown> {
   closed: { reason: 'remote_hangup' | 'local' | 'error'; error?: Error };
 }
 
+/** The engine's media clock as a call sees it (the shared FrameScheduler). */
+export interface MediaClock {
+  /** Monotonic ms (performance.now()). */
+  now(): number;
+  /** A one-shot deadline serviced by the shared timer, after pending socket reads (no timer per call). */
+  alarm(fire: (now: number) => void): Alarm;
+}
+
 export interface MediaLeg {
   readonly kind: TransportKind;
   readonly id: string;
   readonly wireFormat: AudioFormat;
   readonly events: TypedEmitter<MediaLegEvents>;
+  readonly clock: MediaClock;
+  /** Starts the inbound clock now if no frame has started it yet (the conversation begins). */
+  startInbound(): void;
   /** Queue outbound audio in the wire format; the leg paces it at one frame per 20 ms. */
   enqueue(audio: Buffer): void;
   /**
-   * Optional: the producer says no more audio follows for now, so the queue plays out
+   * The producer says no more audio follows for now, so the queue plays out
    * without waiting for the prebuffer (a partial last frame is padded with silence).
    * Without it, a burst shorter than the prebuffer starts once no audio arrived for max(prebufferMs, 40 ms).
    */
@@ -38,6 +82,8 @@ export interface MediaLeg {
   queuedMs(): number;
   /** Resolves when the outbound queue is empty (immediately if it already is). */
   whenDrained(): Promise<void>;
+  /** The last agent frame put on the wire (not silence filler), for level meters. */
+  lastFrameOut(): { frame: Buffer; at: number } | undefined;
   close(): Promise<void>;
   readonly closed: boolean;
 }
@@ -74,4 +120,13 @@ export interface MediaTransport {
   allocate(callId: string): Promise<PendingLeg>;
   /** Counts of open resources, for leak tests. */
   stats(): { legs: number; pending: number; sockets: number; ports: number };
+}
+
+/** Options every transport takes besides its own (the call service passes the same to each). */
+export interface TransportCommonOptions {
+  /** The engine's one media clock, shared by every transport (by default a transport makes its own). */
+  scheduler?: FrameScheduler;
+  onBytes?: (dir: 'rx' | 'tx', bytes: number) => void;
+  /** Synthesized inbound frames, summed per scheduler tick (one call per tick at most). */
+  onInboundFills?: (frames: number) => void;
 }

@@ -16,10 +16,16 @@ export interface EngineMetrics {
   activeCalls: Gauge;
   callsTotal: Counter<'outcome'>;
   rxBytes: Counter<'transport'>;
+  inboundFills: Counter<'transport'>;
   txBytes: Counter<'transport'>;
   ariConnected: Gauge;
   recordingsSynced: Counter<'result'>;
   reclaimed: Counter<'kind'>;
+  /** Integrations (issue 17): pre-call lookups, tool calls, post-call webhook deliveries. */
+  preCallLookups: Counter<'result'>;
+  toolCalls: Counter<'kind' | 'result'>;
+  toolDuration: Histogram<'kind'>;
+  webhookDeliveries: Counter<'result'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
@@ -29,17 +35,22 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMe
     new Histogram({ name, help, labelNames: ['provider'] as const, buckets: LATENCY_BUCKETS, registers: [registry] });
   return {
     registry,
-    turnLatency: h('ai_agent_turn_latency_seconds', 'Caller end of speech to first agent audio on the wire'),
-    sttLatency: h('ai_agent_stt_latency_seconds', 'End of speech to final transcript'),
+    turnLatency: h('ai_agent_turn_latency_seconds', "Caller's last voiced frame to the first agent frame on the wire (end-of-speech wait included)"),
+    sttLatency: h('ai_agent_stt_latency_seconds', 'Last voiced frame to final transcript'),
     llmLatency: h('ai_agent_llm_latency_seconds', 'Final transcript (or end of speech) to first LLM token'),
     ttsLatency: h('ai_agent_tts_latency_seconds', 'First LLM token to first TTS audio byte'),
     bargeInReaction: h('ai_agent_barge_in_reaction_seconds', 'Caller speech start to last outbound agent frame'),
     activeCalls: new Gauge({ name: 'ai_agent_active_calls', help: 'Calls in progress', registers: [registry] }),
     callsTotal: new Counter({ name: 'ai_agent_calls_total', help: 'Finished calls by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
     rxBytes: new Counter({ name: 'ai_agent_transport_rx_bytes_total', help: 'Audio bytes received from Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
+    inboundFills: new Counter({ name: 'ai_agent_inbound_fill_frames_total', help: 'Silent inbound frames the media clock synthesized for 20 ms slots the PBX sent nothing for', labelNames: ['transport'] as const, registers: [registry] }),
     txBytes: new Counter({ name: 'ai_agent_transport_tx_bytes_total', help: 'Audio bytes sent to Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
     ariConnected: new Gauge({ name: 'ai_agent_ari_connected', help: '1 when the ARI event socket is up', registers: [registry] }),
     recordingsSynced: new Counter({ name: 'ai_agent_recordings_synced_total', help: 'Recordings sync results', labelNames: ['result'] as const, registers: [registry] }),
     reclaimed: new Counter({ name: 'ai_agent_reclaimed_total', help: 'Leftovers reclaimed when reconciling with the PBX (bridge, caller, media_leg, call)', labelNames: ['kind'] as const, registers: [registry] }),
+    preCallLookups: new Counter({ name: 'ai_agent_precall_lookups_total', help: 'Pre-call lookups by result (ok, timeout, error)', labelNames: ['result'] as const, registers: [registry] }),
+    toolCalls: new Counter({ name: 'ai_agent_tool_calls_total', help: 'Tool calls by kind (builtin, http, mcp) and result (ok, error)', labelNames: ['kind', 'result'] as const, registers: [registry] }),
+    toolDuration: new Histogram({ name: 'ai_agent_tool_duration_seconds', help: 'Tool run time', labelNames: ['kind'] as const, buckets: LATENCY_BUCKETS, registers: [registry] }),
+    webhookDeliveries: new Counter({ name: 'ai_agent_webhook_deliveries_total', help: 'Post-call webhook attempts by result (delivered, retry, dead)', labelNames: ['result'] as const, registers: [registry] }),
   };
 }

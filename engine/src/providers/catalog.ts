@@ -3,18 +3,11 @@
  * The registry (registry.ts) looks types up here. Cloud providers and
  * pipelines register themselves in this table.
  */
-import type { Provider } from './provider.js';
+import type { Provider, ProviderDeps } from './provider.js';
 import type { ProviderConfig, PipelineConfig } from '../config/provider-schemas.js';
-import type { Logger } from '../observability/logger.js';
 import { createOpenAIRealtimeProvider } from './openai-realtime/provider.js';
 import { createDeepgramAgentProvider } from './deepgram/provider.js';
 import { createPipelineProvider } from './pipeline/provider.js';
-
-export interface ProviderDeps {
-  log: Logger;
-  /** The config's `vad:` section; pipelines use it for local endpointing and barge-in (defaults apply when absent). */
-  vad?: { webrtc_aggressiveness: number; energy_threshold: number; min_speech_ms: number; end_silence_ms: number };
-}
 
 export type ProviderFactory = (name: string, config: ProviderConfig, deps: ProviderDeps) => Provider;
 export type PipelineFactory = (name: string, config: PipelineConfig, deps: ProviderDeps) => Provider;

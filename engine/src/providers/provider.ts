@@ -8,14 +8,26 @@ import type { AudioFormat } from '../media/audio-format.js';
 import type { ProviderHealth } from '../api/health.js';
 import type { ToolSpec, ToolResult } from '../tools/tool.js';
 import type { Logger } from '../observability/logger.js';
+import type { VoiceEvent } from '../media/voice/voice-activity.js';
 
 export interface ProviderCapabilities {
   /** Format the provider wants caller audio in. */
   input: AudioFormat;
   /** Format of the audio it produces. */
   output: AudioFormat;
-  /** True when the provider detects the caller's speech itself (server VAD). */
+  /**
+   * True when the provider detects turns and the caller cutting in itself (server VAD) and reports
+   * barge-in through its sink; the engine then never cuts the agent on its own voice activity.
+   * Either way the engine's voice activity measures the caller's true end of speech.
+   */
   nativeVad: boolean;
+  /** How the engine's one voice detector runs on this provider's calls (defaults: the config's `vad:` section). */
+  voice?: { energyOnly?: boolean; energyThreshold?: number; endSilenceMs?: number };
+}
+
+/** What the engine hands every provider factory. */
+export interface ProviderDeps {
+  log: Logger;
 }
 
 export type LatencyMark = 'end_of_speech' | 'stt_final' | 'llm_first_token' | 'tts_first_byte';
@@ -25,7 +37,11 @@ export interface SessionSink {
   /** Agent audio in `capabilities.output` format, as it arrives. */
   audio(chunk: Buffer): void;
   transcript(role: 'caller' | 'agent', text: string, final: boolean): void;
-  /** A latency mark for the current turn; `at` is performance.now() (defaults to now). */
+  /**
+   * A latency mark for the current turn; `at` is performance.now() (defaults to now). `end_of_speech`
+   * is the provider's end-of-turn decision (its speech-stopped / end-of-turn event, or the engine's
+   * voice `end` it acted on); the engine measures every stage from the caller's last voiced frame.
+   */
   mark(mark: LatencyMark, at?: number): void;
   /** The caller started speaking (provider VAD): drop queued agent audio. */
   bargeIn(): void;
@@ -58,8 +74,14 @@ export interface ProviderSession {
   /** Caller audio in `capabilities.input` format. */
   sendAudio(chunk: Buffer): void;
   sendDtmf(digit: string): void;
-  /** Local VAD detected barge-in: stop generating. */
+  /** The engine cut the agent off (barge-in on its voice activity): stop generating. */
   interrupt(): void;
+  /**
+   * The engine's voice activity on this call (one detector per call, every frame seen once):
+   * speech start, sustained speech, and the end decided on the wall clock. Providers without
+   * their own VAD take turns on it; the others may ignore it.
+   */
+  voice?(ev: VoiceEvent): void;
   /** Speak a fixed text (check-in, farewell, failure notice). */
   say(text: string): Promise<void>;
   close(): Promise<void>;

@@ -7,8 +7,8 @@
 import type { AgentConfig } from '../config/schema.js';
 import type { ProviderHealth } from '../api/health.js';
 import type { Logger } from '../observability/logger.js';
-import type { Provider } from './provider.js';
-import { providerFactories, pipelineFactory, type ProviderDeps } from './catalog.js';
+import type { Provider, ProviderDeps } from './provider.js';
+import { providerFactories, pipelineFactory } from './catalog.js';
 import { createEchoProvider } from './echo/echo-provider.js';
 
 interface Entry {
@@ -42,26 +42,26 @@ export class ProviderRegistry {
       ...Object.entries(config.pipelines).map(([n, c]) => [n, 'pipeline', c] as [string, 'pipeline', unknown]),
     ];
     for (const [name, kind, cfg] of wanted) {
-      // Pipelines endpoint with the engine's `vad:` settings: a change there rebuilds them too.
-      const json = kind === 'pipeline' ? JSON.stringify({ cfg, vad: config.vad }) : JSON.stringify(cfg);
+      // Endpointing (`vad:`) belongs to each call's voice activity, read from the call's config snapshot.
+      const json = JSON.stringify(cfg);
       const old = this.current.get(name);
       if (old && old.configJson === json && old.kind === kind) {
         next.set(name, old);
         continue;
       }
-      next.set(name, this.build(name, kind, cfg, json, config.vad));
+      next.set(name, this.build(name, kind, cfg, json));
     }
     for (const [name, old] of this.current) if (next.get(name) !== old) this.retire(old);
     this.current = next;
   }
 
-  private build(name: string, kind: 'provider' | 'pipeline', cfg: unknown, json: string, vad: AgentConfig['vad']): Entry {
+  private build(name: string, kind: 'provider' | 'pipeline', cfg: unknown, json: string): Entry {
     const type = kind === 'pipeline' ? 'pipeline' : String((cfg as { type?: string }).type);
     const entry: Entry = { name, configJson: json, kind, type, leases: 0, retired: false };
     try {
       if (kind === 'pipeline') {
         if (!pipelineFactory.create) throw new Error('pipelines are not available in this build');
-        entry.provider = pipelineFactory.create(name, cfg as never, { ...this.deps, vad });
+        entry.provider = pipelineFactory.create(name, cfg as never, this.deps);
       } else if (type === 'echo') {
         entry.provider = createEchoProvider(name, cfg as never);
       } else {

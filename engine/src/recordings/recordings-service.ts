@@ -44,7 +44,7 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
   const repo = new RecordingsRepo(ctx.db);
   const dir = join(ctx.dataDir, 'recordings');
   const log = ctx.log.child({ component: 'recordings' });
-  const settings = () => effectiveSettings(ctx.config.current().recordings, repo, ctx.secrets);
+  const settings = () => effectiveSettings(ctx.config.current().recordings, repo, ctx.secrets, ctx.config.current().asterisk);
   let running: Promise<SyncSummary> | undefined;
   let abort: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -195,7 +195,9 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
         return { ok: true as const };
       },
       'recordings.testConnection': async (input) => {
-        const s = { ...settings(), ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as EffectiveSettings;
+        const overlay = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Parameters<typeof effectiveSettings>[4];
+        const cfg = ctx.config.current();
+        const s = effectiveSettings(cfg.recordings, repo, ctx.secrets, cfg.asterisk, overlay);
         if (!s.host) throw new ApiError('bad_request', 'host: required', { path: 'host' });
         return testConnection(endpointOf(s));
       },

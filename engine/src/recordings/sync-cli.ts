@@ -13,7 +13,7 @@ import { ConfigManager } from '../config/config-manager.js';
 import { openDatabase } from '../store/database.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
-import { EventBus } from '../api-server/event-bus.js';
+import { EventBus } from '../observability/event-bus.js';
 import { FileSecretStore } from '../secrets/file-secret-store.js';
 import { createRecordingsService } from './recordings-service.js';
 

@@ -6,14 +6,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 
 export type Db = Database.Database;
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
 
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -28,6 +28,7 @@ export class WriteBehind {
   private readonly keyed = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private closed = false;
+  private flushing = false;
   private readonly maxDelayMs: number;
 
   constructor(
@@ -62,8 +63,12 @@ export class WriteBehind {
     }
   }
 
-  /** Writes everything queued now, in one transaction; returns how many writes ran. */
+  /**
+   * Writes everything queued now, in one transaction; returns how many writes ran.
+   * A read made by a write of the batch (its flush is a no-op) sees what the batch wrote before it.
+   */
   flush(): number {
+    if (this.flushing) return 0;
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.queue;
@@ -71,6 +76,7 @@ export class WriteBehind {
     this.queue = [];
     this.keyed.clear();
     const t0 = performance.now();
+    this.flushing = true;
     try {
       this.db.transaction(() => {
         for (const w of batch) w?.();
@@ -79,6 +85,8 @@ export class WriteBehind {
       // One bad write must not take the others with it: redo them one by one.
       this.opts.log?.warn({ err: (err as Error).message, writes: batch.length }, 'store batch failed; writing one by one');
       for (const w of batch) if (w) this.runOne(w);
+    } finally {
+      this.flushing = false;
     }
     this.opts.flushed?.(batch.length, performance.now() - t0);
     return batch.length;

@@ -1,5 +1,5 @@
 /** `hangup`: end the call after the agent's farewell has been heard. */
-import type { EngineTool } from './registry.js';
+import type { EngineTool } from './tool.js';
 
 export const hangupTool: EngineTool = {
   name: 'hangup',

@@ -4,7 +4,7 @@
  * the destination's context once the current utterance has drained.
  */
 import type { AgentConfig } from '../config/schema.js';
-import type { EngineTool } from './registry.js';
+import type { EngineTool } from './tool.js';
 
 export const transferTool: EngineTool = {
   name: 'transfer',

@@ -1,10 +1,10 @@
 import type { CallDetail } from '../api/contract';
-import { Transcript } from './Transcript';
+import { CallTimeline, PreCallFacts } from './CallTimeline';
 import { StageLegend, TurnLatencyList } from './TurnLatencyList';
 import { formatCaller, formatDateTime, formatDuration, elapsedSec } from './format';
 import { hrefFor } from './router';
 
-/** A finished (or running) call in full: facts, transcript, tool calls, per-turn latency, recording link. */
+/** A finished (or running) call in full: facts, pre-call lookup, timeline of what was said and the tools run, per-turn latency, recording link. */
 export function CallDetailView({ call }: { call: CallDetail }) {
   return (
     <div className="call-detail">
@@ -43,35 +43,10 @@ export function CallDetailView({ call }: { call: CallDetail }) {
         </p>
         <pre className="prompt-view">{call.prompt}</pre>
       </details>
-      <h3>Transcript</h3>
-      <Transcript lines={call.transcript} />
-      <h3>Tool calls</h3>
-      {call.toolCalls.length === 0 ? (
-        <p className="muted">No tools were used.</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Tool</th>
-              <th scope="col">Arguments</th>
-              <th scope="col">Result</th>
-              <th scope="col">At</th>
-            </tr>
-          </thead>
-          <tbody>
-            {call.toolCalls.map((t, i) => (
-              <tr key={i}>
-                <td>
-                  <code>{t.name}</code> {t.ok ? '' : <span className="badge outcome-error">failed</span>}
-                </td>
-                <td className="mono small">{JSON.stringify(t.args)}</td>
-                <td className="mono small">{JSON.stringify(t.result)}</td>
-                <td>{formatDateTime(t.at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {call.preCall && <PreCallFacts pre={call.preCall} />}
+      <h3>Timeline</h3>
+      <p className="muted small">{call.toolCalls.length === 0 ? 'No tools were used.' : `${call.toolCalls.length} tool call${call.toolCalls.length === 1 ? '' : 's'}.`}</p>
+      <CallTimeline call={call} />
       <h3>Per-turn latency</h3>
       <StageLegend />
       <TurnLatencyList turns={call.turnLatencies} startedAt={call.startedAt} />

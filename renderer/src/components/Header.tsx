@@ -2,7 +2,7 @@ import { useApp } from '../stores/react';
 import { selectStatus } from '../stores/health';
 import { selectActiveCount } from '../stores/calls';
 import { hrefFor } from './router';
-import { formatDuration } from './format';
+import { Uptime } from './Uptime';
 
 const LABEL = { healthy: 'Healthy', degraded: 'Degraded', offline: 'Engine unreachable', unknown: 'Checking…' } as const;
 
@@ -29,7 +29,7 @@ export function Header() {
             <span>
               <span className="num" data-testid="header-active-calls">{activeCalls}</span> active call{activeCalls === 1 ? '' : 's'}
             </span>
-            <span className="muted">up {formatDuration(health.uptime_seconds)}</span>
+            <Uptime />
           </>
         )}
         {conn.status === 'closed' && <span className="warn-text">Reconnecting: {conn.reason}</span>}

@@ -1,9 +1,11 @@
 import type { TurnLatency } from '../api/contract';
-import { STAGES, stageDurations, turnTotalMs } from '../stores/latency-math';
+import { TURN_STAGES, turnStageDurations, turnTotalMs } from '../stores/latency-math';
 import { formatClock, formatMs } from './format';
 
-/** Per-turn latency as a timeline of stacked stage bars, scaled to the slowest turn. */
-/** `startedAt` (the call's start) places each turn on the call's timeline. */
+/**
+ * Per-turn latency as a timeline of stacked stage bars, scaled to the slowest turn, from the caller's
+ * last voiced frame: the end-of-speech wait is its own stage. `startedAt` (the call's start) places each turn on the call's timeline.
+ */
 export function TurnLatencyList({ turns, startedAt }: { turns: TurnLatency[]; startedAt?: string | undefined }) {
   if (turns.length === 0) return <p className="muted">No completed turns yet.</p>;
   const max = Math.max(1, ...turns.map((t) => turnTotalMs(t) ?? 0));
@@ -11,7 +13,7 @@ export function TurnLatencyList({ turns, startedAt }: { turns: TurnLatency[]; st
   return (
     <ol className="turn-list" aria-label="Per-turn latency">
       {turns.map((t) => {
-        const d = stageDurations(t);
+        const d = turnStageDurations(t);
         const total = turnTotalMs(t);
         return (
           <li key={t.turn} className="turn-row">
@@ -20,7 +22,7 @@ export function TurnLatencyList({ turns, startedAt }: { turns: TurnLatency[]; st
               {Number.isFinite(t0) && <span className="muted small"> at {formatClock(Math.max(0, (t.endOfSpeechAt - t0) / 1000))}</span>}
             </span>
             <span className="turn-bar" role="img" aria-label={`Turn ${t.turn}: ${formatMs(total)} to first audio`}>
-              {STAGES.map((s) => (
+              {TURN_STAGES.map((s) => (
                 <span
                   key={s.key}
                   className={`stage stage-${s.key}`}
@@ -41,7 +43,7 @@ export function TurnLatencyList({ turns, startedAt }: { turns: TurnLatency[]; st
 export function StageLegend() {
   return (
     <ul className="legend" aria-label="Latency stages">
-      {STAGES.map((s) => (
+      {TURN_STAGES.map((s) => (
         <li key={s.key}>
           <span className={`swatch stage-${s.key}`} aria-hidden="true" /> {s.label}
         </li>

@@ -1,27 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ConfigIssue, ConfigView } from '../api/contract';
+import { FieldIssues } from './context/FieldIssues';
+import { ContextToolsField } from './context/ContextToolsField';
 import type { ApiError } from '../api/errors';
-import { useStores } from '../stores/react';
+import { useApp, useStores } from '../stores/react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { DialplanSnippet } from '../components/DialplanSnippet';
 import { navigate } from '../components/router';
 import { formFrom, insertAt, issuesByField, NAME_RE, PROMPT_VARIABLES, sameForm, toInput, unknownVariables, type ContextForm, type FieldKey } from './context-form';
 
-function FieldIssues({ id, issues }: { id: string; issues: ConfigIssue[] | undefined }) {
-  if (!issues?.length) return null;
-  return (
-    <ul id={id} className="field-issues" role="alert">
-      {issues.map((i, n) => (
-        <li key={n}>
-          <code>{i.path}</code>: {i.message}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 export function ContextEditor({ config, original }: { config: ConfigView; original: string | undefined }) {
   const stores = useStores();
+  const catalog = useApp('config', (s) => s.catalog.data);
   const ctxView = config.contexts.find((c) => c.name === original);
   // Keyed on content: a config reload that leaves this context as it was changes nothing here.
   const initialKey = JSON.stringify(formFrom(ctxView));
@@ -161,11 +151,16 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
         </div>
         <textarea id="ctx-prompt" ref={promptRef} rows={12} className="mono" value={form.prompt} onChange={(e) => set('prompt', e.target.value)} aria-invalid={!!byField.prompt} aria-describedby={describedBy('prompt')} placeholder="Inherits llm.prompt when empty" spellCheck />
         <FieldIssues id="ctx-prompt-issues" issues={byField.prompt} />
-        {unknownVars.length > 0 && (
-          <p className="warn-text small">
-            {unknownVars.join(', ')} {unknownVars.length === 1 ? 'is' : 'are'} not a known variable and will be spoken as written.
-          </p>
-        )}
+        {unknownVars.length > 0 &&
+          (config.preCallLookup ? (
+            <p className="muted small">
+              {unknownVars.join(', ')} {unknownVars.length === 1 ? 'comes' : 'come'} from the pre-call lookup; without a value the greeting leaves {unknownVars.length === 1 ? 'it' : 'them'} out (or says the fallback in <code>{'{name|fallback}'}</code>).
+            </p>
+          ) : (
+            <p className="warn-text small">
+              {unknownVars.join(', ')} {unknownVars.length === 1 ? 'is' : 'are'} not a known variable and will be spoken as written (set webhooks.pre_call to fill variables from your CRM).
+            </p>
+          ))}
       </div>
       <div className="field-row">
         <div className="field">
@@ -199,23 +194,20 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
           <FieldIssues id="ctx-destination-issues" issues={byField.destination} />
         </div>
       </div>
-      <fieldset className="field" aria-describedby={describedBy('tools')}>
-        <legend>Tools the agent may use</legend>
-        {config.tools.length === 0 && <span className="muted">No tools configured.</span>}
-        {config.tools.map((t) => (
-          <label key={t} className="check">
-            <input type="checkbox" checked={form.tools.includes(t)} onChange={(e) => set('tools', e.target.checked ? [...form.tools, t] : form.tools.filter((x) => x !== t))} /> {t}
-          </label>
-        ))}
-        {form.tools
-          .filter((t) => !config.tools.includes(t))
-          .map((t) => (
-            <label key={t} className="check warn-text">
-              <input type="checkbox" checked onChange={() => set('tools', form.tools.filter((x) => x !== t))} /> {t} (unknown)
-            </label>
-          ))}
-        <FieldIssues id="ctx-tools-issues" issues={byField.tools} />
-      </fieldset>
+      <ContextToolsField
+        config={config}
+        catalog={catalog}
+        tools={form.tools}
+        onTools={(tools) => set('tools', tools)}
+        mailbox={form.voicemailMailbox}
+        options={form.voicemailOptions}
+        onVoicemail={(mailbox, options) => {
+          setForm((f) => ({ ...f, voicemailMailbox: mailbox, voicemailOptions: options }));
+          setStatus('idle');
+        }}
+        toolIssues={byField.tools}
+        voicemailIssues={byField.voicemail}
+      />
       {other.length > 0 && (
         <div className="notice notice-error" role="alert">
           <strong>The configuration would not be valid:</strong>

@@ -12,6 +12,7 @@ export function ContextsPage({ selected }: { selected?: string | undefined }) {
   const [creating, setCreating] = useState(false);
   useEffect(() => {
     void stores.config.getState().load();
+    void stores.config.getState().loadCatalog();
   }, [stores]);
   useEffect(() => setCreating(false), [selected]);
   const view = config.data;

@@ -2,13 +2,13 @@ import { useEffect, useMemo } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import { useApp, useStores } from '../stores/react';
 import { RANGE_MS, type LatencyRange } from '../stores/latency';
-import { bucketFor, bucketPercentiles, histogram, percentile, stackedStages, STAGES } from '../stores/latency-math';
+import { bucketFor, bucketPercentiles, histogram, percentile, PER_TURN_MAX } from '../stores/latency-math';
+import { StageChart } from './latency/StageChart';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { UPlotChart, PALETTE } from '../components/UPlotChart';
 import { cssVar } from '../components/css-var';
 import { formatMs } from '../components/format';
 
-const STAGE_COLORS = ['#2f7ed8', '#17a589', '#f1a208', '#9b59b6'];
 const msAxis = (label: string) => ({ label, values: (_u: uPlot, ticks: number[]) => ticks.map((t) => formatMs(t)), size: 70 });
 
 function baseOpts(width: number, height: number, xTime: boolean): Pick<Options, 'width' | 'height' | 'axes' | 'scales' | 'legend' | 'cursor'> {
@@ -43,13 +43,12 @@ export default function LatencyPage() {
     const from = to - RANGE_MS[range];
     const bucket = bucketFor(RANGE_MS[range]);
     const pct = bucketPercentiles(data, from, to, bucket);
-    const stacked = stackedStages(data, from, to, bucket);
     const totals = data.map((p) => p.totalMs).sort((a, b) => a - b);
     const p99 = percentile(totals, 0.99) ?? 2000;
     const maxMs = Math.max(500, Math.ceil(p99 / 250) * 250);
     const binMs = maxMs <= 2000 ? 50 : maxMs <= 5000 ? 100 : 250;
     const hist = histogram(totals, binMs, maxMs);
-    return { pct, stacked, hist, binMs, count: data.length, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95) };
+    return { pct, hist, binMs, from, to, bucket, count: data.length, p50: percentile(totals, 0.5), p95: percentile(totals, 0.95) };
   }, [points.data, range]);
 
   const provNames = Object.keys(charts.pct.byProvider);
@@ -64,25 +63,6 @@ export default function LatencyPage() {
       ]),
     ],
     axes: [baseOpts(w, h, true).axes![0]!, { ...baseOpts(w, h, true).axes![1]!, ...msAxis('turn latency') }],
-  });
-  // Draw the tallest cumulative stack first so each lower stage paints over it: a stacked area.
-  const stackOrder = [3, 2, 1, 0];
-  const stackData: AlignedData = [charts.stacked.x, ...stackOrder.map((i) => charts.stacked.stacks[i]!)];
-  const buildStack = (w: number, h: number): Options => ({
-    ...baseOpts(w, h, true),
-    series: [
-      {},
-      ...stackOrder.map((i) => ({
-        label: STAGES[i]!.label,
-        stroke: STAGE_COLORS[i],
-        fill: `${STAGE_COLORS[i]}99`,
-        width: 1,
-        spanGaps: true,
-        points: { show: true, size: 5, fill: STAGE_COLORS[i] },
-        value: (_u: uPlot, v: number | null) => formatMs(v),
-      })),
-    ],
-    axes: [baseOpts(w, h, true).axes![0]!, { ...baseOpts(w, h, true).axes![1]!, ...msAxis('cumulative, mean') }],
   });
   const histData: AlignedData = [charts.hist.edges, charts.hist.counts];
   const buildHist = (w: number, h: number): Options => ({
@@ -129,8 +109,8 @@ export default function LatencyPage() {
       </section>
       <div className="card-grid two">
         <section className="card" aria-labelledby="lat-stages">
-          <h2 id="lat-stages">Per-stage breakdown</h2>
-          <UPlotChart build={buildStack} data={stackData} height={220} label="Stacked per-stage latency over time" version={chartVersion} />
+          <h2 id="lat-stages">Per-stage breakdown{charts.count > 0 && charts.count <= PER_TURN_MAX ? ', per turn' : ''}</h2>
+          <StageChart points={points.data ?? []} from={charts.from} to={charts.to} bucketMs={charts.bucket} version={chartVersion} />
         </section>
         <section className="card" aria-labelledby="lat-hist">
           <h2 id="lat-hist">Distribution</h2>

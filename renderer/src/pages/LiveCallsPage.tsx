@@ -5,6 +5,7 @@ import { useApp, useStores } from '../stores/react';
 import { selectRows } from '../stores/calls';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Ticker } from '../components/Ticker';
+import { CallLevelMeter } from '../components/CallLevelMeter';
 import { Transcript } from '../components/Transcript';
 import { TurnLatencyList, StageLegend } from '../components/TurnLatencyList';
 import { DialplanSnippet } from '../components/DialplanSnippet';
@@ -17,29 +18,51 @@ export function StateBadge({ state }: { state: CallSummary['state'] }) {
   return <span className={`badge state-${state}`}>{state}</span>;
 }
 
-function CallRow({ call, selected }: { call: CallSummary; selected: boolean }) {
+/** The line being said now: the call's last transcript line (live from call.transcript events). */
+function LastLine({ callId }: { callId: string }) {
+  const line = useApp('calls', (s) => s.transcripts[callId]?.at(-1));
+  if (!line) return <span className="muted">Nothing said yet.</span>;
   return (
-    <tr
-      className={`${selected ? 'selected' : ''} ${call.state === 'ended' ? 'ended' : ''}`}
-      onClick={() => navigate('calls', call.id)}
-      aria-current={selected ? "true" : undefined}
-    >
-      <td>
-        <a href={hrefFor('calls', call.id)} onClick={(e) => e.stopPropagation()}>
-          {formatCaller(call.callerName, call.callerNumber)}
-        </a>
-      </td>
-      <td>{call.context}</td>
-      <td>{call.provider}</td>
-      <td className="opt">{call.transport}</td>
-      <td>
-        <StateBadge state={call.state} />
-      </td>
-      <td className="num">
-        <Ticker startedAt={call.startedAt} {...(call.endedAt ? { endedAt: call.endedAt } : {})} />
-      </td>
-      <td className="num">{formatMs(call.lastTurnLatencyMs)}</td>
-    </tr>
+    <span className={`live-line role-${line.role}`} title={line.text}>
+      <span className="live-who">{line.role}</span> {line.text}
+    </span>
+  );
+}
+
+function CallRow({ call, selected }: { call: CallSummary; selected: boolean }) {
+  const cls = `${selected ? 'selected' : ''} ${call.state === 'ended' ? 'ended' : ''}`;
+  return (
+    <>
+      <tr
+        className={`call-main ${cls}`}
+        onClick={() => navigate('calls', call.id)}
+        aria-current={selected ? "true" : undefined}
+      >
+        <td>
+          <a href={hrefFor('calls', call.id)} onClick={(e) => e.stopPropagation()}>
+            {formatCaller(call.callerName, call.callerNumber)}
+          </a>
+        </td>
+        <td>{call.context}</td>
+        <td>{call.provider}</td>
+        <td className="opt">{call.transport}</td>
+        <td>
+          <StateBadge state={call.state} />
+        </td>
+        <td className="num">
+          <Ticker startedAt={call.startedAt} {...(call.endedAt ? { endedAt: call.endedAt } : {})} />
+        </td>
+        <td className="num">{formatMs(call.lastTurnLatencyMs)}</td>
+      </tr>
+      <tr className={`call-live ${cls}`} onClick={() => navigate('calls', call.id)} data-testid="call-live" aria-label={`${formatCaller(call.callerName, call.callerNumber)}: live audio and transcript`}>
+        {/* 6 + the optional column: spans the row whether or not the Transport column is shown. */}
+        <td colSpan={6}>
+          {call.state !== 'ended' && <CallLevelMeter callId={call.id} />}
+          <LastLine callId={call.id} />
+        </td>
+        <td className="opt" />
+      </tr>
+    </>
   );
 }
 

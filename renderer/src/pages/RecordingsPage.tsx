@@ -89,8 +89,8 @@ export default function RecordingsPage({ detailId }: { detailId?: string | undef
           <button type="button" className="btn btn-primary" disabled={syncing} onClick={() => void stores.recordings.getState().syncNow()}>
             {syncing ? 'Syncing…' : 'Sync now'}
           </button>
-          <span className="muted small">
-            {ls ? `Last sync ${formatDateTime(ls.finishedAt ?? ls.startedAt)}: ${ls.downloaded} new, ${ls.skipped} skipped, ${ls.failed} failed${ls.error ? ` · ${ls.error}` : ''}` : ''}
+          <span className="muted small" data-testid="last-sync">
+            {ls ? `Last sync ${formatDateTime(ls.finishedAt ?? ls.startedAt)}: ${ls.found} found, ${ls.downloaded} downloaded, ${ls.skipped} unchanged, ${ls.failed} failed${ls.error ? ` · ${ls.error}` : ''}` : ''}
           </span>
         </div>
         <SyncProgressBar progress={progress} />

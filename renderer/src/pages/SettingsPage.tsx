@@ -7,6 +7,7 @@ import { ActionResultView } from '../components/ActionResultView';
 import { AriSettings } from './settings/AriSettings';
 import { FreepbxSettings } from './settings/FreepbxSettings';
 import { SecretField } from './settings/SecretField';
+import { WebhookDeadLetters } from './settings/WebhookDeadLetters';
 
 const WELL_KNOWN = ['OPENAI_API_KEY', 'DEEPGRAM_API_KEY'];
 const SECRET_RE = /^[A-Z][A-Z0-9_]*$/;
@@ -102,6 +103,7 @@ export function SettingsPage() {
         )}
         {view && <ProviderKeys view={view} />}
         {view && <TransportSettings view={view} />}
+        <WebhookDeadLetters />
         {view && (
           <section className="card" aria-labelledby="datadir-title">
             <h2 id="datadir-title">Data directory</h2>

@@ -1,7 +1,7 @@
 /** Pure helpers of the context editor: the form model and where each config issue belongs. */
 import type { ConfigIssue, ContextInput, ContextView } from '../api/contract';
 
-export type FieldKey = 'name' | 'greeting' | 'prompt' | 'provider' | 'tools' | 'destination';
+export type FieldKey = 'name' | 'greeting' | 'prompt' | 'provider' | 'tools' | 'destination' | 'voicemail';
 
 export interface ContextForm {
   name: string;
@@ -10,6 +10,9 @@ export interface ContextForm {
   provider: string;
   tools: string[];
   destination: string;
+  /** The voicemail tool's mailbox (e.g. 2000@default) and VoiceMail() options (u by default). */
+  voicemailMailbox: string;
+  voicemailOptions: string;
 }
 
 export const PROMPT_VARIABLES = [
@@ -27,6 +30,8 @@ export function formFrom(c: ContextView | undefined): ContextForm {
     provider: c?.provider ?? '',
     tools: c?.tools ? [...c.tools] : [],
     destination: c?.destination ?? '',
+    voicemailMailbox: c?.voicemail?.mailbox ?? '',
+    voicemailOptions: c?.voicemail?.options ?? 'u',
   };
 }
 
@@ -37,6 +42,7 @@ export function toInput(f: ContextForm): ContextInput {
   if (f.prompt.trim()) out.prompt = f.prompt;
   if (f.provider) out.provider = f.provider;
   if (f.destination.trim()) out.destination = f.destination.trim();
+  if (f.voicemailMailbox.trim()) out.voicemail = { mailbox: f.voicemailMailbox.trim(), options: f.voicemailOptions.trim() };
   return out;
 }
 
@@ -47,11 +53,13 @@ export function sameForm(a: ContextForm, b: ContextForm): boolean {
     a.prompt === b.prompt &&
     a.provider === b.provider &&
     a.destination === b.destination &&
+    a.voicemailMailbox === b.voicemailMailbox &&
+    a.voicemailOptions === b.voicemailOptions &&
     a.tools.join('\u0000') === b.tools.join('\u0000')
   );
 }
 
-const FIELDS: FieldKey[] = ['greeting', 'prompt', 'provider', 'tools', 'destination'];
+const FIELDS: FieldKey[] = ['greeting', 'prompt', 'provider', 'tools', 'destination', 'voicemail'];
 
 /**
  * Sorts issues by the form field they concern. Engine issues name the YAML path
@@ -85,9 +93,12 @@ export function insertAt(text: string, start: number, end: number, token: string
   return { text: text.slice(0, s) + token + text.slice(e), caret: s + token.length };
 }
 
-/** Variables used in the text that the engine does not know (likely typos). */
+/**
+ * Variables used in the text that the caller id does not fill: `{customer_name}` or
+ * `{customer_name|fallback}`. With a pre-call lookup they come from it; without one they are likely typos.
+ */
 export function unknownVariables(text: string): string[] {
   const known = new Set<string>(PROMPT_VARIABLES.map((v) => v.token));
-  const found = text.match(/\{[a-z_]+\}/g) ?? [];
+  const found = [...text.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)(?:\|[^{}]*)?\}/g)].map((m) => `{${m[1]}}`);
   return [...new Set(found.filter((t) => !known.has(t)))];
 }

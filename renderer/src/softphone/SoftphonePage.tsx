@@ -140,10 +140,11 @@ export default function SoftphonePage() {
         <div>
           <h2>Dial</h2>
           <Dialer destinations={destinations} disabled={!registered || !!call} />
-          <Devices />
         </div>
-        <TestCallPanel client={client} destinations={destinations} registered={registered && !call} requested={requested} />
+        <Devices />
       </div>
+      {/* The test call gets the page's width: its timeline is the most telling picture here. */}
+      <TestCallPanel client={client} destinations={destinations} registered={registered && !call} requested={requested} />
       <PbxSettingsHelp />
     </section>
   );

@@ -5,7 +5,8 @@ import { toApiError } from '../api/errors';
 import { getPhone } from './use-phone';
 import { runTestCall, type TestCallResult } from './phone/test-call';
 import { DEFAULT_SCRIPT_MS, synthesizeUtterance } from './logic/utterance';
-import { TestCallReportView, TimelineChart } from './TestCallReportView';
+import { TestCallReportView } from './TestCallReportView';
+import { TestCallTimeline } from './TestCallTimeline';
 import type { Destination } from './Dialer';
 import type { TestCallFigures } from './logic/latency';
 
@@ -167,7 +168,7 @@ export function TestCallPanel({ client, destinations, registered, requested }: T
           <p className="muted">
             {running.phase}…{scriptSource ? ` (caller audio: ${scriptSource})` : ''}
           </p>
-          <TimelineChart timeline={running.figures.timeline} answerMs={running.figures.answerMs} />
+          <TestCallTimeline timeline={running.figures.timeline} answerMs={running.figures.answerMs} />
         </div>
       )}
       {result && <TestCallReportView report={result} client={client} />}

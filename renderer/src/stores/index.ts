@@ -10,12 +10,14 @@ import { createSettingsStore, type SettingsStore } from './settings';
 import { createDoctorStore, type DoctorStore } from './doctor';
 import { createClock, type Clock } from './clock';
 import { createLogsStore, type LogsStore } from './logs';
+import { createLevelsStore, type LevelsStore } from './levels';
 
 export interface AppStores {
   client: DashboardClient;
   clock: Clock;
   health: HealthStore;
   calls: LiveCallsStore;
+  levels: LevelsStore;
   latency: LatencyStore;
   config: ConfigStore;
   history: HistoryStore;
@@ -35,6 +37,7 @@ export function dispatchEvent(s: AppStores, e: ApiEvent): void {
       break;
     case 'call.ended':
       s.calls.getState().ended(e.call);
+      s.levels.getState().remove(e.call.id);
       s.history.getState().callEnded(e.call);
       break;
     case 'call.transcript':
@@ -47,12 +50,14 @@ export function dispatchEvent(s: AppStores, e: ApiEvent): void {
     case 'call.tool':
       s.calls.getState().addTool(e.tool);
       break;
+    case 'calls.levels':
+      s.levels.getState().apply(e.at, e.levels);
+      break;
     case 'health.changed':
       s.health.getState().apply(e.health);
       break;
     case 'config.reloaded':
-      s.config.getState().setReloadError(undefined);
-      void s.config.getState().load();
+      s.config.getState().onReloaded(e.at);
       break;
     case 'config.error':
       s.config.getState().setReloadError({ at: e.at, message: e.message });
@@ -82,6 +87,7 @@ export function createAppStores(client: DashboardClient, opts: { healthPollMs?: 
     clock: createClock(),
     health: createHealthStore(client),
     calls,
+    levels: createLevelsStore(),
     latency: createLatencyStore(client),
     config: createConfigStore(client),
     history: createHistoryStore(client),

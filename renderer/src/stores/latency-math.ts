@@ -11,7 +11,7 @@ export function percentile(sorted: number[], q: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? null;
 }
 
-/** The total a caller feels: end of speech → first agent audio (falls back to the last stage known). */
+/** The total a caller feels: last voiced frame → first agent audio on the wire (falls back to the last stage known). */
 export function turnTotalMs(t: Pick<TurnLatency, 'sttFinalMs' | 'llmFirstTokenMs' | 'ttsFirstByteMs' | 'firstAudioMs'>): number | null {
   return t.firstAudioMs ?? t.ttsFirstByteMs ?? t.llmFirstTokenMs ?? t.sttFinalMs ?? null;
 }
@@ -23,11 +23,39 @@ export function turnToPoint(t: TurnLatency): LatencyPoint | null {
     at: t.endOfSpeechAt,
     provider: t.provider,
     totalMs: total,
+    endOfTurnMs: t.endOfTurnMs ?? null,
     sttFinalMs: t.sttFinalMs,
     llmFirstTokenMs: t.llmFirstTokenMs,
     ttsFirstByteMs: t.ttsFirstByteMs,
+    providerAudioMs: t.providerAudioMs ?? null,
     firstAudioMs: t.firstAudioMs,
   };
+}
+
+/**
+ * One turn's stages as the call views show them, from the caller's last voiced frame: the
+ * end-of-speech wait first (engine VAD, or the provider's end-of-turn event), then the pipeline stages.
+ */
+export const TURN_STAGES = [
+  { key: 'wait', label: 'Last voiced frame → end of turn (end-of-speech wait)' },
+  { key: 'stt', label: 'End of turn → STT final' },
+  { key: 'llm', label: 'STT final → LLM first token' },
+  { key: 'tts', label: 'LLM first token → TTS first byte' },
+  { key: 'audio', label: 'TTS first byte → first audio on the wire' },
+] as const;
+export type TurnStageKey = (typeof TURN_STAGES)[number]['key'];
+
+/** Splits one turn's cumulative marks (ms after the last voiced frame) into TURN_STAGES durations; a missing stage counts 0. */
+export function turnStageDurations(t: Pick<TurnLatency, 'endOfTurnMs' | 'sttFinalMs' | 'llmFirstTokenMs' | 'ttsFirstByteMs' | 'firstAudioMs'>): Record<TurnStageKey, number> {
+  const marks = [t.endOfTurnMs, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.firstAudioMs];
+  const out = [0, 0, 0, 0, 0];
+  let prev = 0;
+  marks.forEach((m, i) => {
+    if (m === null || m === undefined) return;
+    out[i] = Math.max(0, m - prev);
+    prev = Math.max(prev, m);
+  });
+  return { wait: out[0] ?? 0, stt: out[1] ?? 0, llm: out[2] ?? 0, tts: out[3] ?? 0, audio: out[4] ?? 0 };
 }
 
 export interface PercentileSeries {
@@ -138,4 +166,56 @@ export function bucketFor(rangeMs: number): number {
   if (rangeMs <= 3_600_000) return 60_000;
   if (rangeMs <= 6 * 3_600_000) return 5 * 60_000;
   return 15 * 60_000;
+}
+
+/**
+ * Every stage mark a turn may carry, in the order they happen after the caller's end of speech. Rendered
+ * generically: a stage shows up as soon as the engine reports it (endOfTurnMs and providerAudioMs are newer).
+ */
+export const TURN_MARKS = [
+  { key: 'endOfTurnMs', label: 'end-of-turn decision' },
+  { key: 'sttFinalMs', label: 'STT final' },
+  { key: 'llmFirstTokenMs', label: 'LLM first token' },
+  { key: 'ttsFirstByteMs', label: 'TTS first byte' },
+  { key: 'providerAudioMs', label: 'provider audio' },
+  { key: 'firstAudioMs', label: 'first audio to the caller' },
+] as const;
+export type TurnMarkKey = (typeof TURN_MARKS)[number]['key'];
+
+/** A latency point with whatever stage marks the engine reported (ms after end of speech). */
+export type StagePoint = LatencyPoint & Partial<Record<TurnMarkKey, number | null>>;
+
+/** Up to this many turns in range, the stage chart draws one bar per turn instead of time buckets. */
+export const PER_TURN_MAX = 40;
+
+export interface PerTurnStages {
+  /** 1..n, oldest first. */
+  x: number[];
+  /** Epoch ms of each turn's end of speech. */
+  at: number[];
+  provider: string[];
+  /** The marks present in at least one turn, in order. */
+  marks: { key: TurnMarkKey; label: string }[];
+  /** Per mark: the cumulative height (ms after end of speech) of each turn's bar up to that stage; null when the turn has no mark at or after it. */
+  stacks: (number | null)[][];
+}
+
+/** One stacked bar per turn (the last `max` turns in range): each segment is a stage, its top the stage's mark. */
+export function perTurnStages(points: StagePoint[], fromMs: number, toMs: number, max = PER_TURN_MAX): PerTurnStages {
+  const turns = points.filter((p) => p.at >= fromMs && p.at < toMs).sort((a, b) => a.at - b.at).slice(-max);
+  const marks = TURN_MARKS.filter((m) => turns.some((p) => typeof p[m.key] === 'number'));
+  const stacks = marks.map(() => [] as (number | null)[]);
+  for (const p of turns) {
+    let top = 0;
+    let any = false;
+    marks.forEach((m, i) => {
+      const v = p[m.key];
+      if (typeof v === 'number') {
+        top = Math.max(top, v);
+        any = true;
+      }
+      stacks[i]!.push(any ? Math.round(top) : null);
+    });
+  }
+  return { x: turns.map((_, i) => i + 1), at: turns.map((p) => p.at), provider: turns.map((p) => p.provider), marks: [...marks], stacks };
 }

@@ -13,13 +13,22 @@ export interface RecordingsFilter {
   sentiment?: 'positive' | 'neutral' | 'negative';
 }
 
+/** What the progress line shows: the live sync.progress, or the finished sync's summary (with its unchanged count). */
+export type ShownProgress = SyncProgress & { skipped?: number };
+
+/** The finished sync as the progress line shows it: the same counts as the summary ("Last sync …"). */
+export function progressOfSummary(s: SyncSummary): ShownProgress {
+  const counts = { found: s.found, downloaded: s.downloaded, failed: s.failed, bytes: s.bytes, skipped: s.skipped };
+  return s.error ? { phase: 'failed', ...counts, reason: s.error } : { phase: 'done', ...counts };
+}
+
 export interface RecordingsState {
   filter: RecordingsFilter;
   list: Resource<RecordingSummary[]>;
   detail: Resource<RecordingDetail | null>;
   detailId?: string;
   lastSync: Resource<SyncSummary | null>;
-  progress?: SyncProgress;
+  progress?: ShownProgress;
   syncing: boolean;
   syncError?: ApiError;
   setFilter(filter: RecordingsFilter): void;
@@ -65,18 +74,20 @@ export function createRecordingsStore(client: DashboardClient): RecordingsStore 
       const r = await attempt(() => client.invoke('recordings.syncNow'));
       set({ syncing: false });
       if (r.ok) {
-        set({ lastSync: { data: r.value, loading: false } });
-        if (r.value.error) set({ progress: { phase: 'failed', found: r.value.found, downloaded: r.value.downloaded, failed: r.value.failed, bytes: r.value.bytes, reason: r.value.error } });
+        set({ lastSync: { data: r.value, loading: false }, progress: progressOfSummary(r.value) });
         await get().load();
       } else {
         set({ syncError: r.error, progress: undefined });
       }
     },
     onProgress(progress) {
-      set({ progress, syncing: progress.phase !== 'done' && progress.phase !== 'failed' ? true : get().syncing });
+      // The end of a sync is shown from sync.finished: its counts are the summary's (the progress event's
+      // "found" counts only new or changed recordings).
+      if (progress.phase === 'done' || progress.phase === 'failed') return;
+      set({ progress, syncing: true });
     },
     onFinished(summary) {
-      set({ lastSync: { data: summary, loading: false } });
+      set({ lastSync: { data: summary, loading: false }, syncing: false, progress: progressOfSummary(summary) });
       void get().load();
     },
     upsert(r) {

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ArgsOf, ConnectionDiagnosis, RecordingsSettingsView, SettingsView } from '../api/contract';
+import type { ArgsOf, ConnectionDiagnosis, RecordingsSettingsView, SettingsView, WebhookQueueView } from '../api/contract';
 import type { DashboardClient } from '../api/types';
 import { attempt, idle, track, type Resource } from './resource';
 import type { ApiError } from '../api/errors';
@@ -9,7 +9,11 @@ export type ActionResult<T = unknown> = { ok: true; value: T } | { ok: false; er
 export interface SettingsState {
   settings: Resource<SettingsView>;
   recordings: Resource<RecordingsSettingsView>;
+  /** The post-call webhook queue and its dead letters. */
+  webhooks: Resource<WebhookQueueView>;
   load(): Promise<void>;
+  loadWebhooks(): Promise<void>;
+  resendWebhook(id: number): Promise<ActionResult>;
   loadRecordings(): Promise<void>;
   saveAri(v: ArgsOf<'settings.saveAri'>): Promise<ActionResult>;
   testAri(): Promise<ActionResult<{ ok: boolean; message: string; fix?: string }>>;
@@ -31,8 +35,17 @@ export function createSettingsStore(client: DashboardClient): SettingsStore {
     return {
       settings: idle(),
       recordings: idle(),
+      webhooks: idle(),
       async load() {
         await track(set, get, 'settings', () => client.invoke('settings.get'));
+      },
+      async loadWebhooks() {
+        await track(set, get, 'webhooks', () => client.invoke('webhooks.queue'));
+      },
+      async resendWebhook(id) {
+        const r = await attempt(() => client.invoke('webhooks.resend', { id }));
+        if (r.ok) await get().loadWebhooks();
+        return r;
       },
       async loadRecordings() {
         await track(set, get, 'recordings', () => client.invoke('recordings.settings'));

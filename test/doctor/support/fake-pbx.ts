@@ -12,6 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createServer, connect } from 'node:net';
 import { hasFixtures, fixturePath } from '../../support/shared-fixtures.js';
+import { defaultConstructedCli, coreShowSettings, DEFAULT_LAYOUT, type AsteriskDirsLayout } from './constructed-cli.js';
 
 export const SSHD = '/usr/sbin/sshd';
 export const canRunSshd = existsSync(SSHD) && spawnSync('ssh-keygen', ['-?']).error === undefined;
@@ -28,6 +29,8 @@ export interface FakePbx {
   /** Replace the CLI answers: copies the real captures, then applies overrides (null deletes). */
   scenario(overrides?: Record<string, string | null>): void;
   setFreePbx(on: boolean): void;
+  /** Asterisk's [directories] (reported by `core show settings`, used by the stub to reflect config files); default /etc/asterisk etc. */
+  setLayout(layout?: AsteriskDirsLayout): void;
   /** Makes `id -u` say 1000 and requires `password` for the stub sudo. */
   setSudo(password: string | undefined): void;
   log(name: 'asterisk' | 'sudo' | 'fwconsole'): string;
@@ -94,12 +97,12 @@ export async function startFakePbx(opts: { passwordAuth?: boolean } = {}): Promi
   writeFileSync(
     join(stub, 'bin', 'asterisk'),
     `#!/bin/bash
-S=${stub}; E=${root}/etc/asterisk
+S=${stub}; E=$(cat "$S/etc-dir" 2>/dev/null || echo ${root}/etc/asterisk)
 [ "$1" = "-rx" ] || exec node "$S/stub-asterisk.mjs" "$@"
 f="$S/cli/$(printf '%s' "$2" | tr ' ' '-').txt"
 if [ ! -f "$S/cli/core-show-version.txt" ]; then exec node "$S/stub-asterisk.mjs" "$@"; fi
 case "$2" in
-  "core show version"|"ari show status"|"pjsip show transports") echo "$2" >> "$S/asterisk.log"; cat "$f"; exit 0;;
+  "core show version"|"ari show status"|"pjsip show transports"|"pjsip show endpoints"|"core show settings") if [ -f "$f" ]; then echo "$2" >> "$S/asterisk.log"; cat "$f"; exit 0; fi;;
   "module show like "*) if [ ! -f "$S/loaded.txt" ] && [ -f "$f" ]; then echo "$2" >> "$S/asterisk.log"; cat "$f"; exit 0; fi;;
   "dialplan show "*) c="\${2#dialplan show }"; if ! grep -qsF "[$c]" "$E/extensions_custom.conf" "$E/extensions.conf"; then echo "$2" >> "$S/asterisk.log"; if [ -f "$f" ]; then cat "$f"; else printf "There is no existence of '%s' context\\nCommand '%s' failed.\\n" "$c" "$2"; fi; exit 0; fi;;
 esac
@@ -162,6 +165,7 @@ exec "$@"
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   await waitForPort(port, child, () => err);
 
+  let layout = DEFAULT_LAYOUT;
   const pbx: FakePbx = {
     dir,
     root,
@@ -177,10 +181,16 @@ exec "$@"
       mkdirSync(join(stub, 'cli'));
       if (hasFixtures) for (const f of CLI_FILES) copyFileSync(fixturePath('cli', `${f}.txt`), join(stub, 'cli', `${f}.txt`));
       writeFileSync(join(stub, 'cli', 'module-show-like-res_http_websocket.txt'), WEBSOCKET_MODULE);
+      for (const [name, text] of Object.entries(defaultConstructedCli(layout))) writeFileSync(join(stub, 'cli', `${name}.txt`), text);
       for (const [name, text] of Object.entries(overrides)) {
         if (text === null) rmSync(join(stub, 'cli', `${name}.txt`), { force: true });
         else writeFileSync(join(stub, 'cli', `${name}.txt`), text);
       }
+    },
+    setLayout(next = DEFAULT_LAYOUT) {
+      layout = next;
+      writeFileSync(join(stub, 'etc-dir'), join(root, next.configDir));
+      writeFileSync(join(stub, 'cli', 'core-show-settings.txt'), coreShowSettings(next));
     },
     setFreePbx(on) {
       const fw = join(stub, 'bin', 'fwconsole');

@@ -13,7 +13,6 @@ function reset(root: string): void {
   for (const d of ['etc/asterisk/keys', 'var/spool/asterisk', 'var/lib/asterisk/sounds', 'mnt']) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'etc/asterisk/keys/cert.pem'), '-----BEGIN CERTIFICATE-----\n');
   writeFileSync(join(root, 'etc/asterisk/http_custom.conf'), ETC_HTTP);
-  writeFileSync(join(root, 'etc/asterisk/pjsip.endpoint.conf'), '[200]\ntype=endpoint\nwebrtc=yes\n');
 }
 
 /** Everything in place: recording/monitor real, monitor -> recording/monitor; media dir + link; contexts. */
@@ -57,4 +56,34 @@ export function testInputs(root: string, over: Partial<DoctorInputs> & { ariPort
     udpWaitMs: 1500,
     ...rest,
   };
+}
+
+/** Where a plain Asterisk keeps its files when asterisk.conf moves them away from /etc/asterisk and /var. */
+export const ELSEWHERE = { configDir: '/opt/pbx/etc', spoolDir: '/srv/pbx/spool', dataDir: '/srv/pbx/lib' };
+
+export const PLAIN_HTTP = '; http.conf\n[general]\nenabled=yes\nbindaddr=127.0.0.1\ntlsenable=yes\ntlsbindaddr=127.0.0.1:8089\ntlscertfile=/opt/pbx/etc/keys/asterisk.pem\n';
+export const PLAIN_EXTENSIONS = '; extensions.conf of a plain Asterisk\n[from-internal]\nexten => 100,1,Dial(PJSIP/100)\n';
+
+/**
+ * A correctly configured plain Asterisk (no FreePBX) whose config lives in /opt/pbx/etc, spool in
+ * /srv/pbx/spool and data in /srv/pbx/lib: nothing under /etc/asterisk, /var/spool/asterisk or
+ * /var/lib/asterisk. The guide's [from-ai-agent] serves the default context.
+ */
+export function layoutPlainElsewhere(root: string, contexts: string[]): void {
+  for (const d of ['etc', 'opt', 'srv', 'var', 'mnt']) rmSync(join(root, d), { recursive: true, force: true });
+  const etc = join(root, ELSEWHERE.configDir);
+  const spool = join(root, ELSEWHERE.spoolDir);
+  mkdirSync(join(etc, 'keys'), { recursive: true });
+  writeFileSync(join(etc, 'keys/asterisk.pem'), '-----BEGIN CERTIFICATE-----\n');
+  writeFileSync(join(etc, 'http.conf'), PLAIN_HTTP);
+  writeFileSync(join(etc, 'ari.conf'), '[general]\nenabled = yes\n\n[aiagent]\ntype = user\nread_only = no\npassword = aiagent-pass-7f3k\npassword_format = plain\n');
+  const ctx = (name: string, ai?: string) => `[${name}]\nexten => s,1,NoOp(AI)\n${ai ? ` same => n,Set(AI_CONTEXT=${ai})\n` : ''} same => n,Stasis(asterisk-ai-voice-agent)\n same => n,Hangup()\n`;
+  const named = contexts.filter((c) => c !== 'default').map((c) => ctx(`from-ai-agent-${c}`, c));
+  writeFileSync(join(etc, 'extensions.conf'), [PLAIN_EXTENSIONS, ctx('from-ai-agent'), ...named].join('\n'));
+  mkdirSync(join(spool, 'recording/monitor/2026/11/21'), { recursive: true });
+  writeFileSync(join(spool, 'recording', `${RECORDING}.wav`), toneWav(4, 300));
+  symlinkSync(join(spool, 'recording/monitor'), join(spool, 'monitor'));
+  mkdirSync(join(root, ELSEWHERE.dataDir, 'sounds'), { recursive: true });
+  mkdirSync(join(root, 'mnt/asterisk_media/ai-generated'), { recursive: true });
+  symlinkSync(join(root, 'mnt/asterisk_media/ai-generated'), join(root, ELSEWHERE.dataDir, 'sounds/ai-generated'));
 }

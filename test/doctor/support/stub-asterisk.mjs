@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const STUB = dirname(fileURLToPath(import.meta.url));
 const ROOT = readFileSync(join(STUB, 'root-prefix'), 'utf8').trim();
-const etc = join(ROOT, 'etc/asterisk');
+// The config dir Asterisk was started with (`core show settings`), under the fake root.
+const etc = existsSync(join(STUB, 'etc-dir')) ? readFileSync(join(STUB, 'etc-dir'), 'utf8').trim() : join(ROOT, 'etc/asterisk');
 const args = process.argv.slice(2);
 const i = args.indexOf('-rx');
 if (i < 0) {
@@ -92,7 +93,9 @@ else if ((m = /^module show like (\S+)$/.exec(cmd))) {
     const f = fixture(`dialplan-show-${name}`);
     out(f ?? `There is no existence of '${name}' context\nCommand 'dialplan show ${name}' failed.\n`);
   }
-} else if (['ari show status', 'pjsip show transports'].includes(cmd) && fixture(cmd.replace(/ /g, '-'))) {
+} else if ((m = /^pjsip show endpoint (\S+)$/.exec(cmd))) {
+  out(fixture(`pjsip-show-endpoint-${m[1]}`) ?? `Unable to find object ${m[1]}.\n\n`);
+} else if (['ari show status', 'pjsip show transports', 'pjsip show endpoints', 'core show settings'].includes(cmd) && fixture(cmd.replace(/ /g, '-'))) {
   out(fixture(cmd.replace(/ /g, '-')));
 } else if (/^module reload|^dialplan reload$/.test(cmd)) {
   out(`Reloaded (${cmd})\n`);

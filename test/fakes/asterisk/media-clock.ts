@@ -1,8 +1,11 @@
 /**
  * One drift-free 20 ms clock for all the fake's media: every tick, each
- * caller in a bridge with a media leg sends its next 160 samples to the leg
- * (silence after its source ends, like transmit_silence=yes; nothing before
- * it is bridged, as Asterisk sends nothing without a bridge peer).
+ * caller in a bridge with a media leg sends its next 160 samples to the leg.
+ * Like a real leg with transmit_silence off (the Asterisk default), a caller
+ * sends no frames at all while its source is silent or has ended, nor while
+ * a DTMF digit is being sent; `transmitSilence: true` on injectCall() gives
+ * the continuous stream instead. Nothing is sent before the caller is
+ * bridged, as Asterisk sends nothing without a bridge peer.
  */
 import { performance } from 'node:perf_hooks';
 import type { FakeAsterisk } from './fake-asterisk.js';
@@ -76,11 +79,14 @@ export class MediaClock {
 
   private nextFrame(ch: FakeChannel): Int16Array | undefined {
     const src = ch.source!;
+    if (src.pausedUntil !== undefined && performance.now() < src.pausedUntil) return undefined;
     if (src.pos >= src.pcm.length) return src.after === 'silence' ? SILENCE : undefined;
     const end = Math.min(src.pos + FRAME, src.pcm.length);
     const f = new Int16Array(FRAME);
     f.set(src.pcm.subarray(src.pos, end));
     src.pos = end;
+    if (f.every((s) => s === 0)) return src.dtx ? undefined : f;
+    src.lastAudioAt = performance.now();
     return f;
   }
 }

@@ -42,8 +42,15 @@ export interface FakeChannel {
   /** Media role: the injected caller, or one of the engine's media legs. */
   role: 'caller' | 'audiosocket' | 'rtp' | 'other';
   /** Caller: what it streams (8 kHz PCM) and what reached it. */
-  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing' };
+  /**
+   * Caller: what it streams (8 kHz PCM). `after`: silence frames or nothing once it ends; `dtx`: no frames
+   * while the source is silent (all-zero frames), as a real leg with transmit_silence off; `pausedUntil`:
+   * no audio until then (performance.now(); a DTMF digit being sent).
+   */
+  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing'; dtx?: boolean; pausedUntil?: number; lastAudioAt?: number };
   received?: Int16Array[];
+  /** performance.now() when each `received` chunk arrived (callers made by injectCall). */
+  receivedAt?: number[];
   receivedSamples?: number;
   heard?: { media: string; state: string }[];
   dtmfReceived?: string[];

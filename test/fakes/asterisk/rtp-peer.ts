@@ -2,9 +2,13 @@
  * Asterisk's side of an ExternalMedia RTP leg (chan_rtp UnicastRTP), as in
  * ../shared/fixtures/asterisk-22/rtp/README.md: µ-law PT 0 from its own UDP
  * port, random initial seq, timestamp starting at 160 and advancing by the
- * payload length, one SSRC, no marker bit. Records what it receives.
+ * payload length of each packet, one SSRC, no marker bit. When the caller
+ * sends nothing for a while (silence without transmit_silence), the sequence
+ * goes on by one but the timestamp advances across the gap by the wall time
+ * that passed, as Asterisk derives it from the delivery time. Records what it receives.
  */
 import { createSocket, type Socket, type RemoteInfo } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { encodeUlaw, decodeUlaw } from './audio.js';
 
 export interface ReceivedRtp {
@@ -22,6 +26,8 @@ export class RtpPeer {
   port = 0;
   private seq = Math.floor(Math.random() * 0xffff);
   private ts = 0;
+  /** performance.now() of the last audio packet sent. */
+  private lastSentAt: number | undefined;
   readonly ssrc = (Math.random() * 0xffffffff) >>> 0;
   packetsSent = 0;
   readonly received: ReceivedRtp[] = [];
@@ -57,8 +63,12 @@ export class RtpPeer {
   sendAudio(pcm8k: Int16Array): void {
     if (this.closed) return;
     const payload = encodeUlaw(pcm8k);
+    const now = performance.now();
+    // Frames skipped while the caller was silent: the timestamp jumps by the gap's samples.
+    const skipped = this.lastSentAt === undefined ? 0 : Math.max(0, Math.round((now - this.lastSentAt) / 20) - 1);
+    this.lastSentAt = now;
     this.seq = (this.seq + 1) & 0xffff;
-    this.ts = (this.ts + payload.length) >>> 0;
+    this.ts = (this.ts + skipped * 160 + payload.length) >>> 0;
     this.sendPacket(this.seq, this.ts, this.ssrc, payload);
   }
 

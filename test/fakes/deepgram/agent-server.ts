@@ -103,6 +103,11 @@ export class FakeDeepgramAgent {
     return this.sockets.size;
   }
 
+  /** Every FunctionCallResponse the engine sent (the tool results the agent's model got). */
+  toolOutputs(): { id: string; name: string; content: string }[] {
+    return this.received('FunctionCallResponse').map((e) => ({ id: String(e.id), name: String(e.name), content: String(e.content) }));
+  }
+
   dropAll(): void {
     for (const ws of this.sockets) ws.terminate();
   }

@@ -45,6 +45,15 @@ export interface RealtimeFakeConnection {
   headers: Record<string, string | string[] | undefined>;
   received: Json[];
   session: Json;
+  /** Function calls the fake model made, by call_id. */
+  calls: Map<string, string>;
+}
+
+/** A tool result the engine sent back to the model (function_call_output), with the tool's name. */
+export interface RealtimeToolOutput {
+  name: string;
+  callId: string;
+  output: string;
 }
 
 let counter = 0;
@@ -102,6 +111,18 @@ export class FakeOpenAIRealtime {
     return this.connections.flatMap((c) => c.received.filter((e) => e.type === type));
   }
 
+  /** Every function_call_output the engine sent, with the name of the function it answers. */
+  toolOutputs(): RealtimeToolOutput[] {
+    return this.connections.flatMap((c) =>
+      c.received
+        .filter((e) => (e.item as Json | undefined)?.type === 'function_call_output')
+        .map((e) => {
+          const item = e.item as Json;
+          return { name: c.calls.get(String(item.call_id)) ?? '?', callId: String(item.call_id), output: String(item.output) };
+        }),
+    );
+  }
+
   /** Cuts every connection without a close frame (provider outage). */
   dropAll(): void {
     for (const ws of this.sockets) ws.terminate();
@@ -116,11 +137,11 @@ export class FakeOpenAIRealtime {
 
   private onConnection(ws: WebSocket, url: string, headers: Record<string, string | string[] | undefined>): void {
     this.sockets.add(ws);
-    const conn: RealtimeFakeConnection = { url, headers, received: [], session: { type: 'realtime', object: 'realtime.session', id: nextId('sess') } };
+    const calls = new Map<string, string>();
+    const conn: RealtimeFakeConnection = { url, headers, received: [], session: { type: 'realtime', object: 'realtime.session', id: nextId('sess') }, calls };
     this.connections.push(conn);
     let active: ActiveResponse | undefined;
     let pendingTool: { name: string; output: string } | undefined;
-    const calls = new Map<string, string>();
     /** Assistant audio items and the ms of audio sent for each (for truncate). */
     const audioItems = new Map<string, number>();
     let itemId = '';

@@ -90,6 +90,15 @@ export class FakeOpenAIRest {
     });
   }
 
+  /** Every tool result the engine sent back to the LLM (role: tool messages), first occurrence of each call id. */
+  toolOutputs(): { toolCallId: string; content: string }[] {
+    const seen = new Map<string, string>();
+    for (const r of this.chatRequests) {
+      for (const m of (r.messages as ChatMessage[] | undefined) ?? []) if (m.role === 'tool' && m.tool_call_id && !seen.has(m.tool_call_id)) seen.set(m.tool_call_id, String(m.content ?? ''));
+    }
+    return [...seen].map(([toolCallId, content]) => ({ toolCallId, content }));
+  }
+
   async listen(): Promise<string> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     return this.baseUrl;

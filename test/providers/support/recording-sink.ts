@@ -18,7 +18,14 @@ export class RecordingSink implements SessionSink {
     this.ev.setMaxListeners(100);
   }
 
+  /** Agent audio arrived since the last agentDone (what the conversation calls "the agent is audible"). */
+  agentAudible(): boolean {
+    return this.audioSinceDone;
+  }
+  private audioSinceDone = false;
+
   audio(chunk: Buffer): void {
+    this.audioSinceDone = true;
     this.audioBytes += chunk.length;
     this.chunks.push({ bytes: chunk.length, at: performance.now() });
     this.ev.emit('change');
@@ -39,6 +46,7 @@ export class RecordingSink implements SessionSink {
     this.ev.emit('change');
   }
   agentDone(): void {
+    this.audioSinceDone = false;
     this.agentDones++;
     this.ev.emit('change');
   }

@@ -91,7 +91,7 @@ describe('Softphone page', () => {
 
 describe('test-call report', () => {
   it('shows caller-side numbers next to the engine-reported turn latency and a timeline', async () => {
-    const detail = { id: 'call-1', turnLatencies: [{ callId: 'call-1', turn: 1, provider: 'echo', endOfSpeechAt: 0, sttFinalMs: 120, llmFirstTokenMs: 300, ttsFirstByteMs: 150, firstAudioMs: 610, bargeInReactionMs: null }] } as unknown as CallDetail;
+    const detail = { id: 'call-1', turnLatencies: [{ callId: 'call-1', turn: 1, provider: 'echo', endOfSpeechAt: 0, endOfTurnMs: 600, sttFinalMs: 720, llmFirstTokenMs: 800, ttsFirstByteMs: 850, firstAudioMs: 880, bargeInReactionMs: null }] } as unknown as CallDetail;
     const client = new FakeClient().handle('calls.get', () => detail);
     render(
       <TestCallReportView
@@ -117,7 +117,8 @@ describe('test-call report', () => {
     expect(screen.getByTestId('greeting-ms').textContent).toBe('640 ms');
     expect(screen.getByTestId('reply-ms-0').textContent).toBe('905 ms');
     expect(screen.getByTestId('reply-ms-1').textContent).toBe('—');
-    await screen.findByText(/610 ms \(STT 120 ms, LLM 300 ms, TTS 150 ms\)/);
+    // The engine's figure runs from the caller's last voiced frame, the end-of-speech wait included (what the caller waited).
+    await screen.findByText(/880 ms \(end-of-speech wait 600 ms, STT 720 ms, LLM 800 ms, TTS 850 ms\)/);
     expect(client.callsOf('calls.get')).toEqual([{ id: 'call-1' }]);
     const chart = screen.getByRole('img', { name: 'Test call timeline' });
     expect(chart.querySelectorAll('rect.sp-seg-agent')).toHaveLength(2);

@@ -22,6 +22,8 @@ export interface JitterOut {
   seq: number;
   /** Undefined when `lost`. */
   payload: Buffer | undefined;
+  /** The packet's RTP timestamp, when push() was given one (undefined when `lost`). */
+  timestamp?: number;
   lost: boolean;
 }
 
@@ -37,7 +39,7 @@ export interface JitterStats {
 
 export class JitterBuffer {
   private expected: number | undefined;
-  private readonly pending = new Map<number, { payload: Buffer; at: number }>();
+  private readonly pending = new Map<number, { payload: Buffer; at: number; timestamp: number | undefined }>();
   private readonly maxDelayMs: number;
   private readonly frameMs: number;
   private readonly maxFill: number;
@@ -57,7 +59,7 @@ export class JitterBuffer {
     return this.pending.size;
   }
 
-  push(seq: number, payload: Buffer, now: number): JitterOut[] {
+  push(seq: number, payload: Buffer, now: number, timestamp?: number): JitterOut[] {
     this.stats.received++;
     const out: JitterOut[] = [];
     if (this.expected === undefined) this.expected = seq;
@@ -81,7 +83,7 @@ export class JitterBuffer {
         break;
       }
     }
-    this.pending.set(seq, { payload, at: now });
+    this.pending.set(seq, { payload, at: now, timestamp });
     this.release(out, now);
     return out;
   }
@@ -122,7 +124,7 @@ export class JitterBuffer {
     let p = this.pending.get(exp);
     while (p) {
       this.pending.delete(exp);
-      out.push({ seq: exp, payload: p.payload, lost: false });
+      out.push({ seq: exp, payload: p.payload, timestamp: p.timestamp, lost: false });
       this.stats.released++;
       exp = (exp + 1) & 0xffff;
       p = this.pending.get(exp);
@@ -143,7 +145,8 @@ export class JitterBuffer {
   private releaseAllHeld(out: JitterOut[]): void {
     const seqs = [...this.pending.keys()].sort((a, b) => seqDiff(a, b));
     for (const s of seqs) {
-      out.push({ seq: s, payload: this.pending.get(s)!.payload, lost: false });
+      const p = this.pending.get(s)!;
+      out.push({ seq: s, payload: p.payload, timestamp: p.timestamp, lost: false });
       this.stats.released++;
     }
     this.pending.clear();

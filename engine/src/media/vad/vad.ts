@@ -1,41 +1,31 @@
 /**
- * Voice activity detection for barge-in: WebRTC VAD (libfvad in WASM) AND an
- * RMS energy gate, with hysteresis: speech starts after `minSpeechMs` of
- * consecutive voiced 20 ms frames and ends after `endSilenceMs` without one.
+ * Per-frame voice classification: WebRTC VAD (libfvad in WASM) AND an RMS
+ * energy gate, or the energy gate alone (when fvad cannot be loaded, or for
+ * the echo provider, which echoes any sound). Decisions over time (speech
+ * start, end on the wall clock) are made by media/voice/voice-activity.ts.
  */
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient types for the untyped WASM packages
 /// <reference path="../codecs/wasm-modules.d.ts" />
 import type { FvadModule } from '@echogarden/fvad-wasm';
-import { rms } from '../signal.js';
+import { pcm16Samples, rms } from '../signal.js';
 
-export interface VadOptions {
+export interface ClassifierOptions {
   sampleRate: 8000 | 16000;
   /** WebRTC VAD mode: 0 (least aggressive about filtering out non-speech) – 3 (most). */
   aggressiveness: 0 | 1 | 2 | 3;
   /** Minimum frame RMS (16-bit sample units) to count as voiced. */
   energyThreshold: number;
-  /** Consecutive voiced audio needed before speechStart. */
-  minSpeechMs: number;
-  /** Unvoiced audio needed before speechEnd. */
-  endSilenceMs: number;
+  /** Energy gate only (no WebRTC VAD). */
+  energyOnly?: boolean;
 }
 
-export interface VadResult {
-  /** Speech began during this push. */
-  speechStart: boolean;
-  /** Speech ended during this push. */
-  speechEnd: boolean;
-  /** State after this push. */
-  speaking: boolean;
-  /** The last complete frame pushed was voiced (VAD and energy). */
-  voiced: boolean;
-}
-
-export interface VoiceActivityDetector {
-  /** Feed 16-bit PCM at `sampleRate` (any length; processed in 20 ms frames, remainder kept). */
-  push(pcm16Frame: Buffer): VadResult;
-  readonly speaking: boolean;
-  reset(): void;
+export interface VoiceClassifier {
+  /** 'webrtc+energy' or 'energy'. */
+  readonly kind: 'webrtc+energy' | 'energy';
+  /** One frame of 16-bit PCM (20 ms; other lengths are judged by energy alone). */
+  classify(pcm16: Buffer): boolean;
+  /** RMS of the last frame classified (sample units). */
+  readonly lastRms: number;
   close(): void;
 }
 
@@ -51,9 +41,26 @@ export function loadFvad(): Promise<FvadModule> {
 
 const FRAME_MS = 20;
 
-export async function createVoiceActivityDetector(opts: VadOptions): Promise<VoiceActivityDetector> {
+/** The energy gate alone. */
+export function createEnergyClassifier(energyThreshold: number): VoiceClassifier {
+  let last = 0;
+  return {
+    kind: 'energy',
+    classify(pcm) {
+      last = rms(pcm);
+      return last >= energyThreshold;
+    },
+    get lastRms() {
+      return last;
+    },
+    close() {},
+  };
+}
+
+export async function createVoiceClassifier(opts: ClassifierOptions): Promise<VoiceClassifier> {
   if (opts.sampleRate !== 8000 && opts.sampleRate !== 16000) throw new Error(`vad: sampleRate ${String(opts.sampleRate)} Hz is not supported (8000 or 16000)`);
   if (![0, 1, 2, 3].includes(opts.aggressiveness)) throw new Error(`vad.webrtc_aggressiveness: ${String(opts.aggressiveness)} is not 0–3`);
+  if (opts.energyOnly) return createEnergyClassifier(opts.energyThreshold);
   const m = await loadFvad();
   const inst = m._fvad_new();
   if (!inst) throw new Error('vad: fvad_new failed');
@@ -62,78 +69,23 @@ export async function createVoiceActivityDetector(opts: VadOptions): Promise<Voi
     throw new Error(`vad: cannot configure fvad (mode ${opts.aggressiveness}, ${opts.sampleRate} Hz)`);
   }
   const frameSamples = (opts.sampleRate * FRAME_MS) / 1000;
-  const frameBytes = frameSamples * 2;
-  const ptr = m._malloc(frameBytes);
-  const pendingBuf = Buffer.alloc(frameBytes);
-  let pendingFill = 0;
-  let speaking = false;
-  let voicedRunMs = 0;
-  let silenceRunMs = 0;
+  const ptr = m._malloc(frameSamples * 2);
   let closed = false;
-  const startMs = Math.max(FRAME_MS, opts.minSpeechMs);
-
-  function frame(pcm: Buffer): boolean {
-    const level = rms(pcm);
-    if (level < opts.energyThreshold) return false;
-    const samples = new Int16Array(frameSamples);
-    for (let i = 0; i < frameSamples; i++) samples[i] = pcm.readInt16LE(i * 2);
-    m.HEAP16.set(samples, ptr >> 1);
-    const r = m._fvad_process(inst, ptr, frameSamples);
-    if (r < 0) throw new Error('vad: fvad_process rejected the frame');
-    return r === 1;
-  }
-
+  let last = 0;
   return {
-    get speaking() {
-      return speaking;
+    kind: 'webrtc+energy',
+    classify(pcm) {
+      if (closed) throw new Error('vad: classify() after close()');
+      last = rms(pcm);
+      if (last < opts.energyThreshold) return false;
+      if (pcm.length !== frameSamples * 2) return true;
+      m.HEAP16.set(pcm16Samples(pcm), ptr >> 1);
+      const r = m._fvad_process(inst, ptr, frameSamples);
+      if (r < 0) throw new Error('vad: fvad_process rejected the frame');
+      return r === 1;
     },
-    push(pcm: Buffer): VadResult {
-      if (closed) throw new Error('vad: push() after close()');
-      const res: VadResult = { speechStart: false, speechEnd: false, speaking, voiced: false };
-      let i = 0;
-      while (i < pcm.length) {
-        let f: Buffer;
-        if (pendingFill === 0 && pcm.length - i >= frameBytes) {
-          f = pcm.subarray(i, i + frameBytes);
-          i += frameBytes;
-        } else {
-          const take = Math.min(frameBytes - pendingFill, pcm.length - i);
-          pcm.copy(pendingBuf, pendingFill, i, i + take);
-          pendingFill += take;
-          i += take;
-          if (pendingFill < frameBytes) break;
-          pendingFill = 0;
-          f = pendingBuf;
-        }
-        const voiced = frame(f);
-        res.voiced = voiced;
-        if (!speaking) {
-          voicedRunMs = voiced ? voicedRunMs + FRAME_MS : 0;
-          if (voicedRunMs >= startMs) {
-            speaking = true;
-            silenceRunMs = 0;
-            res.speechStart = true;
-          }
-        } else {
-          silenceRunMs = voiced ? 0 : silenceRunMs + FRAME_MS;
-          if (silenceRunMs >= opts.endSilenceMs) {
-            speaking = false;
-            voicedRunMs = 0;
-            res.speechEnd = true;
-          }
-        }
-      }
-      res.speaking = speaking;
-      return res;
-    },
-    reset() {
-      speaking = false;
-      voicedRunMs = 0;
-      silenceRunMs = 0;
-      pendingFill = 0;
-      if (!closed) m._fvad_reset(inst);
-      if (!closed) m._fvad_set_mode(inst, opts.aggressiveness);
-      if (!closed) m._fvad_set_sample_rate(inst, opts.sampleRate);
+    get lastRms() {
+      return last;
     },
     close() {
       if (closed) return;

@@ -1,9 +1,8 @@
 /** The `deepgram` (Voice Agent) provider: capabilities, health and sessions. */
-import type { Provider, ProviderSession, SessionInit } from '../provider.js';
+import type { Provider, ProviderDeps, ProviderSession, SessionInit } from '../provider.js';
 import type { ProviderHealth } from '../../api/health.js';
 import type { AudioFormat } from '../../media/audio-format.js';
 import type { ProviderConfig } from '../../config/provider-schemas.js';
-import type { ProviderDeps } from '../catalog.js';
 import { registerSecretValue } from '../../observability/logger.js';
 import { agentAudioFormat, type DeepgramAgentConfig } from './settings.js';
 import { DeepgramAgentSession } from './session.js';

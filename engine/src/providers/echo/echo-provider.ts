@@ -1,13 +1,16 @@
 /**
  * Built-in `echo` provider: greets with a tone, then plays each caller
- * utterance back once it ends (energy detection + end-of-utterance silence).
- * Needs no API key, so it checks a PBX link end to end; `dtmf_tools` lets a
- * key press run transfer/hangup to test those paths too. Fixed texts (check-in,
+ * utterance back once it ends. It takes turns on the engine's voice activity
+ * (one detector per call) in energy-only mode, so any sound counts (a test
+ * tone too), and its `end_silence_ms` sets the end-of-utterance wait. Needs no
+ * API key, so it checks a PBX link end to end; `dtmf_tools` lets a key press
+ * run transfer/hangup to test those paths too. Fixed texts (check-in,
  * farewell) are spoken as a short 660 Hz tone whose length follows the text.
  */
 import { performance } from 'node:perf_hooks';
 import type { AudioFormat } from '../../media/audio-format.js';
-import { sine, rms, pcm16Samples } from '../../media/signal.js';
+import type { VoiceEvent } from '../../media/voice/voice-activity.js';
+import { sine } from '../../media/signal.js';
 import type { ProviderHealth } from '../../api/health.js';
 import type { Provider, ProviderCapabilities, ProviderSession, SessionInit } from '../provider.js';
 import type { ProviderConfig } from '../../config/provider-schemas.js';
@@ -16,6 +19,8 @@ type EchoConfig = Extract<ProviderConfig, { type: 'echo' }>;
 
 const ENERGY_THRESHOLD = 500;
 const MAX_UTTERANCE_MS = 10_000;
+/** Audio kept before speech starts (the voice start comes minSpeechMs after the first voiced frame). */
+const PREROLL_MS = 2000;
 const SAY_HZ = 660;
 
 export function createEchoProvider(name: string, config: EchoConfig): Provider {
@@ -26,7 +31,7 @@ export function createEchoProvider(name: string, config: EchoConfig): Provider {
     kind: 'provider',
     capabilities(wire: AudioFormat): ProviderCapabilities {
       const pcm: AudioFormat = { encoding: 'pcm16', sampleRate: wire.sampleRate };
-      return { input: pcm, output: pcm, nativeVad: false };
+      return { input: pcm, output: pcm, nativeVad: false, voice: { energyOnly: true, energyThreshold: ENERGY_THRESHOLD, endSilenceMs: config.end_silence_ms } };
     },
     health(): ProviderHealth {
       return { ready: true, kind: 'provider', type: 'echo' };
@@ -43,10 +48,12 @@ export function createEchoProvider(name: string, config: EchoConfig): Provider {
 }
 
 class EchoSession implements ProviderSession {
-  private utterance: Buffer[] = [];
-  private utteranceBytes = 0;
-  private inSpeech = false;
-  private quietMs = 0;
+  /** Caller audio since `bufStartMs` (stream position, ms), in arrival order. */
+  private buf: Buffer[] = [];
+  private bufBytes = 0;
+  private bufStartMs = 0;
+  /** Stream position of the current utterance's first voiced frame, while the caller speaks. */
+  private speechFromMs: number | undefined;
   private closed = false;
   private readonly bytesPerMs: number;
 
@@ -66,39 +73,64 @@ class EchoSession implements ProviderSession {
     this.init.sink.agentDone();
   }
 
+  /** The clocked caller stream (one frame per 20 ms, silence included). */
   sendAudio(chunk: Buffer): void {
     if (this.closed || chunk.length < 2) return;
-    const ms = chunk.length / this.bytesPerMs;
-    const loud = rms(pcm16Samples(chunk)) > ENERGY_THRESHOLD;
-    if (loud) {
-      this.inSpeech = true;
-      this.quietMs = 0;
-    } else if (this.inSpeech) {
-      this.quietMs += ms;
+    this.buf.push(chunk);
+    this.bufBytes += chunk.length;
+    const endMs = this.bufStartMs + this.bufBytes / this.bytesPerMs;
+    if (this.speechFromMs !== undefined && endMs - this.speechFromMs >= MAX_UTTERANCE_MS) {
+      // A caller who never pauses: echo what we have and go on.
+      this.echo(this.speechFromMs, endMs);
+      this.speechFromMs = endMs;
     }
-    if (!this.inSpeech) return;
-    this.utterance.push(Buffer.from(chunk));
-    this.utteranceBytes += chunk.length;
-    if (this.quietMs >= this.config.end_silence_ms || this.utteranceBytes / this.bytesPerMs >= MAX_UTTERANCE_MS) this.endUtterance();
+    if (this.speechFromMs === undefined) this.dropBefore(endMs - PREROLL_MS);
   }
 
-  private endUtterance(): void {
+  voice(ev: VoiceEvent): void {
+    if (this.closed) return;
+    if (ev.type === 'start') this.speechFromMs = ev.streamMs;
+    else if (ev.type === 'end' && this.speechFromMs !== undefined) {
+      const from = this.speechFromMs;
+      this.speechFromMs = undefined;
+      this.init.sink.mark('end_of_speech', ev.at);
+      this.echo(from, ev.streamMs);
+    }
+  }
+
+  /** Plays back the stream between two positions (the speech, without the silence that ended it). */
+  private echo(fromMs: number, toMs: number): void {
     const sink = this.init.sink;
-    sink.mark('end_of_speech', performance.now());
-    // Play back the speech without the trailing silence that ended it.
-    const all = Buffer.concat(this.utterance);
-    const trailing = Math.floor(Math.min(this.quietMs, this.config.end_silence_ms) * this.bytesPerMs) & ~1;
-    const speech = all.subarray(0, Math.max(0, all.length - trailing));
-    this.utterance = [];
-    this.utteranceBytes = 0;
-    this.inSpeech = false;
-    this.quietMs = 0;
+    const all = Buffer.concat(this.buf);
+    const at = (ms: number) => Math.max(0, Math.min(all.length, Math.round((ms - this.bufStartMs) * this.bytesPerMs) & ~1));
+    const speech = Buffer.from(all.subarray(at(fromMs), at(toMs)));
+    this.buf = [all];
+    this.dropBefore(toMs);
     const ms = Math.round(speech.length / this.bytesPerMs);
     sink.transcript('caller', `(${ms} ms of speech)`, true);
     sink.mark('tts_first_byte', performance.now());
     sink.transcript('agent', `(echo of ${ms} ms)`, true);
     sink.audio(speech);
     sink.agentDone();
+  }
+
+  /** Forgets buffered audio before stream position `ms`. */
+  private dropBefore(ms: number): void {
+    let drop = Math.floor((ms - this.bufStartMs) * this.bytesPerMs) & ~1;
+    while (drop > 0 && this.buf.length > 0) {
+      const head = this.buf[0]!;
+      if (head.length <= drop) {
+        this.buf.shift();
+        this.bufBytes -= head.length;
+        this.bufStartMs += head.length / this.bytesPerMs;
+        drop -= head.length;
+      } else {
+        this.buf[0] = head.subarray(drop);
+        this.bufBytes -= drop;
+        this.bufStartMs += drop / this.bytesPerMs;
+        drop = 0;
+      }
+    }
   }
 
   sendDtmf(digit: string): void {
@@ -113,10 +145,8 @@ class EchoSession implements ProviderSession {
     });
   }
 
-  interrupt(): void {
-    this.utterance = [];
-    this.utteranceBytes = 0;
-  }
+  /** Nothing to stop: an echo is queued whole (the engine flushed it); the caller's new utterance is echoed in turn. */
+  interrupt(): void {}
 
   async say(text: string): Promise<void> {
     if (this.closed) return;
@@ -129,7 +159,7 @@ class EchoSession implements ProviderSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.utterance = [];
+    this.buf = [];
     this.onClose();
   }
 }

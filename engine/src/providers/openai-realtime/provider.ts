@@ -1,9 +1,8 @@
 /** The `openai_realtime` provider: capabilities, health and sessions. */
-import type { Provider, ProviderSession, SessionInit } from '../provider.js';
+import type { Provider, ProviderDeps, ProviderSession, SessionInit } from '../provider.js';
 import type { ProviderHealth } from '../../api/health.js';
 import type { AudioFormat } from '../../media/audio-format.js';
 import type { ProviderConfig } from '../../config/provider-schemas.js';
-import type { ProviderDeps } from '../catalog.js';
 import { registerSecretValue } from '../../observability/logger.js';
 import { realtimeAudioFormat, type OpenAIRealtimeConfig } from './session-config.js';
 import { OpenAIRealtimeSession } from './session.js';

@@ -3,11 +3,10 @@
  * from config, readiness from each stage, capabilities from the stages'
  * formats (input = what the STT wants, output = what the TTS produces).
  */
-import type { Provider, ProviderSession, SessionInit } from '../provider.js';
+import type { Provider, ProviderDeps, ProviderSession, SessionInit } from '../provider.js';
 import type { ProviderHealth } from '../../api/health.js';
 import type { AudioFormat } from '../../media/audio-format.js';
 import type { PipelineConfig } from '../../config/provider-schemas.js';
-import type { ProviderDeps } from '../catalog.js';
 import type { LlmAdapter, SttAdapter, TtsAdapter } from './stages.js';
 import { createPocketsphinxStt } from './stt/pocketsphinx.js';
 import { createDeepgramStt } from './stt/deepgram.js';
@@ -16,7 +15,7 @@ import { createOpenAICompatibleLlm } from './llm/openai-compatible.js';
 import { createFliteTts } from './tts/flite.js';
 import { createOpenAITts } from './tts/openai.js';
 import { createDeepgramTts } from './tts/deepgram.js';
-import { PipelineSession, DEFAULT_PIPELINE_VAD, type PipelineVadOptions, type PipelineStages } from './session.js';
+import { PipelineSession, type PipelineStages } from './session.js';
 
 export function buildStt(config: PipelineConfig['stt'], where: string): SttAdapter {
   switch (config.type) {
@@ -44,17 +43,6 @@ export function buildTts(config: PipelineConfig['tts'], where: string): TtsAdapt
   }
 }
 
-export function vadFromDeps(deps: ProviderDeps): PipelineVadOptions {
-  const v = deps.vad;
-  if (!v) return DEFAULT_PIPELINE_VAD;
-  return {
-    aggressiveness: v.webrtc_aggressiveness as 0 | 1 | 2 | 3,
-    energyThreshold: v.energy_threshold,
-    minSpeechMs: v.min_speech_ms,
-    endSilenceMs: v.end_silence_ms,
-  };
-}
-
 export function createPipelineProvider(name: string, config: PipelineConfig, deps: ProviderDeps, stagesOverride?: PipelineStages): Provider {
   const where = `pipelines.${name}`;
   const stages: PipelineStages = stagesOverride ?? {
@@ -63,14 +51,13 @@ export function createPipelineProvider(name: string, config: PipelineConfig, dep
     tts: buildTts(config.tts, `${where}.tts`),
   };
   let lastError: string | undefined;
-  const vad = vadFromDeps(deps);
   const type = `${stages.stt.type}+${stages.llm.type}+${stages.tts.type}`;
   return {
     name,
     type,
     kind: 'pipeline',
     capabilities(wire: AudioFormat) {
-      return { input: stages.stt.format(wire), output: stages.tts.format, nativeVad: true };
+      return { input: stages.stt.format(wire), output: stages.tts.format, nativeVad: false };
     },
     health(): ProviderHealth {
       const checks = [['stt', stages.stt.health()], ['llm', stages.llm.health()], ['tts', stages.tts.health()]] as const;
@@ -84,7 +71,7 @@ export function createPipelineProvider(name: string, config: PipelineConfig, dep
       };
     },
     createSession(init: SessionInit): ProviderSession {
-      return new PipelineSession(stages, { ...init, log: init.log.child({ pipeline: name }) }, stages.stt.format(init.wireFormat), vad, (m) => {
+      return new PipelineSession(stages, { ...init, log: init.log.child({ pipeline: name }) }, (m) => {
         lastError = m;
       });
     },

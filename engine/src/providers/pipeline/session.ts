@@ -1,28 +1,19 @@
 /**
- * One call through an STT → LLM → TTS pipeline. Local VAD (the engine's
- * fvad detector) does turn-taking and barge-in: speech end finalizes the
- * STT turn, the transcript goes to the LLM, its tokens are cut into
- * sentences and each sentence is synthesized while the LLM continues.
- * Speech start while the agent is audible or a turn is running is a
- * barge-in: the sink drops queued audio and the turn is aborted.
+ * One call through an STT → LLM → TTS pipeline. Turn-taking follows the
+ * engine's voice activity (one detector per call, `voice()`): its end of
+ * speech finalizes the STT turn, the transcript goes to the LLM, its tokens
+ * are cut into sentences and each sentence is synthesized while the LLM
+ * continues. Speech starting while a turn is still thinking (nothing audible
+ * yet) aborts that turn; cutting the agent off while it is audible is the
+ * engine's barge-in, which reaches the session as interrupt().
  */
 import { setMaxListeners } from 'node:events';
 import type { ProviderSession, SessionInit } from '../provider.js';
-import type { AudioFormat } from '../../media/audio-format.js';
-import { createVoiceActivityDetector, type VoiceActivityDetector } from '../../media/vad/vad.js';
+import type { VoiceEvent } from '../../media/voice/voice-activity.js';
 import type { ChatMessage, LlmAdapter, SttAdapter, SttStream, TtsAdapter } from './stages.js';
 import { SentenceSplitter } from './sentence-splitter.js';
 import { Speaker } from './speaker.js';
 import { TurnMarks, errorText } from './turn-marks.js';
-
-export interface PipelineVadOptions {
-  aggressiveness: 0 | 1 | 2 | 3;
-  energyThreshold: number;
-  minSpeechMs: number;
-  endSilenceMs: number;
-}
-
-export const DEFAULT_PIPELINE_VAD: PipelineVadOptions = { aggressiveness: 2, energyThreshold: 400, minSpeechMs: 120, endSilenceMs: 600 };
 
 /** One abort signal serves every LLM/TTS request of a turn (SDKs each add a listener). */
 function turnAbort(): AbortController {
@@ -42,7 +33,6 @@ export interface PipelineStages {
 
 export class PipelineSession implements ProviderSession {
   private stt: SttStream | undefined;
-  private vad: VoiceActivityDetector | undefined;
   private messages: ChatMessage[];
   private turn: { abort: AbortController; done: Promise<void> } | undefined;
   private speaking: { abort: AbortController; done: Promise<void> } | undefined;
@@ -54,8 +44,6 @@ export class PipelineSession implements ProviderSession {
   constructor(
     private readonly stages: PipelineStages,
     private readonly init: SessionInit,
-    private readonly input: AudioFormat,
-    private readonly vadOptions: PipelineVadOptions,
     private readonly onError: (message: string) => void,
   ) {
     this.marks = new TurnMarks(init.sink);
@@ -63,8 +51,6 @@ export class PipelineSession implements ProviderSession {
   }
 
   async start(): Promise<void> {
-    if (this.input.sampleRate !== 8000 && this.input.sampleRate !== 16000) throw new Error(`pipeline: VAD needs 8 or 16 kHz input, got ${this.input.sampleRate} Hz`);
-    this.vad = await createVoiceActivityDetector({ sampleRate: this.input.sampleRate, ...this.vadOptions });
     this.stt = this.stages.stt.open(this.init.log, this.init.wireFormat, (err) => this.fail('stt', err));
     const greeting = this.init.greeting.trim();
     if (greeting) {
@@ -75,11 +61,14 @@ export class PipelineSession implements ProviderSession {
   }
 
   sendAudio(chunk: Buffer): void {
-    if (this.closed || !this.vad || !this.stt) return;
+    if (this.closed || !this.stt) return;
     this.stt.write(chunk);
-    const r = this.vad.push(chunk);
-    if (r.speechStart) this.onSpeechStart();
-    if (r.speechEnd) this.onSpeechEnd();
+  }
+
+  voice(ev: VoiceEvent): void {
+    if (this.closed || !this.stt) return;
+    if (ev.type === 'start') this.onSpeechStart();
+    else if (ev.type === 'end') this.onSpeechEnd(ev.at);
   }
 
   sendDtmf(digit: string): void {
@@ -104,7 +93,6 @@ export class PipelineSession implements ProviderSession {
     this.abortAll();
     await Promise.allSettled([this.turn?.done, this.speaking?.done]);
     await this.stt?.close();
-    this.vad?.close();
   }
 
   /** Speaks fixed text; resolves false if interrupted. */
@@ -132,9 +120,10 @@ export class PipelineSession implements ProviderSession {
 
   private onSpeechStart(): void {
     this.stt?.speechStarted();
-    if (this.turn || this.speaking || this.agentAudible()) {
-      this.init.sink.bargeIn();
-      this.abortAll();
+    // The caller goes on talking before the reply is audible: that turn's answer is stale.
+    if (this.turn && !this.agentAudible()) {
+      this.turn.abort.abort();
+      this.marks.close();
     }
   }
 
@@ -145,8 +134,8 @@ export class PipelineSession implements ProviderSession {
     this.marks.close();
   }
 
-  private onSpeechEnd(): void {
-    this.marks.endOfSpeech();
+  private onSpeechEnd(at: number): void {
+    this.marks.endOfSpeech(at);
     this.turn?.abort.abort();
     const abort = turnAbort();
     const entry = { abort, done: Promise.resolve() };

@@ -9,6 +9,8 @@ import { hrefFor } from '../../components/router';
 
 interface Form {
   enabled: boolean;
+  /** Host, port, user, password and TLS are the engine's ARI connection (asterisk.*). */
+  same: boolean;
   host: string;
   port: string;
   username: string;
@@ -20,6 +22,7 @@ interface Form {
 
 const fromView = (v: RecordingsSettingsView): Form => ({
   enabled: v.enabled,
+  same: v.sameAsEngine === true,
   host: v.host,
   port: String(v.port),
   username: v.username,
@@ -44,15 +47,13 @@ export function FreepbxSettings({ view }: { view: RecordingsSettingsView }) {
   const interval = Number(form.intervalMinutes);
   const portOk = Number.isInteger(port) && port >= 1 && port <= 65535;
   const intervalOk = Number.isInteger(interval) && interval >= 1 && interval <= 1440;
-  const valid = portOk && intervalOk && form.host.trim() !== '' && form.username.trim() !== '';
+  const valid = intervalOk && (form.same || (portOk && form.host.trim() !== '' && form.username.trim() !== ''));
   const input = () => ({
     enabled: form.enabled,
-    host: form.host.trim(),
-    port,
-    username: form.username.trim(),
-    tls: form.tls,
+    ...(form.same
+      ? { host: '', username: '' }
+      : { host: form.host.trim(), port, username: form.username.trim(), tls: form.tls, ...(form.password ? { password: form.password } : {}) }),
     intervalMinutes: interval,
-    ...(form.password ? { password: form.password } : {}),
     ...(form.trustFingerprint ? { trustFingerprint: form.trustFingerprint } : {}),
   });
   const upd = (k: 'host' | 'port' | 'username' | 'password' | 'intervalMinutes') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -79,41 +80,56 @@ export function FreepbxSettings({ view }: { view: RecordingsSettingsView }) {
           <label className="check">
             <input id="fp-enabled" type="checkbox" checked={form.enabled} onChange={(e) => setForm((f) => ({ ...f, enabled: e.target.checked }))} /> enabled
           </label>
-          <label htmlFor="fp-host">Host</label>
-          <input id="fp-host" value={form.host} onChange={upd('host')} placeholder="FreePBX IP or name" required />
-          <label htmlFor="fp-port">Port</label>
-          <input id="fp-port" value={form.port} onChange={upd('port')} inputMode="numeric" aria-invalid={!portOk} size={6} required />
-          <label htmlFor="fp-user">Username</label>
-          <input id="fp-user" value={form.username} onChange={upd('username')} autoComplete="off" required />
-          <label htmlFor="fp-password">Password</label>
-          <input
-            id="fp-password"
-            type="password"
-            value={form.password}
-            onChange={upd('password')}
-            autoComplete="new-password"
-            placeholder={view.passwordSet ? 'stored; type to replace' : 'ARI user password'}
-          />
-          <label htmlFor="fp-tls">Use TLS</label>
-          <label className="check">
-            <input
-              id="fp-tls"
-              type="checkbox"
-              checked={form.tls}
-              onChange={(e) => {
-                const tls = e.target.checked;
-                // The guide's ports: follow the usual pair when the user has not picked another one.
-                setForm((f) => ({ ...f, tls, port: f.port === '8088' && tls ? '8089' : f.port === '8089' && !tls ? '8088' : f.port }));
-              }}
-            />{' '}
-            HTTPS (usually port 8089)
-          </label>
+          <label htmlFor="fp-same">ARI login</label>
+          <span>
+            <label className="check">
+              <input id="fp-same" type="checkbox" checked={form.same} onChange={(e) => setForm((f) => ({ ...f, same: e.target.checked }))} /> same as the engine&apos;s ARI connection
+            </label>
+            <span className="muted small block" data-testid="fp-login-summary">
+              {form.same
+                ? `${view.username}@${view.host}:${view.port}${view.tls ? ' (HTTPS)' : ''}, from Settings → Asterisk ARI connection`
+                : 'A separate user is safer: an ari.conf user with read_only = yes is enough to sync.'}
+            </span>
+          </span>
+          {!form.same && (
+            <>
+              <label htmlFor="fp-host">Host</label>
+              <input id="fp-host" value={form.host} onChange={upd('host')} placeholder="FreePBX IP or name" required />
+              <label htmlFor="fp-port">Port</label>
+              <input id="fp-port" value={form.port} onChange={upd('port')} inputMode="numeric" aria-invalid={!portOk} size={6} required />
+              <label htmlFor="fp-user">Username</label>
+              <input id="fp-user" value={form.username} onChange={upd('username')} autoComplete="off" required />
+              <label htmlFor="fp-password">Password</label>
+              <input
+                id="fp-password"
+                type="password"
+                value={form.password}
+                onChange={upd('password')}
+                autoComplete="new-password"
+                placeholder={view.passwordSet ? 'stored; type to replace' : 'ARI user password'}
+              />
+              <label htmlFor="fp-tls">Use TLS</label>
+              <label className="check">
+                <input
+                  id="fp-tls"
+                  type="checkbox"
+                  checked={form.tls}
+                  onChange={(e) => {
+                    const tls = e.target.checked;
+                    // The guide's ports: follow the usual pair when the user has not picked another one.
+                    setForm((f) => ({ ...f, tls, port: f.port === '8088' && tls ? '8089' : f.port === '8089' && !tls ? '8088' : f.port }));
+                  }}
+                />{' '}
+                HTTPS (usually port 8089)
+              </label>
+            </>
+          )}
           <label htmlFor="fp-interval">Sync interval</label>
           <span>
             <input id="fp-interval" value={form.intervalMinutes} onChange={upd('intervalMinutes')} inputMode="numeric" aria-invalid={!intervalOk} size={5} /> minutes
           </span>
         </div>
-        {!portOk && <p className="field-issues">Port must be a whole number from 1 to 65535.</p>}
+        {!form.same && !portOk && <p className="field-issues">Port must be a whole number from 1 to 65535.</p>}
         {!intervalOk && <p className="field-issues">Sync interval must be 1–1440 minutes.</p>}
         <div className="actions">
           <button

@@ -1,13 +1,16 @@
 /**
- * Control-API handlers for the config (contexts editor, reload), settings
- * (ARI connection, transport) and write-only secrets.
+ * The dashboard's Contexts and Settings pages, engine side: control-API
+ * handlers for the config (contexts editor, reload), settings (ARI
+ * connection, transport) and write-only secrets. Edits go through the
+ * config manager (config/), which validates, writes and reloads once.
  */
 import type { EngineContext, EngineService } from '../engine-context.js';
 import { ApiError, type ConfigView, type ValidationResult, type SecretStatus, type SettingsView } from '../api/index.js';
-import { ConfigError } from './load.js';
-import { upsertContext, deleteContext, readRawContexts } from './edit-contexts.js';
-import { setScalars } from './edit-yaml.js';
+import { ConfigError } from '../config/load.js';
+import { upsertContext, deleteContext, writtenContexts } from '../config/edit-contexts.js';
+import { setScalars } from '../config/edit-yaml.js';
 import { testAriConnection } from './test-ari.js';
+import { selectableToolNames } from '../config/integrations-schema.js';
 
 /** Secrets the product knows about (others may exist in the store). */
 export const KNOWN_SECRETS = [
@@ -19,6 +22,12 @@ export const KNOWN_SECRETS = [
   'SSH_PASSWORD',
 ];
 
+/** What a context may list: built-ins, HTTP tools and every MCP server's `server.*`. */
+function toolNames(cfg: Parameters<typeof selectableToolNames>[0]): string[] {
+  const t = selectableToolNames(cfg);
+  return [...t.builtin, ...t.http, ...t.mcpServers.map((s) => `${s}.*`)];
+}
+
 function asValidation(fn: () => void): ValidationResult {
   try {
     fn();
@@ -29,13 +38,13 @@ function asValidation(fn: () => void): ValidationResult {
   }
 }
 
-export function createConfigService(ctx: EngineContext): EngineService {
+export function createSettingsService(ctx: EngineContext): EngineService {
   const { config, secrets } = ctx;
 
   const view = (): ConfigView => {
     const cfg = config.current();
     const info = config.info();
-    const raw = readRawContexts(config.readText());
+    const raw = writtenContexts(info.asWritten);
     return {
       path: info.path,
       loadedAt: info.loadedAt.toISOString(),
@@ -45,13 +54,15 @@ export function createConfigService(ctx: EngineContext): EngineService {
       contexts: Object.entries(cfg.contexts).map(([name, c]) => {
         const r = raw[name] ?? {};
         const str = (k: string, fallback?: string) => (typeof r[k] === 'string' ? (r[k] as string) : fallback);
-        return { name, greeting: str('greeting', c.greeting), prompt: str('prompt', c.prompt), provider: str('provider', c.provider), tools: c.tools, destination: str('destination', c.destination) };
+        const vm = c.voicemail ? { voicemail: { mailbox: c.voicemail.mailbox, options: c.voicemail.options } } : {};
+        return { name, greeting: str('greeting', c.greeting), prompt: str('prompt', c.prompt), provider: str('provider', c.provider), tools: c.tools, destination: str('destination', c.destination), ...vm };
       }),
       providers: [
         ...Object.entries(cfg.providers).map(([name, p]) => ({ name, kind: 'provider' as const, type: p.type })),
         ...Object.keys(cfg.pipelines).map((name) => ({ name, kind: 'pipeline' as const, type: 'pipeline' })),
       ],
-      tools: ['transfer', 'hangup'],
+      tools: toolNames(cfg),
+      preCallLookup: !!cfg.webhooks.pre_call?.url,
       transferDestinations: Object.entries(cfg.tools.transfer.destinations).map(([name, d]) => ({ name, type: d.type, target: d.target })),
     };
   };
@@ -72,7 +83,7 @@ export function createConfigService(ctx: EngineContext): EngineService {
   };
 
   return {
-    name: 'config',
+    name: 'settings',
     async start() {},
     async stop() {},
     handlers: {

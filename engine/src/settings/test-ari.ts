@@ -1,5 +1,5 @@
 /** Test Connection for the agent's ARI settings: GET /ari/asterisk/info, mapped to causes and fixes. */
-import type { AgentConfig } from './schema.js';
+import type { AgentConfig } from '../config/schema.js';
 
 export interface AriTestResult {
   ok: boolean;
