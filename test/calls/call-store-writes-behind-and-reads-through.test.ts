@@ -83,6 +83,29 @@ describe('write-behind', () => {
     db.close();
   });
 
+  it('lets a write of a batch read through (its flush waits) and see what the batch wrote before it', () => {
+    const db = openDatabase(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const q = new WriteBehind(db, { maxDelayMs: 60_000 });
+    const seen: number[] = [];
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+    q.enqueue(() => db.prepare('INSERT INTO t VALUES (1)').run());
+    // Like the post-call document: built from a read-through of the rows queued before it.
+    q.enqueue(() => {
+      q.enqueue(() => db.prepare('INSERT INTO t VALUES (3)').run()); // queued meanwhile: the next batch
+      expect(q.flush()).toBe(0);
+      seen.push(count());
+    });
+    q.enqueue(() => db.prepare('INSERT INTO t VALUES (2)').run());
+    expect(q.flush()).toBe(3);
+    expect(seen).toEqual([1]);
+    expect(count()).toBe(2);
+    expect(q.pending).toBe(1);
+    q.close();
+    expect(count()).toBe(3);
+    db.close();
+  });
+
   it('flushes on its own within the delay', async () => {
     const db = openDatabase(':memory:');
     db.exec('CREATE TABLE t (v INTEGER)');
