@@ -142,6 +142,8 @@ export const configSchema = z
       })
       .strict()
       .default({ action: 'announce_hangup', message: 'Sorry, I am having trouble right now. Please call again later.', context: 'from-internal', extension: 's', priority: 1 }),
+    /** Callers found in our Stasis app that no live call owns (left by a crash): back to the dialplan after Stasis(), or hang up. */
+    orphaned_calls: z.enum(['continue', 'hangup']).default('continue'),
     tools: z
       .object({
         transfer: z

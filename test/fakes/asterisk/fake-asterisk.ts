@@ -168,6 +168,25 @@ export class FakeAsterisk {
     return this.events.open;
   }
 
+  /** Event sockets open now that went silent (stallEventSockets) and are still connected. */
+  get stalledEventClients(): number {
+    return this.events.stalled;
+  }
+
+  /**
+   * The events link goes silently dead (a hung Asterisk, a lost route): the open
+   * sockets get no more events and answer no pings, yet TCP is never closed.
+   * New connections work normally.
+   */
+  stallEventSockets(): void {
+    this.events.stallAll();
+  }
+
+  /** Closes the stalled sockets on this side too (what Asterisk does once its writes time out). */
+  closeStalledEventSockets(): void {
+    this.events.closeStalled();
+  }
+
   /** Drops every events WebSocket (ARI connection loss); `refuseMs` keeps refusing reconnects for a while. */
   dropEventSockets(refuseMs = 0): void {
     if (refuseMs > 0) {
