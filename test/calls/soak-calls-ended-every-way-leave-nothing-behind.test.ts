@@ -29,6 +29,7 @@ describe('soak: calls ended every way', () => {
       rows: 120,
       audiosocket: { legs: 0, pending: 0, sockets: 0, ports: 0 },
       rtp: { legs: 0, pending: 0, sockets: 0, ports: 0 },
+      websocket: { legs: 0, pending: 0, sockets: 0, ports: 0 },
       providerSockets: 0,
     });
     // The timers created during the run that live on: the pings of the ARI link opened after the last outage, and

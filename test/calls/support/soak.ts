@@ -64,6 +64,7 @@ export interface SoakReport {
     activeRows: number;
     rows: number;
     audiosocket: TransportStats;
+    websocket: TransportStats;
     rtp: TransportStats;
     providerSockets: number;
     /** Timers created during the run and still alive at its end (the ARI keepalive of the current link is one). */
@@ -158,7 +159,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         const ending = outage && rand() < 1 / 3 ? outage : REGULAR[Math.floor(rand() * REGULAR.length)]!;
         endings[ending] = (endings[ending] ?? 0) + 1;
         const vars: Record<string, string> = {};
-        if (rand() < 0.25) vars.AI_TRANSPORT = 'externalmedia';
+        const t = rand();
+        if (t < 0.25) vars.AI_TRANSPORT = t < 0.125 ? 'externalmedia' : 'websocket';
         if (ending === 'provider_error') Object.assign(vars, { AI_PROVIDER: 'dg', AI_GREETING: `soak-${i}` });
         const caller = fake.injectCall({ callerNumber: String(100000 + i), audio: silence(100), vars });
         return { i, ending, caller, delayMs: Math.floor(rand() * 300) };
@@ -182,7 +184,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       (h.ctx.db.prepare('SELECT outcome, COUNT(*) AS n FROM calls GROUP BY outcome').all() as { outcome: string | null; n: number }[]).map((r) => [r.outcome ?? 'none', r.n]),
     );
     const ins = fake.inspect();
-    const stats = (k: 'audiosocket' | 'externalmedia'): TransportStats => service.transports().get(k)?.stats() ?? { legs: 0, pending: 0, sockets: 0, ports: 0 };
+    const stats = (k: 'audiosocket' | 'externalmedia' | 'websocket'): TransportStats => service.transports().get(k)?.stats() ?? { legs: 0, pending: 0, sockets: 0, ports: 0 };
     return {
       calls: opts.calls,
       durationMs: Date.now() - started,
@@ -206,6 +208,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         rows: rowCount('SELECT COUNT(*) AS n FROM calls'),
         audiosocket: stats('audiosocket'),
         rtp: stats('externalmedia'),
+        websocket: stats('websocket'),
         providerSockets: agent.openSockets,
         timersCreatedAndAlive: timers.aliveSinceMark(),
         sockets: { before: socketsBefore, after: count('TCPSocketWrap') },
