@@ -4,7 +4,7 @@
  * strings in the API.
  */
 import type { Db } from '../store/database.js';
-import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency, ValueSource } from '../api/calls.js';
+import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ProviderFailureReason, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency, ValueSource } from '../api/calls.js';
 import { turnTotalMs } from './latency-tracker.js';
 
 export interface NewCallRow {
@@ -40,6 +40,7 @@ interface CallRow {
   outcome: string | null;
   transfer_target: string | null;
   error: string | null;
+  failure_reason: string | null;
   turns: number;
   last_turn_ms: number | null;
 }
@@ -64,6 +65,7 @@ function toSummary(r: CallRow): CallSummary {
   if (r.caller_number) s.callerNumber = r.caller_number;
   if (r.ended_at) s.endedAt = new Date(r.ended_at).toISOString();
   if (r.outcome) s.outcome = r.outcome as CallOutcome;
+  if (r.failure_reason) s.failureReason = r.failure_reason as ProviderFailureReason;
   if (r.transfer_target) s.transferTarget = r.transfer_target;
   if (r.last_turn_ms !== null) s.lastTurnLatencyMs = r.last_turn_ms;
   return s;
@@ -94,10 +96,10 @@ export class CallsRepository {
     this.db.prepare('UPDATE calls SET state = ? WHERE id = ?').run(state, id);
   }
 
-  finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string }): void {
+  finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string; failureReason?: ProviderFailureReason }): void {
     this.db
-      .prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ? WHERE id = ?")
-      .run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, id);
+      .prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ?, failure_reason = ? WHERE id = ?")
+      .run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, f.failureReason ?? null, id);
     this.seq.delete(id);
   }
 
