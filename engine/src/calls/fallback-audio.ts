@@ -52,7 +52,24 @@ async function soundFile(path: string): Promise<Pcm> {
   });
 }
 
-const spoken = (text: string): Promise<Pcm> => remember(`tts|${text}`, () => synthesize(text));
+/** Flite starts and ends its speech with a few hundred ms of silence: cut to 20 ms, so the line starts at once. */
+export function trimSilence(pcm: Buffer, sampleRate: number, threshold = 200): Buffer {
+  const n = pcm.length >> 1;
+  const loud = (i: number) => Math.abs(pcm.readInt16LE(i * 2)) > threshold;
+  let first = 0;
+  while (first < n && !loud(first)) first++;
+  let last = n - 1;
+  while (last > first && !loud(last)) last--;
+  if (first >= n) return pcm;
+  const margin = Math.round(sampleRate * 0.02);
+  return pcm.subarray(Math.max(0, first - margin) * 2, Math.min(n, last + 1 + margin) * 2);
+}
+
+const spoken = (text: string): Promise<Pcm> =>
+  remember(`tts|${text}`, async () => {
+    const { pcm, sampleRate } = await synthesize(text);
+    return { pcm: trimSilence(pcm, sampleRate), sampleRate };
+  });
 
 /** Starts reading or synthesizing the line in the background, so a failure early in a call finds it ready. */
 export function warmFallback(line: FallbackLine): void {
