@@ -11,22 +11,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
 import { TEST_CA_FILE } from '../fakes/openai/tls.js';
+import { FakeCrm } from '../fakes/crm/crm-server.js';
 import { concatPcm, silence, tone, tonePower, until } from '../fakes/asterisk/index.js';
 import type { Harness } from './harness.js';
 import { AGENT_HZ, expectFailover, expectFallbackWithinOneSecond, startFailoverHarness, type FailoverContext } from './support/failover.js';
 
 let h: Harness | undefined;
 let fake: FakeOpenAIRealtime | undefined;
+let crm: FakeCrm | undefined;
 afterEach(async () => {
   await h?.close();
   await fake?.close();
-  h = fake = undefined;
+  await crm?.close();
+  h = fake = crm = undefined;
 });
 
-async function start(opts: RealtimeFakeOptions) {
+async function start(opts: RealtimeFakeOptions, over?: Record<string, unknown>) {
   fake = new FakeOpenAIRealtime({ apiKey: 'sk-f', ...opts });
   const base = await fake.listen();
-  h = await startFailoverHarness({ type: 'openai_realtime', api_key: 'sk-f', base_url: base, ca_file: TEST_CA_FILE });
+  h = await startFailoverHarness({ type: 'openai_realtime', api_key: 'sk-f', base_url: base, ca_file: TEST_CA_FILE }, { over });
   return { h, fake };
 }
 
@@ -80,6 +83,25 @@ describe('a failing OpenAI Realtime session: fallback line within 1 s, then the 
     await expectFallbackWithinOneSecond(caller, due);
     expect(caller.firstAudibleAfter(fake.speechStoppedAt[0]!)).toBeGreaterThanOrEqual(due);
     await expectFailover(h, caller, 'sales', 'no_first_audio');
+  });
+
+  it('a tool slower than provider_timeout_s is no failure: the clock stops while it runs', async () => {
+    crm = await new FakeCrm().on('GET', /^\/orders\//, { json: { status: 'shipped' }, delayMs: 2500 }).listen();
+    const { h, fake } = await start(
+      { turns: [{ transcript: 'where is my order', reply: { tool: { name: 'lookup_order', arguments: { order_number: '17' } } } }], afterTool: () => ({ text: 'It shipped.', audioMs: 400 }) },
+      {
+        contexts: { default: { tools: ['lookup_order'] } },
+        tools: { http: { lookup_order: { description: 'Look up an order', url: `${crm.url('/orders')}/{order_number}`, timeout_ms: 10_000 } }, filler: { enabled: false } },
+      },
+    );
+    const caller = call(h, 'default', '5106');
+    await until(() => tonePower(caller.received(), AGENT_HZ) > 300, 'greeting heard', 10_000);
+    caller.say(utterance());
+    await until(() => fake.toolOutputs().length > 0, 'the tool answered after 2.5 s', 15_000);
+    const answered = performance.now();
+    await until(() => caller.firstAudibleAfter(answered) !== undefined, 'the model’s answer heard', 10_000);
+    expect(h.service.controller.active).toHaveLength(1);
+    expect((await h.ctx.metrics.providerFailures.get()).values.filter((v) => v.value > 0)).toEqual([]);
   });
 
   it('an answered turn is no failure: the reply comes, the call goes on', async () => {

@@ -334,18 +334,12 @@ export class Conversation {
         this.replyWatchdog.turnOver();
         if (!this.closed && this.agentSpeaking()) this.bargeIn('provider', performance.now());
       },
-      agentDone: () => this.onAgentDone(),
-      callTool: async (name, args) => {
-        this.replyWatchdog.toolStarted();
-        let handsOver = false;
-        try {
-          const result = await this.actions.callTool(name, args);
-          handsOver = result.ok && !!result.after;
-          return result;
-        } finally {
-          this.replyWatchdog.toolDone(handsOver);
-        }
+      agentDone: () => {
+        this.replyWatchdog.turnOver(); // an utterance (even an empty one) is the provider answering
+        this.onAgentDone();
       },
+      // A tool's after-action (transfer, hangup) ends the turn instead of a reply.
+      callTool: (name, args) => this.replyWatchdog.whileTool(() => this.actions.callTool(name, args), (r) => r.ok && !!r.after),
       turnSkipped: () => this.replyWatchdog.turnOver(),
     };
   }

@@ -39,16 +39,20 @@ export class ReplyWatchdog {
     this.disarm();
   }
 
-  toolStarted(): void {
+  /** Runs a tool with the clock stopped; after it, a turn still waiting gets the full timeout again, unless `handsOver(result)`. */
+  async whileTool<T>(run: () => Promise<T>, handsOver: (result: T) => boolean): Promise<T> {
     this.toolsRunning++;
     this.clear();
-  }
-
-  /** A tool finished; with `handsOver` its action (transfer, hangup) ends the turn instead of a reply. */
-  toolDone(handsOver: boolean): void {
-    this.toolsRunning = Math.max(0, this.toolsRunning - 1);
-    if (handsOver) this.waiting = false;
-    if (this.waiting && this.toolsRunning === 0) this.schedule(this.now());
+    let over = false;
+    try {
+      const result = await run();
+      over = handsOver(result);
+      return result;
+    } finally {
+      this.toolsRunning--;
+      if (over) this.waiting = false;
+      if (this.waiting && this.toolsRunning === 0) this.schedule(this.now());
+    }
   }
 
   /** The provider's session was replaced (reconnect): a turn still waiting gets the full timeout again. */

@@ -28,7 +28,7 @@ export const FAILOVERS = {
 export type FailoverContext = keyof typeof FAILOVERS;
 
 /** Starts the engine with `provider` (a provider or pipeline config) as the default; `pipeline` puts it under pipelines. */
-export async function startFailoverHarness(provider: Record<string, unknown>, opts: { pipeline?: boolean; timeoutS?: number; sound?: boolean } = {}): Promise<Harness> {
+export async function startFailoverHarness(provider: Record<string, unknown>, opts: { pipeline?: boolean; timeoutS?: number; sound?: boolean; over?: Record<string, unknown> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'aava-fallback-'));
   const sound = join(dir, 'fallback.wav');
   const pcm = tone(FALLBACK_HZ, 800, 8000, 9000);
@@ -54,6 +54,7 @@ export async function startFailoverHarness(provider: Record<string, unknown>, op
           priority: 1,
           provider_timeout_s: opts.timeoutS ?? 1,
         },
+        ...opts.over,
       };
     },
   });
