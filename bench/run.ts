@@ -14,6 +14,7 @@ const AREAS: Record<string, { module: string; fn: string }> = {
   calls: { module: './calls/index.js', fn: 'runCallsBench' },
   providers: { module: './providers/index.js', fn: 'runProvidersBench' },
   recordings: { module: './recordings/index.js', fn: 'runRecordingsBench' },
+  soak: { module: './soak/index.js', fn: 'runSoakBench' },
 };
 
 async function main(): Promise<void> {

@@ -14,7 +14,7 @@ import { createMetrics } from '../../engine/src/observability/metrics.js';
 import { EventBus } from '../../engine/src/observability/event-bus.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import type { EngineContext } from '../../engine/src/engine-context.js';
-import { createCallServiceWith, type CallService } from '../../engine/src/calls/call-service.js';
+import { createCallServiceWith, type CallService, type CallServiceOptions } from '../../engine/src/calls/call-service.js';
 import type { ApiEvent, HealthReport } from '../../engine/src/api/index.js';
 
 export interface Harness {
@@ -51,7 +51,14 @@ export function baseConfig(port: number, over: Record<string, unknown> = {}): Re
 }
 
 export async function startHarness(
-  opts: { fake?: FakeAsteriskOptions; config?: (port: number) => Record<string, unknown>; setupTimeoutMs?: number; beforeEngine?: (fake: FakeAsterisk) => void; log?: Logger } = {},
+  opts: {
+    fake?: FakeAsteriskOptions;
+    config?: (port: number) => Record<string, unknown>;
+    setupTimeoutMs?: number;
+    beforeEngine?: (fake: FakeAsterisk) => void;
+    service?: Partial<CallServiceOptions>;
+    log?: Logger;
+  } = {},
 ): Promise<Harness> {
   const fake = await new FakeAsterisk(opts.fake).start();
   opts.beforeEngine?.(fake);
@@ -71,7 +78,7 @@ export async function startHarness(
   };
   const events: ApiEvent[] = [];
   ctx.bus.subscribe((e) => events.push(e));
-  const service = createCallServiceWith(ctx, { ariBackoff: { baseMs: 50, maxMs: 500, jitter: 0 }, setupTimeoutMs: opts.setupTimeoutMs ?? 5000 });
+  const service = createCallServiceWith(ctx, { ariBackoff: { baseMs: 50, maxMs: 500, jitter: 0 }, setupTimeoutMs: opts.setupTimeoutMs ?? 5000, ...opts.service });
   await service.start();
   await until(() => service.ari.connected, 'the engine connected to the fake ARI');
   const health = (): HealthReport => {

@@ -83,9 +83,9 @@ describe('no leaks', () => {
     await until(() => t.stats().sockets === 0, 'sockets closed');
     expect(t.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
 
-    const rows = h.ctx.db.prepare('SELECT outcome, ended_at FROM calls').all() as { outcome: string | null; ended_at: number | null }[];
+    const rows = await service.handlers!['calls.list']!({ limit: 100 });
     expect(rows).toHaveLength(50);
-    expect(rows.every((r) => r.outcome && r.ended_at)).toBe(true);
+    expect(rows.every((r) => r.outcome && r.endedAt && r.state === 'ended')).toBe(true);
     const outcomes = new Set(rows.map((r) => r.outcome));
     expect(outcomes.has('caller_hangup') && outcomes.has('agent_hangup') && outcomes.has('transferred') && outcomes.has('error')).toBe(true);
     expect((await h.ctx.metrics.activeCalls.get()).values[0]?.value ?? 0).toBe(0);

@@ -1,8 +1,10 @@
 /**
  * The engine's ARI link: loads the api-docs through ari-client (REST), keeps
  * the /ari/events WebSocket open, and reconnects with exponential backoff
- * capped at 30 s. Calls in flight keep their media while the socket is down;
- * `connected` fires with `reconnect: true` so the call service can reconcile.
+ * capped at 30 s. The socket is pinged every 5 s; 10 s without an answer
+ * counts as a dead link even when TCP never closed (liveness.ts). Calls in
+ * flight keep their media while the socket is down; `connected` fires on
+ * every open (`reconnect` false the first time) so the call service reconciles.
  */
 import { withTimeout } from '../util/async.js';
 import WebSocket from 'ws';
@@ -10,6 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { AriRest, loadAriClient } from './ari-rest.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { LinkLiveness, type LivenessOptions } from './liveness.js';
 import type { AriEvent } from './ari-types.js';
 
 export interface AriSettings {
@@ -31,8 +34,8 @@ export interface AriConnectionOptions {
   log: Logger;
   backoff?: BackoffOptions;
   subscribeAll?: boolean;
-  /** Keepalive ping interval (ms); a missing pong for the same time drops the socket. */
-  pingMs?: number;
+  /** Keepalive: WebSocket ping every `intervalMs` (5 s); no answer for `timeoutMs` (10 s) drops and reopens the link. */
+  liveness?: LivenessOptions;
   requestTimeoutMs?: number;
 }
 
@@ -41,11 +44,10 @@ export class AriConnection {
   private restClient?: AriRest;
   private ws?: WebSocket;
   private timer?: NodeJS.Timeout;
-  private pingTimer?: NodeJS.Timeout;
+  private liveness?: LinkLiveness;
   private attempt = 0;
   private everConnected = false;
   private stopped = true;
-  private alive = false;
   private _connected = false;
   private _reason = 'not started';
 
@@ -81,7 +83,7 @@ export class AriConnection {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    clearInterval(this.pingTimer);
+    this.liveness?.stop();
     this.timer = undefined;
     const ws = this.ws;
     this.ws = undefined;
@@ -163,13 +165,13 @@ export class AriConnection {
         this.attempt = 0;
         this._connected = true;
         this._reason = '';
-        this.alive = true;
-        this.startPing(ws);
+        this.watch(ws);
         this.opts.log.info({ url: this.baseUrl, app: s.app_name, reconnect }, 'ARI connected');
         this.events.emit('connected', { reconnect });
         resolve();
       });
       ws.on('message', (data) => {
+        this.liveness?.answered();
         let ev: AriEvent;
         try {
           ev = JSON.parse(data.toString()) as AriEvent;
@@ -179,13 +181,13 @@ export class AriConnection {
         }
         this.events.emit('event', ev);
       });
-      ws.on('pong', () => (this.alive = true));
+      ws.on('pong', () => this.liveness?.answered());
       ws.on('error', (err) => {
         if (!opened) reject(err);
       });
       ws.on('close', () => {
-        clearInterval(this.pingTimer);
         if (this.ws !== ws) return;
+        this.liveness?.stop();
         this.ws = undefined;
         if (!opened) return reject(new Error('ARI events socket closed during the handshake'));
         this.scheduleRetry('ARI events socket closed');
@@ -193,18 +195,23 @@ export class AriConnection {
     });
   }
 
-  private startPing(ws: WebSocket): void {
-    clearInterval(this.pingTimer);
-    const every = this.opts.pingMs ?? 20_000;
-    this.pingTimer = setInterval(() => {
-      if (!this.alive) {
+  /** Pings the events socket; a link that stays silent is torn down and reopened (TCP may never say so). */
+  private watch(ws: WebSocket): void {
+    this.liveness?.stop();
+    this.liveness = new LinkLiveness(
+      () => ws.ping(),
+      (silentMs) => {
+        if (this.ws !== ws) return;
+        this.ws = undefined;
+        ws.removeAllListeners();
+        ws.on('error', () => {});
         ws.terminate();
-        return;
-      }
-      this.alive = false;
-      ws.ping();
-    }, every);
-    this.pingTimer.unref();
+        this.opts.log.warn({ silentMs }, 'ARI events socket answered nothing; reconnecting');
+        this.scheduleRetry(`ARI events socket silent for ${Math.round(silentMs / 1000)} s (no answer to pings)`);
+      },
+      this.opts.liveness,
+    );
+    this.liveness.start();
   }
 
   private setDown(reason: string): void {

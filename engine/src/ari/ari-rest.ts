@@ -112,6 +112,10 @@ export class AriRest {
   continueInDialplan(channelId: string, context: string, extension: string, priority: number): Promise<void> {
     return this.call('channels', 'continueInDialplan', { channelId, context, extension, priority });
   }
+  /** POST /channels/{id}/continue without a target: the dialplan goes on after `Stasis()`. */
+  continueAfterStasis(channelId: string): Promise<void> {
+    return this.call('channels', 'continueInDialplan', { channelId });
+  }
   play(channelId: string, media: string, playbackId: string): Promise<AriPlayback> {
     return this.call('channels', 'play', { channelId, media, playbackId });
   }

@@ -2,15 +2,16 @@
  * Routes ARI events to calls. A StasisStart is either one of our media legs
  * (recognised by the channel id we chose for it) or a caller (a new call).
  * Hangups, DTMF and playback events go to the call that owns the channel.
- * After an ARI reconnect, calls whose channels are gone are closed.
+ * It answers the reconciler's ownership questions (reconcile.ts).
  */
 import type { AriEvent } from '../ari/ari-types.js';
-import type { AriRest } from '../ari/ari-rest.js';
 import type { Logger } from '../observability/logger.js';
 import type { AgentConfig } from '../config/schema.js';
 import { CallSession, type CallHooks } from './call-session.js';
+import { callIdOfLeg, isMediaChannel } from './ari-names.js';
+import type { CallOwnership } from './reconcile.js';
 
-export class CallController {
+export class CallController implements CallOwnership {
   /** By caller channel id. */
   readonly calls = new Map<string, CallSession>();
   private readonly byId = new Map<string, CallSession>();
@@ -44,13 +45,13 @@ export class CallController {
         if (!ch) return;
         const leg = this.legs.get(ch.id);
         if (leg) return leg.legEnteredStasis();
-        if (ch.id.startsWith('aava-')) {
+        if (callIdOfLeg(ch.id) !== undefined) {
           // A media leg of a call we no longer know (e.g. from before a restart).
           this.log.warn({ channel: ch.id }, 'orphan media leg entered Stasis; hanging it up');
           void this.hooks.ari()?.hangup(ch.id).catch(() => undefined);
           return;
         }
-        if (/^(UnicastRTP|AudioSocket|Snoop|Announcer|Recorder)\//.test(ch.name)) {
+        if (isMediaChannel(ch)) {
           // Media-only channels are never callers (e.g. a leg another client created).
           this.log.warn({ channel: ch.id, name: ch.name }, 'media channel that is not ours entered Stasis; ignored');
           return;
@@ -107,48 +108,38 @@ export class CallController {
     void session.run();
   }
 
-  /**
-   * After every (re)connect: calls whose caller (or media leg) no longer exists
-   * are closed, and bridges/media legs of ours that no call owns (left by a
-   * crash or restart) are removed from Asterisk.
-   */
-  async reconcile(ari: AriRest): Promise<number> {
-    // Only calls that existed before the listing can be judged by it.
-    const before = [...this.byId.values()];
-    const channels = await ari.listChannels();
-    const mine = (id: string) => /^aava-.+-media$/.test(id);
-    // Ownership is checked at decision time: a call registers before it creates its bridge and leg.
-    const ownBridge = (name: string) => this.byId.has(name.slice('aava-'.length));
-    const ownLeg = (id: string) => this.legs.has(id) || this.byId.has(id.slice('aava-'.length, -'-media'.length));
-    const bridged = new Set<string>();
-    for (const b of await ari.listBridges().catch(() => [])) {
-      b.channels.forEach((c) => bridged.add(c));
-      // Another engine on the same PBX may own a bridge of that name: only one with no caller left is an orphan.
-      if (b.name?.startsWith('aava-') && !ownBridge(b.name) && b.channels.every(mine)) {
-        this.log.warn({ bridge: b.id }, 'removing an orphan bridge');
-        await ari.destroyBridge(b.id).catch(() => undefined);
-        b.channels.forEach((c) => bridged.delete(c));
+  // ---- ownership, for the reconcile with the PBX (reconcile.ts) --------------
+
+  ownsCall(callId: string): boolean {
+    return this.byId.has(callId);
+  }
+
+  ownsCaller(channelId: string): boolean {
+    return this.calls.has(channelId);
+  }
+
+  /** A leg is registered before externalMedia is requested; the call id in its name covers the rest. */
+  ownsLeg(channelId: string): boolean {
+    const callId = callIdOfLeg(channelId);
+    return this.legs.has(channelId) || (callId !== undefined && this.byId.has(callId));
+  }
+
+  beginVanishedCheck(): (live: ReadonlySet<string>) => number {
+    // Only calls that existed before the listing can be judged by it, and a leg only if it existed then.
+    const before = [...this.byId.values()].filter((s) => !s.ended).map((s) => ({ s, legUp: s.state !== 'setup' }));
+    return (live) => {
+      let closed = 0;
+      for (const { s, legUp } of before) {
+        if (s.ended) continue;
+        if (!live.has(s.caller.id)) {
+          s.callerLeft();
+          closed++;
+        } else if (legUp && !live.has(s.legChannelId)) {
+          s.legGone();
+          closed++;
+        }
       }
-    }
-    for (const c of channels) {
-      if (mine(c.id) && !ownLeg(c.id) && !bridged.has(c.id)) {
-        this.log.warn({ channel: c.id }, 'removing an orphan media leg');
-        await ari.hangup(c.id).catch(() => undefined);
-      }
-    }
-    const live = new Set(channels.map((c) => c.id));
-    let closed = 0;
-    for (const s of before) {
-      if (s.ended) continue;
-      if (!live.has(s.caller.id)) {
-        s.callerLeft();
-        closed++;
-      } else if (s.state !== 'setup' && !live.has(s.legChannelId)) {
-        s.legGone();
-        closed++;
-      }
-    }
-    if (closed) this.log.info({ closed }, 'reconciled calls after ARI reconnect');
-    return closed;
+      return closed;
+    };
   }
 }

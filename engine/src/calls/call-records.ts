@@ -1,13 +1,14 @@
 /**
  * What the calls service keeps and tells about each call: its row, transcript
- * lines, turns and tool calls in the store, the `call.*` events on the bus and
- * the call metrics. These are the controller's record hooks; a failure here is
+ * lines, turns and tool calls in the store (the row at once, before the
+ * answer; the rest write-behind, see call-store.ts), the `call.*` events on
+ * the bus and the call metrics. These are the controller's record hooks; a failure here is
  * logged and never reaches the call.
  */
 import type { EngineContext } from '../engine-context.js';
 import type { Logger } from '../observability/logger.js';
 import type { ToolCallRecord } from '../api/calls.js';
-import type { CallsRepository } from './calls-repository.js';
+import type { CallStore } from './call-store.js';
 import type { CallHooks, CallSession } from './call-session.js';
 import { turnTotalMs } from './latency-tracker.js';
 
@@ -16,7 +17,7 @@ export type CallRecordHooks = Pick<CallHooks, 'started' | 'updated' | 'ended' | 
   tool(r: ToolCallRecord): void;
 };
 
-export function callRecordHooks(ctx: EngineContext, repo: CallsRepository, log: Logger, afterEnd: (s: CallSession) => void): CallRecordHooks {
+export function callRecordHooks(ctx: EngineContext, store: CallStore, log: Logger, afterEnd: (s: CallSession) => void): CallRecordHooks {
   const m = ctx.metrics;
   const recorded = new Set<string>();
   const safe = (what: string, fn: () => void): void => {
@@ -30,7 +31,7 @@ export function callRecordHooks(ctx: EngineContext, repo: CallsRepository, log: 
     if (recorded.has(s.id)) return;
     recorded.add(s.id);
     const r = s.resolved;
-    repo.insertCall({
+    store.insertCall({
       id: s.id,
       channelId: s.caller.id,
       uniqueId: s.caller.id,
@@ -56,14 +57,14 @@ export function callRecordHooks(ctx: EngineContext, repo: CallsRepository, log: 
     updated: (s) =>
       safe('update', () => {
         if (!recorded.has(s.id)) return;
-        repo.setState(s.id, s.state);
+        store.setState(s.id, s.state);
         ctx.bus.publish({ type: 'call.updated', call: s.summary() });
       }),
     ended: (s) =>
       safe('end', () => {
         record(s);
         recorded.delete(s.id);
-        repo.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error, failureReason: s.failureReason });
+        store.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error, failureReason: s.failureReason });
         m.activeCalls.dec();
         m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
         ctx.bus.publish({ type: 'call.ended', call: s.summary() });
@@ -71,12 +72,12 @@ export function callRecordHooks(ctx: EngineContext, repo: CallsRepository, log: 
       }),
     transcript: (l) =>
       safe('transcript', () => {
-        const line = repo.addTranscript(l.callId, l.role, l.text, l.at);
+        const line = store.addTranscript(l.callId, l.role, l.text, l.at);
         ctx.bus.publish({ type: 'call.transcript', line });
       }),
     turn: (t) =>
       safe('turn', () => {
-        repo.addTurn(t);
+        store.addTurn(t);
         const labels = { provider: t.provider };
         const total = turnTotalMs(t);
         if (t.firstAudioMs !== null && total !== null) m.turnLatency.observe(labels, total / 1000);
@@ -87,7 +88,7 @@ export function callRecordHooks(ctx: EngineContext, repo: CallsRepository, log: 
       }),
     tool: (r) =>
       safe('tool', () => {
-        repo.addTool(r);
+        store.addTool(r);
         ctx.bus.publish({ type: 'call.tool', tool: r });
       }),
   };

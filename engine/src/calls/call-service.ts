@@ -12,9 +12,11 @@ import type { MediaTransport } from '../media/transport.js';
 import { FrameScheduler } from '../media/pacer.js';
 import { AriConnection, type AriSettings } from '../ari/ari-connection.js';
 import type { BackoffOptions } from '../ari/backoff.js';
+import type { LivenessOptions } from '../ari/liveness.js';
 import { ProviderRegistry } from '../providers/registry.js';
-import { CallsRepository } from './calls-repository.js';
+import { CallStore } from './call-store.js';
 import { CallController } from './call-controller.js';
+import { Reconciler } from './reconcile.js';
 import type { CallSession } from './call-session.js';
 import { CallTransports } from './call-transports.js';
 import { callRecordHooks } from './call-records.js';
@@ -25,6 +27,10 @@ import { CallIntegrations } from '../integrations/call-integrations.js';
 export interface CallServiceOptions {
   ariBackoff?: BackoffOptions;
   setupTimeoutMs?: number;
+  /** Reconcile: wait before an unowned caller is judged again, ms (default 1000). */
+  reconcileGraceMs?: number;
+  /** ARI link options (tests: faster pings). */
+  ariLiveness?: LivenessOptions;
   /** The engine's one media clock, shared by every transport (bench: lateness hook); by default the service owns one. */
   scheduler?: FrameScheduler;
 }
@@ -33,6 +39,7 @@ export interface CallService extends EngineService {
   readonly controller: CallController;
   readonly ari: AriConnection;
   readonly providers: ProviderRegistry;
+  readonly reconciler: Reconciler;
   /** [integrations hook] pre-call lookup, tools, post-call webhooks. */
   readonly integrations: CallIntegrations;
   /** Started transports (leak checks, bench). */
@@ -50,21 +57,30 @@ export function createCallService(ctx: EngineContext): EngineService {
 
 export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptions = {}): CallService {
   const log = ctx.log.child({ component: 'calls' });
-  const repo = new CallsRepository(ctx.db);
+  // Nothing on the call path writes SQLite at once but the call row before the answer (call-store.ts).
+  const store = new CallStore(ctx.db, { log });
   const providers = new ProviderRegistry({ log });
-  const ari = new AriConnection(ariSettings(ctx.config.current()), { log, backoff: opts.ariBackoff });
+  const ari = new AriConnection(ariSettings(ctx.config.current()), { log, backoff: opts.ariBackoff, liveness: opts.ariLiveness });
   const m = ctx.metrics;
   // One media clock (one timer) for every leg of every transport: inbound fill, alarms, outbound pacing.
   const scheduler = opts.scheduler ?? new FrameScheduler();
   const transports = new CallTransports({ config: () => ctx.config.current(), log, metrics: m, scheduler });
   let stopLevels: (() => void) | undefined;
+  let stopped = false;
 
-  const records = callRecordHooks(ctx, repo, log, (s) => {
-    integrations.callEnded(s.id); // [integrations hook] post-call webhook
+  const records = callRecordHooks(ctx, store, log, (s) => {
+    // [integrations hook] post-call webhook: built from the final row, stored in the same write-behind batch.
+    store.defer(() => integrations.callEnded(s.id));
     if (controller.active.length === 0) setImmediate(() => void transports.refresh());
   });
   // [integrations hook] built here, started/stopped/reloaded with the service, handed to every call.
-  const integrations = new CallIntegrations({ ctx, log: log.child({ component: 'integrations' }), recordTool: records.tool, callDetail: (id) => repo.get(id) });
+  const integrations = new CallIntegrations({
+    ctx,
+    log: log.child({ component: 'integrations' }),
+    recordTool: records.tool,
+    callDetail: (id) => store.get(id),
+    writeBehind: (write) => store.defer(write),
+  });
 
   const controller: CallController = new CallController(
     {
@@ -92,10 +108,20 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       log.error({ err: (err as Error).message, event: ev.type }, 'ARI event handling failed');
     }
   });
+  const reconciler = new Reconciler({
+    ari: () => ari.rest,
+    appName: () => ari.appName,
+    policy: () => ctx.config.current().orphaned_calls,
+    owner: controller,
+    log,
+    reclaimed: (kind, n) => {
+      if (n > 0) m.reclaimed.inc({ kind }, n);
+    },
+    graceMs: opts.reconcileGraceMs,
+  });
   ari.events.on('connected', ({ reconnect }) => {
     m.ariConnected.set(1);
-    const rest = ari.rest;
-    if (rest) controller.reconcile(rest).catch((err: Error) => log.warn({ err: err.message, reconnect }, 'reconcile after connect failed'));
+    if (!stopped) void reconciler.run(reconnect);
   });
   ari.events.on('disconnected', () => m.ariConnected.set(0));
 
@@ -104,11 +130,12 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     controller,
     ari,
     providers,
+    reconciler,
     integrations,
     transports: () => transports.running,
 
     async start() {
-      const closed = repo.closeOrphans(Date.now());
+      const closed = store.closeOrphans(Date.now());
       if (closed) log.warn({ closed }, 'closed calls left open by a previous run');
       const cfg = ctx.config.current();
       providers.update(cfg);
@@ -139,6 +166,8 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
     },
 
     async stop(deadline: number) {
+      stopped = true;
+      reconciler.stop();
       transports.halt();
       controller.close();
       const ending = controller.active.map((s) => s.shutdown().catch(() => undefined));
@@ -149,6 +178,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       stopLevels?.();
       if (!opts.scheduler) scheduler.stop();
       await providers.closeAll();
+      store.close(); // the last rows and post-call documents are written before the webhook queue stops
       await integrations.stop(); // [integrations hook]
     },
 
@@ -158,15 +188,16 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
       transports.contributeHealth(report);
       Object.assign(report.providers, providers.health());
       report.active_calls = controller.active.length;
+      if (reconciler.last) report.last_reconcile = reconciler.last;
     },
 
-    handlers: callHandlers(repo, controller, integrations),
+    handlers: callHandlers(store, controller, integrations),
   };
   return service;
 }
 
-/** The calls part of the control API. */
-function callHandlers(repo: CallsRepository, controller: CallController, integrations: CallIntegrations): NonNullable<EngineService['handlers']> {
+/** The calls part of the control API; reads go through the store, which flushes its queue first. */
+function callHandlers(store: CallStore, controller: CallController, integrations: CallIntegrations): NonNullable<EngineService['handlers']> {
   const live = (id: string): CallSession => {
     const s = controller.get(id);
     if (!s) throw new ApiError('not_found', `call ${id} is not active`);
@@ -174,9 +205,9 @@ function callHandlers(repo: CallsRepository, controller: CallController, integra
   };
   return {
     'calls.active': () => controller.active.map((s): CallSummary => s.summary()),
-    'calls.list': (args) => repo.list(args),
+    'calls.list': (args) => store.list(args),
     'calls.get': ({ id }) => {
-      const d = repo.get(id);
+      const d = store.get(id);
       const s = controller.get(id);
       const detail = d && s ? { ...d, ...s.summary() } : d;
       return detail && integrations.decorate(detail); // [integrations hook] pre-call data
@@ -194,7 +225,7 @@ function callHandlers(repo: CallsRepository, controller: CallController, integra
       }
       return { ok: true as const };
     },
-    'latency.points': ({ sinceMs, provider }) => repo.latencyPoints(sinceMs, provider),
+    'latency.points': ({ sinceMs, provider }) => store.latencyPoints(sinceMs, provider),
     ...integrations.handlers, // [integrations hook] webhooks.queue, webhooks.resend, tools.catalog
   };
 }

@@ -24,6 +24,7 @@ import { Conversation, type AfterAction } from './conversation.js';
 import { checkMediaDir } from './file-playback.js';
 import { Deferred, withTimeout } from '../util/async.js';
 import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
+import { bridgeName } from './ari-names.js';
 import type { CallIntegration, CallIntegrations } from '../integrations/call-integrations.js';
 import { transferExit, voicemailExit, type DialplanExit } from './dialplan-exits.js';
 import { unavailableProvider } from '../providers/unavailable-provider.js';
@@ -159,7 +160,7 @@ export class CallSession {
     const timeout = this.hooks.setupTimeoutMs ?? 10_000;
 
     await ari.answer(this.caller.id);
-    const bridge = await ari.createBridge(`aava-${this.id}`);
+    const bridge = await ari.createBridge(bridgeName(this.hooks.appName, this.id));
     this.bridgeId = bridge.id;
     if (await this.ended_()) return;
     await ari.addChannel(bridge.id, this.caller.id);

@@ -1,7 +1,8 @@
 /**
  * SQL for calls, turns, transcript lines (+ FTS5) and tool calls
  * (tables from migration 001). Times are epoch ms in the database and ISO
- * strings in the API.
+ * strings in the API. Writes are synchronous here; on the call path they go
+ * through the write-behind queue of call-store.ts.
  */
 import type { Db } from '../store/database.js';
 import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ProviderFailureReason, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency, ValueSource } from '../api/calls.js';
@@ -20,6 +21,16 @@ export interface NewCallRow {
   prompt: string;
   sources: CallDetail['sources'];
   startedAt: number;
+}
+
+/** How a call ended (its final row). */
+export interface FinishedCall {
+  endedAt: number;
+  outcome: CallOutcome;
+  transferTarget?: string;
+  error?: string;
+  /** With outcome provider_error: why the provider failed. */
+  failureReason?: ProviderFailureReason;
 }
 
 interface CallRow {
@@ -79,28 +90,23 @@ export function ftsQuery(text: string): string | undefined {
 }
 
 export class CallsRepository {
-  private seq = new Map<string, number>();
+  /** Statements of the call path, prepared once (preparing per write cost as much as the write). */
+  private readonly st: ReturnType<typeof prepareWrites>;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.st = prepareWrites(db);
+  }
 
   insertCall(c: NewCallRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO calls (id, channel_id, unique_id, caller_name, caller_number, context, provider, transport, greeting, prompt, sources_json, state, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'setup', ?)`,
-      )
-      .run(c.id, c.channelId, c.uniqueId ?? c.channelId, c.callerName ?? null, c.callerNumber ?? null, c.context, c.provider, c.transport, c.greeting, c.prompt, JSON.stringify(c.sources), c.startedAt);
+    this.st.insertCall.run(c.id, c.channelId, c.uniqueId ?? c.channelId, c.callerName ?? null, c.callerNumber ?? null, c.context, c.provider, c.transport, c.greeting, c.prompt, JSON.stringify(c.sources), c.startedAt);
   }
 
   setState(id: string, state: CallState): void {
-    this.db.prepare('UPDATE calls SET state = ? WHERE id = ?').run(state, id);
+    this.st.setState.run(state, id);
   }
 
-  finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string; failureReason?: ProviderFailureReason }): void {
-    this.db
-      .prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ?, failure_reason = ? WHERE id = ?")
-      .run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, f.failureReason ?? null, id);
-    this.seq.delete(id);
+  finishCall(id: string, f: FinishedCall): void {
+    this.st.finishCall.run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, f.failureReason ?? null, id);
   }
 
   /** Calls a previous run left open (crash, kill): closed as errors. */
@@ -108,32 +114,24 @@ export class CallsRepository {
     return this.db.prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = 'error', error = 'engine stopped during the call' WHERE ended_at IS NULL").run(now).changes;
   }
 
-  addTranscript(callId: string, role: TranscriptLine['role'], text: string, at: number): TranscriptLine {
-    const seq = (this.seq.get(callId) ?? this.maxSeq(callId)) + 1;
-    this.seq.set(callId, seq);
-    this.db.prepare('INSERT INTO transcript_lines (call_id, seq, role, text, at) VALUES (?, ?, ?, ?, ?)').run(callId, seq, role, text, at);
-    this.db.prepare('INSERT INTO transcript_fts (text, call_id, role) VALUES (?, ?, ?)').run(text, callId, role);
-    return { callId, seq, role, text, at: new Date(at).toISOString() };
+  /** One transcript line with its sequence number (given by the caller, see call-store.ts). */
+  insertTranscript(l: { callId: string; seq: number; role: TranscriptLine['role']; text: string; at: number }): void {
+    this.st.insertLine.run(l.callId, l.seq, l.role, l.text, l.at);
+    this.st.insertFts.run(l.text, l.callId, l.role);
   }
 
-  private maxSeq(callId: string): number {
-    const r = this.db.prepare('SELECT MAX(seq) AS m FROM transcript_lines WHERE call_id = ?').get(callId) as { m: number | null };
+  /** Highest transcript seq stored for a call (0 when none). */
+  maxSeq(callId: string): number {
+    const r = this.st.maxSeq.get(callId) as { m: number | null };
     return r.m ?? 0;
   }
 
   addTurn(t: TurnLatency): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, end_of_turn_ms, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, provider_audio_ms, first_audio_ms, barge_in_reaction_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.endOfTurnMs ?? null, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.providerAudioMs ?? null, t.firstAudioMs, t.bargeInReactionMs);
+    this.st.addTurn.run(t.callId, t.turn, t.provider, t.endOfSpeechAt, t.endOfTurnMs ?? null, t.sttFinalMs, t.llmFirstTokenMs, t.ttsFirstByteMs, t.providerAudioMs ?? null, t.firstAudioMs, t.bargeInReactionMs);
   }
 
   addTool(r: ToolCallRecord): void {
-    this.db
-      .prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at, duration_ms, error, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at), r.durationMs ?? null, r.error ?? null, r.kind ?? null);
+    this.st.addTool.run(r.callId, r.name, JSON.stringify(r.args ?? null), JSON.stringify(r.result ?? null), r.ok ? 1 : 0, Date.parse(r.at), r.durationMs ?? null, r.error ?? null, r.kind ?? null);
   }
 
   list(f: CallListFilter): CallSummary[] {
@@ -261,5 +259,24 @@ function toTurnLatency(t: TurnRow): TurnLatency {
     providerAudioMs: (t.provider_audio_ms ?? null) as number | null,
     firstAudioMs: t.first_audio_ms as number | null,
     bargeInReactionMs: t.barge_in_reaction_ms as number | null,
+  };
+}
+
+function prepareWrites(db: Db) {
+  return {
+    insertCall: db.prepare(
+      `INSERT INTO calls (id, channel_id, unique_id, caller_name, caller_number, context, provider, transport, greeting, prompt, sources_json, state, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'setup', ?)`,
+    ),
+    setState: db.prepare('UPDATE calls SET state = ? WHERE id = ?'),
+    finishCall: db.prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ?, failure_reason = ? WHERE id = ?"),
+    insertLine: db.prepare('INSERT INTO transcript_lines (call_id, seq, role, text, at) VALUES (?, ?, ?, ?, ?)'),
+    insertFts: db.prepare('INSERT INTO transcript_fts (text, call_id, role) VALUES (?, ?, ?)'),
+    maxSeq: db.prepare('SELECT MAX(seq) AS m FROM transcript_lines WHERE call_id = ?'),
+    addTurn: db.prepare(
+      `INSERT OR REPLACE INTO turns (call_id, turn, provider, end_of_speech_at, end_of_turn_ms, stt_final_ms, llm_first_token_ms, tts_first_byte_ms, provider_audio_ms, first_audio_ms, barge_in_reaction_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    addTool: db.prepare('INSERT INTO tool_calls (call_id, name, args_json, result_json, ok, at, duration_ms, error, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   };
 }

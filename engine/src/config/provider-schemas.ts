@@ -18,9 +18,9 @@ export const echoProviderSchema = z
     tone_ms: z.number().int().min(20).max(5000).default(400),
     /** Silence that ends a caller utterance before it is played back, ms. */
     end_silence_ms: z.number().int().min(100).max(5000).default(500),
-    /** Keys that run a tool, for testing a PBX link: e.g. {"0": {tool: transfer, destination: sales_queue}, "#": {tool: hangup}}. */
+    /** Keys that run a tool, for testing a PBX link: e.g. {"0": {tool: transfer, destination: sales_queue}, "#": {tool: hangup}, "*": {tool: voicemail}}. */
     dtmf_tools: z
-      .record(z.string().regex(/^[0-9*#A-D]$/), z.object({ tool: z.enum(['transfer', 'hangup']), destination: z.string().optional() }).strict())
+      .record(z.string().regex(/^[0-9*#A-D]$/), z.object({ tool: z.enum(['transfer', 'hangup', 'voicemail']), destination: z.string().optional() }).strict())
       .default({}),
   })
   .strict();

@@ -129,6 +129,8 @@ export const configSchema = z
       .strict()
       .default({ timeout_s: 15, checkin_prompt: 'Are you still there?', grace_s: 8, final_message: 'I have not heard anything, so I will end the call now. Goodbye.' }),
     on_provider_failure: onProviderFailureSchema.default(PROVIDER_FAILURE_DEFAULT),
+    /** Callers found in our Stasis app that no live call owns (left by a crash): back to the dialplan after Stasis(), or hang up. */
+    orphaned_calls: z.enum(['continue', 'hangup']).default('continue'),
     tools: z
       .object({
         transfer: z

@@ -53,6 +53,8 @@ export interface CallIntegrationsDeps {
   recordTool(rec: ToolCallRecord): void;
   /** The finished call as stored. */
   callDetail(id: string): CallDetail | null;
+  /** Queues a per-call store write behind the call path (the calls' write-behind store, one transaction per flush). */
+  writeBehind(write: () => void): void;
 }
 
 const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref());
@@ -118,7 +120,7 @@ export class CallIntegrations {
         const got = await Promise.race([lookup, sleep(Math.max(0, started + pre.timeout_ms - Date.now()))]);
         const vars = got?.variables ?? {};
         const { greeting, prompt } = applyLookup(resolved.greeting, resolved.prompt, vars);
-        this.safe('storing the filled greeting', () => this.repo.fillCallTexts(c.callId, greeting, prompt));
+        this.d.writeBehind(() => this.safe('storing the filled greeting', () => this.repo.fillCallTexts(c.callId, greeting, prompt)));
         return { ...resolved, greeting, prompt };
       },
       close: () => {
@@ -129,7 +131,7 @@ export class CallIntegrations {
     };
   }
 
-  /** The call ended and its row is final: queue the post-call document. */
+  /** The call ended and its row is final: queue the post-call document (the calls service runs this write-behind, after the final row). */
   callEnded(callId: string): void {
     const post = this.d.ctx.config.current().webhooks.post_call;
     if (!post?.url) return;
@@ -163,7 +165,7 @@ export class CallIntegrations {
       const r = await lookupCaller(pre, { call_id: c.callId, caller_number: ch.caller?.number || null, caller_name: ch.caller?.name || null, context: c.resolved.context, dnid }, AbortSignal.timeout(Math.max(1, deadline - Date.now())));
       this.d.ctx.metrics.preCallLookups.inc({ result: r.status });
       if (r.status !== 'ok') this.d.log.warn({ callId: c.callId, status: r.status, err: r.error }, 'pre-call lookup failed; the call goes on without its variables');
-      this.safe('storing the pre-call lookup', () => this.repo.savePreCall(c.callId, r));
+      this.d.writeBehind(() => this.safe('storing the pre-call lookup', () => this.repo.savePreCall(c.callId, r)));
       return r;
     })();
   }

@@ -20,6 +20,7 @@ export interface EngineMetrics {
   txBytes: Counter<'transport'>;
   ariConnected: Gauge;
   recordingsSynced: Counter<'result'>;
+  reclaimed: Counter<'kind'>;
   /** Integrations (issue 17): pre-call lookups, tool calls, post-call webhook deliveries. */
   preCallLookups: Counter<'result'>;
   toolCalls: Counter<'kind' | 'result'>;
@@ -49,6 +50,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMe
     txBytes: new Counter({ name: 'ai_agent_transport_tx_bytes_total', help: 'Audio bytes sent to Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
     ariConnected: new Gauge({ name: 'ai_agent_ari_connected', help: '1 when the ARI event socket is up', registers: [registry] }),
     recordingsSynced: new Counter({ name: 'ai_agent_recordings_synced_total', help: 'Recordings sync results', labelNames: ['result'] as const, registers: [registry] }),
+    reclaimed: new Counter({ name: 'ai_agent_reclaimed_total', help: 'Leftovers reclaimed when reconciling with the PBX (bridge, caller, media_leg, call)', labelNames: ['kind'] as const, registers: [registry] }),
     preCallLookups: new Counter({ name: 'ai_agent_precall_lookups_total', help: 'Pre-call lookups by result (ok, timeout, error)', labelNames: ['result'] as const, registers: [registry] }),
     toolCalls: new Counter({ name: 'ai_agent_tool_calls_total', help: 'Tool calls by kind (builtin, http, mcp) and result (ok, error)', labelNames: ['kind', 'result'] as const, registers: [registry] }),
     toolDuration: new Histogram({ name: 'ai_agent_tool_duration_seconds', help: 'Tool run time', labelNames: ['kind'] as const, buckets: LATENCY_BUCKETS, registers: [registry] }),

@@ -65,8 +65,19 @@ export interface DownloadResult {
   bytes: number;
   /** Content-Length, when the server sent one. */
   expectedBytes?: number;
+  /** `Last-Modified` or `ETag`, when sent. */
+  version?: string;
   /** Body text when status is not 200 (at most 64 KiB). */
   errorBody?: string;
+}
+
+/** What GET /file says about a stored file before its body (Asterisk 22: Content-Length, no Last-Modified/ETag). */
+export interface FileStamp {
+  status: number;
+  /** Content-Length. */
+  size?: number;
+  /** `Last-Modified` or `ETag`, when something in front of ARI adds one (Asterisk itself sends neither). */
+  version?: string;
 }
 
 type ConnectCallback = (err: Error | null, s?: Duplex) => void;
@@ -186,6 +197,21 @@ export class AriRecordingsClient {
   }
 
   /**
+   * The file's size (and version stamp, if any) from the headers of GET /file; the body is not
+   * read (ARI has no HEAD and no conditional GET): the connection is closed after the headers.
+   */
+  async stamp(name: string, signal?: AbortSignal): Promise<FileStamp> {
+    const res = await this.request(`/ari/recordings/stored/${encodeRecordingName(name)}/file`, signal);
+    res.destroy();
+    const len = res.headers['content-length'];
+    const version = res.headers['last-modified'] ?? res.headers.etag;
+    const out: FileStamp = { status: res.statusCode ?? 0 };
+    if (len !== undefined && /^\d+$/.test(len)) out.size = Number(len);
+    if (typeof version === 'string' && version) out.version = version.slice(0, 200);
+    return out;
+  }
+
+  /**
    * Streams `/ari/recordings/stored/{name}/file` into `sink` (only when 200).
    * `onBytes` sees each chunk's size. The promise settles once the body ended
    * and `sink` accepted it.
@@ -200,6 +226,8 @@ export class AriRecordingsClient {
     const contentType = String(res.headers['content-type'] ?? '');
     const lenHeader = res.headers['content-length'];
     const expectedBytes = lenHeader !== undefined && /^\d+$/.test(lenHeader) ? Number(lenHeader) : undefined;
+    const stampHeader = res.headers['last-modified'] ?? res.headers.etag;
+    const version = typeof stampHeader === 'string' && stampHeader ? stampHeader.slice(0, 200) : undefined;
     if (status !== 200) {
       const chunks: Buffer[] = [];
       let n = 0;
@@ -221,7 +249,7 @@ export class AriRecordingsClient {
         opts.onBytes?.(c.length);
         if (opts.headOnly !== undefined && bytes >= opts.headOnly) {
           res.destroy();
-          return { status, contentType, bytes, expectedBytes };
+          return { status, contentType, bytes, expectedBytes, version };
         }
       }
     } catch (err) {
@@ -229,7 +257,7 @@ export class AriRecordingsClient {
       throw stalled.get(res) ?? toConnectError(err);
     }
     if (!res.complete && opts.headOnly === undefined) throw new AriConnectError('ECONNRESET', `download of "${name}" ended early after ${bytes} bytes`);
-    return { status, contentType, bytes, expectedBytes };
+    return { status, contentType, bytes, expectedBytes, version };
   }
 }
 

@@ -41,6 +41,19 @@ export interface DownloadedRecording {
   channels?: number;
   analyzable: boolean;
   unsupportedReason?: string;
+  /** Last-Modified/ETag the server sent with the file, if any. */
+  version?: string;
+  /** Set when this replaces an earlier file of the same name that changed on the PBX. */
+  replaced?: { fromBytes: number };
+}
+
+/** A stored recording to compare with the PBX (size, version stamp). */
+export interface CheckCandidate {
+  id: string;
+  name: string;
+  remote_size: number | null;
+  size_bytes: number;
+  remote_etag: string | null;
 }
 
 export interface ListFilter {
@@ -107,14 +120,16 @@ export class RecordingsRepo {
     const f = d.parsed.freepbx;
     const status: RecordingStatus = d.analyzable ? 'downloaded' : 'unsupported';
     const startedAt = f?.startedAtMs ?? (d.parsed.folderDate ? Date.parse(`${d.parsed.folderDate}T00:00:00Z`) : null);
+    const reason = d.unsupportedReason ?? (d.replaced ? `changed on the PBX (${d.replaced.fromBytes} → ${d.sizeBytes} bytes); the transcript is from the previous file until it is analysed again` : null);
     this.db.transaction(() => {
       this.db
         .prepare(
           `INSERT INTO recordings (id, name, direction, source, destination, started_at, unique_id, format, file_path, size_bytes, duration_sec, sample_rate, channels,
-             status, status_reason, synced_at, call_id, updated_at, download_attempts, analyzable)
+             status, status_reason, synced_at, call_id, updated_at, download_attempts, analyzable, remote_size, remote_etag, checked_at)
            VALUES (@id, @name, @direction, @source, @destination, @started_at, @unique_id, @format, @file_path, @size_bytes, @duration_sec, @sample_rate, @channels,
-             @status, @status_reason, @now, @call_id, @now, 1, @analyzable)
+             @status, @status_reason, @now, @call_id, @now, 1, @analyzable, @size_bytes, @version, @now)
            ON CONFLICT(name) DO UPDATE SET format = excluded.format, file_path = excluded.file_path, size_bytes = excluded.size_bytes,
+             remote_size = excluded.remote_size, remote_etag = excluded.remote_etag, checked_at = excluded.checked_at,
              duration_sec = excluded.duration_sec, sample_rate = excluded.sample_rate, channels = excluded.channels, status = excluded.status,
              status_reason = excluded.status_reason, synced_at = excluded.synced_at, call_id = COALESCE(recordings.call_id, excluded.call_id),
              updated_at = excluded.updated_at, download_attempts = recordings.download_attempts + 1, analyzable = excluded.analyzable`,
@@ -134,14 +149,18 @@ export class RecordingsRepo {
           sample_rate: d.sampleRate ?? null,
           channels: d.channels ?? null,
           status,
-          status_reason: d.unsupportedReason ?? null,
+          status_reason: reason,
+          version: d.version ?? null,
           now,
           call_id: this.linkCallId(f?.uniqueId),
           analyzable: d.analyzable ? 1 : 0,
         });
-      this.db.prepare('DELETE FROM recording_analysis WHERE recording_id = ?').run(d.id);
-      this.db.prepare('DELETE FROM recording_fts WHERE recording_id = ?').run(d.id);
-      if (d.analyzable) {
+      // An analysable file keeps its previous transcript until the new analysis replaces it (one
+      // transaction, analysis-queue.ts); one that cannot be analysed loses it now.
+      if (!d.analyzable) {
+        this.db.prepare('DELETE FROM recording_analysis WHERE recording_id = ?').run(d.id);
+        this.db.prepare('DELETE FROM recording_fts WHERE recording_id = ?').run(d.id);
+      } else {
         this.db
           .prepare(
             `INSERT INTO jobs (kind, subject, state, attempts, next_run_at, last_error) VALUES ('analyze', ?, 'queued', 0, 0, NULL)
@@ -151,6 +170,38 @@ export class RecordingsRepo {
       }
     })();
     return this.summary(d.id)!;
+  }
+
+  /**
+   * Stored recordings (file on disk, settled) to compare with the PBX this run, among `listed`:
+   * first those synced or recorded in the last 24 h (a MixMonitor file may still grow after a
+   * transfer), then the ones compared longest ago, `budget` in all.
+   */
+  checkCandidates(listed: ReadonlySet<string>, budget: number, now = Date.now()): CheckCandidate[] {
+    if (budget <= 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT id, name, remote_size, size_bytes, remote_etag, (COALESCE(synced_at, 0) >= @recent OR COALESCE(started_at, 0) >= @recent) AS recent
+         FROM recordings WHERE file_path IS NOT NULL AND status IN ('downloaded', 'analyzing', 'analyzed', 'unsupported')
+         ORDER BY recent DESC, COALESCE(checked_at, 0), name`,
+      )
+      .iterate({ recent: now - 86_400_000 }) as IterableIterator<CheckCandidate & { recent: number }>;
+    const out: CheckCandidate[] = [];
+    for (const r of rows) {
+      if (!listed.has(r.name)) continue;
+      out.push({ id: r.id, name: r.name, remote_size: r.remote_size, size_bytes: r.size_bytes, remote_etag: r.remote_etag });
+      if (out.length >= budget) break;
+    }
+    return out;
+  }
+
+  /** Records the comparisons that found no change, in one transaction. */
+  markChecked(checked: { id: string; version?: string }[], now = Date.now()): void {
+    if (checked.length === 0) return;
+    const st = this.db.prepare('UPDATE recordings SET checked_at = ?, remote_etag = COALESCE(?, remote_etag) WHERE id = ?');
+    this.db.transaction(() => {
+      for (const c of checked) st.run(now, c.version ?? null, c.id);
+    })();
   }
 
   /** A download failed: the row says why (no file, nothing queued). */

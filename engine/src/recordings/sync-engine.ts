@@ -1,5 +1,6 @@
 /**
- * One sync run: list → plan (new/changed) → bounded-concurrency downloads.
+ * One sync run: list → plan (new/changed) → compare stored files with the
+ * PBX (change-check.ts) → bounded-concurrency downloads (sync-download.ts).
  * Each file goes to a temp file inside the recordings dir, is verified
  * (RIFF/WAVE, sane length, never a JSON error body), fsynced and renamed
  * into place; only then does one DB transaction write its row. A run killed
@@ -8,16 +9,17 @@
  * next run ends with the exact set: no duplicates, no half files.
  */
 import { mkdirSync, readdirSync, rmSync, existsSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import type { SyncProgress } from '../api/events.js';
-import type { RecordingSummary, SyncSummary } from '../api/recordings.js';
+import type { SyncSummary } from '../api/recordings.js';
 import { AriRecordingsClient, AriConnectError, type AriEndpoint } from './ari-recordings-client.js';
 import { parseRecordingName } from './freepbx-name.js';
-import { planSync, recordingId, localRelativePath, type RemoteRecording, type LocalRecordingState } from './sync-plan.js';
-import { verifyDownload } from './verify-download.js';
-import { downloadFailureReason, diagnose } from './diagnosis.js';
+import { planSync, type LocalRecordingState } from './sync-plan.js';
+import { diagnose } from './diagnosis.js';
+import { downloadOne, PARTIAL_DIR, type DownloadRun, type SyncHooks } from './sync-download.js';
+import { findChangedRecordings } from './change-check.js';
 import { acquireSyncLock } from './sync-lock.js';
 import type { RecordingsRepo } from './recordings-repo.js';
 
@@ -29,18 +31,12 @@ export interface SyncRunOptions {
   /** 0 = keep everything. */
   retentionDays?: number;
   signal?: AbortSignal;
+  /** Most stored recordings compared with the PBX per run (default 100; 0 = none). */
+  checkBudget?: number;
 }
 
-export interface SyncHooks {
-  progress?(p: SyncProgress): void;
-  recording?(r: RecordingSummary): void;
-  downloaded?(r: RecordingSummary): void;
-  /** Counter per result, for metrics. */
-  count?(result: 'downloaded' | 'failed' | 'skipped'): void;
-}
+export type { SyncHooks };
 
-const PARTIAL_DIR = '.partial';
-const HEAD_BYTES = 64 * 1024;
 
 function fsyncDir(dir: string): void {
   try {
@@ -112,8 +108,10 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
     const plan = planSync(parsed, local);
     for (const rej of plan.rejected) log.warn({ reason: rej.reason }, 'skipped a listing entry');
     summary.found = parsed.length;
-    summary.skipped = plan.unchanged + plan.rejected.length;
-    let todo = [...plan.added, ...plan.changed];
+    const replaced = await findChangedRecordings(client, repo, new Set(plan.same.map((r) => r.name)), log, { budget: opts.checkBudget, concurrency: opts.concurrency, signal: opts.signal });
+    if (opts.signal?.aborted) throw new Error('sync cancelled');
+    summary.skipped = plan.unchanged - replaced.size + plan.rejected.length;
+    let todo = [...plan.added, ...plan.changed, ...plan.same.filter((r) => replaced.has(r.name))];
     const retentionDays = opts.retentionDays ?? 0;
     const cutoff = retentionDays > 0 ? Date.now() - retentionDays * 86_400_000 : undefined;
     if (cutoff !== undefined) {
@@ -124,120 +122,20 @@ export async function runSync(repo: RecordingsRepo, log: Logger, opts: SyncRunOp
     toFetch = todo.length;
     progress('downloading');
 
-    let lastBytesEvent = 0;
-    const touchedDirs = new Set<string>();
-    const fetchOne = async (r: RemoteRecording): Promise<void> => {
-      const id = recordingId(r.name);
-      const parsedName = parseRecordingName(r.name);
-      const rel = localRelativePath(r.name, r.format);
-      const final = join(opts.dir, rel);
-      const tmp = join(opts.dir, PARTIAL_DIR, `${id}.${process.pid}.part`);
-      const head: Buffer[] = [];
-      let headLen = 0;
-      const fh = await open(tmp, 'w', 0o644);
-      let closed = false;
-      try {
-        const res = await client.download(
-          r.name,
-          async (chunk) => {
-            if (headLen < HEAD_BYTES) {
-              head.push(chunk);
-              headLen += chunk.length;
-            }
-            await fh.write(chunk);
-          },
-          {
-            signal: opts.signal,
-            onBytes: (n) => {
-              summary.bytes += n;
-              const now = Date.now();
-              if (now - lastBytesEvent > 250) {
-                lastBytesEvent = now;
-                progress('downloading', { current: r.name });
-              }
-            },
-          },
-        );
-        const body = Buffer.concat(head);
-        let reason: string | undefined;
-        let verified;
-        if (res.status !== 200) reason = downloadFailureReason(res.status, res.errorBody);
-        else if (res.expectedBytes !== undefined && res.expectedBytes !== res.bytes) reason = `download ended after ${res.bytes} of ${res.expectedBytes} bytes`;
-        else {
-          verified = verifyDownload(body, res.bytes, r.format);
-          if (!verified.ok) reason = downloadFailureReason(200, undefined, verified.message);
-        }
-        if (verified && !verified.ok && verified.code === 'in_progress') {
-          // Not an error: fetch it again once Asterisk has closed the file.
-          await fh.close();
-          closed = true;
-          await unlink(tmp).catch(() => undefined);
-          summary.skipped++;
-          hooks.count?.('skipped');
-          hooks.recording?.(repo.savePending(id, r.name, parsedName, r.format, 'still being recorded; fetched again by the next sync'));
-          return;
-        }
-        if (reason || !verified || !verified.ok) {
-          await fh.close();
-          closed = true;
-          await unlink(tmp).catch(() => undefined);
-          summary.failed++;
-          hooks.count?.('failed');
-          const row = repo.saveFailed(id, r.name, parsedName, r.format, reason ?? 'unverified');
-          log.warn({ recording: r.name, status: res.status }, 'recording download failed');
-          hooks.recording?.(row);
-          progress('downloading', { current: r.name, reason: reason ?? 'unverified' });
-          return;
-        }
-        await fh.sync();
-        await fh.close();
-        closed = true;
-        mkdirSync(dirname(final), { recursive: true });
-        await rename(tmp, final);
-        // Directory entries are fsynced once per run (below): a row whose file did not survive a power cut
-        // is seen as missing by the next plan and fetched again.
-        touchedDirs.add(dirname(final));
-        const info = verified.kind === 'wav' ? verified.info : undefined;
-        const row = repo.saveDownloaded({
-          id,
-          name: r.name,
-          parsed: parsedName,
-          format: r.format,
-          filePath: rel,
-          sizeBytes: res.bytes,
-          durationSec: info?.durationSec,
-          sampleRate: info?.sampleRate,
-          channels: info?.channels,
-          analyzable: verified.analyzable,
-          unsupportedReason: verified.unsupportedReason,
-        });
-        summary.downloaded++;
-        hooks.count?.('downloaded');
-        hooks.recording?.(row);
-        hooks.downloaded?.(row);
-        progress('downloading', { current: r.name });
-      } catch (err) {
-        if (!closed) await fh.close().catch(() => undefined);
-        await unlink(tmp).catch(() => undefined);
-        if (opts.signal?.aborted) throw err;
-        const reason = err instanceof AriConnectError ? `${err.code}: ${err.message}` : (err as Error).message;
-        summary.failed++;
-        hooks.count?.('failed');
-        const row = repo.saveFailed(id, r.name, parsedName, r.format, reason);
-        hooks.recording?.(row);
-        progress('downloading', { current: r.name, reason });
-      }
-    };
-
+    const run: DownloadRun = { client, repo, log, dir: opts.dir, signal: opts.signal, summary, hooks, progress, touchedDirs: new Set<string>(), lastBytesEvent: 0, replaced };
     const queue = todo.slice();
     const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length)) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         if (opts.signal?.aborted) return;
-        await fetchOne(next);
+        await downloadOne(run, next);
       }
     });
-    await Promise.all(workers);
-    for (const d of touchedDirs) fsyncDir(d);
+    // Every worker settles before the run returns: Promise.all would return on the first
+    // cancelled download while the others still hold their temp files (and the lock would go).
+    const settled = await Promise.allSettled(workers);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const d of run.touchedDirs) fsyncDir(d);
     if (opts.signal?.aborted) throw new Error('sync cancelled');
 
     if (cutoff !== undefined) {

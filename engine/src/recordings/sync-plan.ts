@@ -23,6 +23,8 @@ export interface SyncPlan {
   /** Known, but the format changed, the last download failed, or the file is gone. */
   changed: RemoteRecording[];
   unchanged: number;
+  /** The unchanged entries themselves (compared with the PBX by size, change-check.ts). */
+  same: RemoteRecording[];
   /** Listing entries that were malformed or repeated, with why. */
   rejected: { entry: unknown; reason: string }[];
 }
@@ -41,7 +43,7 @@ export function toRemoteRecording(entry: unknown): RemoteRecording | string {
 const SETTLED = new Set(['downloaded', 'analyzing', 'analyzed', 'unsupported']);
 
 export function planSync(listing: unknown, local: ReadonlyMap<string, LocalRecordingState>): SyncPlan {
-  const plan: SyncPlan = { added: [], changed: [], unchanged: 0, rejected: [] };
+  const plan: SyncPlan = { added: [], changed: [], unchanged: 0, same: [], rejected: [] };
   if (!Array.isArray(listing)) {
     plan.rejected.push({ entry: listing, reason: 'listing is not a JSON array' });
     return plan;
@@ -61,7 +63,10 @@ export function planSync(listing: unknown, local: ReadonlyMap<string, LocalRecor
     const row = local.get(r.name);
     if (!row) plan.added.push(r);
     else if (row.format !== r.format || !SETTLED.has(row.status) || !row.fileOk) plan.changed.push(r);
-    else plan.unchanged++;
+    else {
+      plan.unchanged++;
+      plan.same.push(r);
+    }
   }
   return plan;
 }

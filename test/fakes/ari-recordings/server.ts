@@ -17,6 +17,8 @@ export interface FakeRecording {
   format: string;
   /** The file, or a function producing it on demand (big listings). */
   body: Buffer | (() => Buffer);
+  /** When it was (last) written. */
+  modifiedAt: number;
 }
 
 export interface FakeAriRecordingsOptions {
@@ -31,6 +33,11 @@ export interface FakeAriRecordingsOptions {
   /** Send file bodies in chunks of this size, waiting chunkDelayMs between them. */
   chunkBytes?: number;
   chunkDelayMs?: number;
+  /**
+   * Add `Last-Modified` to file responses, as a reverse proxy in front of ARI might.
+   * Asterisk 22 itself sends only Content-type and Content-Length (resource_recordings.c, http.c).
+   */
+  lastModified?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -61,8 +68,9 @@ export class FakeAriRecordingsServer {
     // A TLS server tracks raw sockets on 'connection' as well.
   }
 
-  add(name: string, body: Buffer | (() => Buffer), format = 'wav'): this {
-    this.recordings.set(name, { format, body });
+  /** Adds a recording, or replaces the file under that name (its modification time moves on). */
+  add(name: string, body: Buffer | (() => Buffer), format = 'wav', modifiedAt = Date.now()): this {
+    this.recordings.set(name, { format, body, modifiedAt });
     return this;
   }
 
@@ -165,6 +173,7 @@ export class FakeAriRecordingsServer {
       'Cache-Control': 'no-cache, no-store',
       'Content-Length': String(body.length),
       'Content-type': rec.format === 'wav' ? 'audio/wav' : `audio/${rec.format}`,
+      ...(this.opts.lastModified ? { 'Last-Modified': new Date(rec.modifiedAt).toUTCString() } : {}),
     });
     await this.stream(res, body);
   }

@@ -42,6 +42,8 @@ interface EventClient {
   ws: WebSocket;
   app: string;
   subscribeAll: boolean;
+  /** Silently dead: no events, no pongs, but the TCP connection stays open. */
+  stalled?: boolean;
 }
 
 export class FakeAsterisk {
@@ -128,7 +130,7 @@ export class FakeAsterisk {
     const base = { type, timestamp: ariTime(), ...fields, asterisk_id: ASTERISK_ID };
     const app = this.subjectApp(fields);
     for (const c of this.clients) {
-      if (c.ws.readyState !== c.ws.OPEN) continue;
+      if (c.ws.readyState !== c.ws.OPEN || c.stalled) continue;
       if (!c.subscribeAll && app !== c.app && !(app === '*bridge' && !('channel' in fields))) continue;
       c.ws.send(JSON.stringify({ ...base, application: c.app }, null, 2));
     }
@@ -148,7 +150,7 @@ export class FakeAsterisk {
   /** Sends a captured event as is (replay), with this socket's app name. */
   emitRaw(ev: object): void {
     for (const c of this.clients) {
-      if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify({ ...ev, application: c.app }, null, 2));
+      if (c.ws.readyState === c.ws.OPEN && !c.stalled) c.ws.send(JSON.stringify({ ...ev, application: c.app }, null, 2));
     }
   }
 
@@ -170,7 +172,29 @@ export class FakeAsterisk {
 
   /** Number of connected event sockets (for reconnect tests). */
   get eventClients(): number {
-    return [...this.clients].filter((c) => c.ws.readyState === c.ws.OPEN).length;
+    return [...this.clients].filter((c) => c.ws.readyState === c.ws.OPEN && !c.stalled).length;
+  }
+
+  /** Event sockets open now that went silent (stallEventSockets) and are still connected. */
+  get stalledEventClients(): number {
+    return [...this.clients].filter((c) => c.stalled && c.ws.readyState === c.ws.OPEN).length;
+  }
+
+  /**
+   * The events link goes silently dead (a hung Asterisk, a lost route): the open
+   * sockets get no more events and answer no pings, yet TCP is never closed.
+   * New connections work normally.
+   */
+  stallEventSockets(): void {
+    for (const c of this.clients) {
+      c.stalled = true;
+      (c.ws as unknown as { _socket?: { pause(): void } })._socket?.pause();
+    }
+  }
+
+  /** Closes the stalled sockets on this side too (what Asterisk does once its writes time out). */
+  closeStalledEventSockets(): void {
+    for (const c of this.clients) if (c.stalled) c.ws.terminate();
   }
 
   /** Drops every events WebSocket (ARI connection loss); `refuseMs` keeps refusing reconnects for a while. */

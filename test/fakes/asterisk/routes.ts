@@ -96,8 +96,14 @@ export function buildRoutes(fake: FakeAsterisk): Route[] {
       handle: ({ path, query }) => {
         const ch = inStasis(channel(path.channelId));
         ch.continuedTo = { context: query.context ?? ch.dialplan.context, extension: query.extension ?? ch.dialplan.exten, priority: Number(query.priority ?? ch.dialplan.priority + 1) };
+        const stasis = { app_name: ch.dialplan.app_name, app_data: ch.dialplan.app_data };
         fake.leaveStasis(ch);
-        ch.dialplan = { context: ch.continuedTo.context, exten: ch.continuedTo.extension, priority: ch.continuedTo.priority, app_name: '', app_data: '' };
+        // As captured (transfer-continue.jsonl, line 27): first the target one priority early, still
+        // showing Stasis, then the target itself (the fake runs no dialplan app there).
+        const to = ch.continuedTo;
+        ch.dialplan = { context: to.context, exten: to.extension, priority: to.priority - 1, ...stasis };
+        fake.emit('ChannelDialplan', { dialplan_app: stasis.app_name, dialplan_app_data: stasis.app_data, channel: fake.chJson(ch) });
+        ch.dialplan = { context: to.context, exten: to.extension, priority: to.priority, app_name: '', app_data: '' };
         fake.emit('ChannelDialplan', { dialplan_app: '', dialplan_app_data: '', channel: fake.chJson(ch) });
         return noContent;
       },

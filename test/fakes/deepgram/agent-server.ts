@@ -46,6 +46,8 @@ export interface AgentFakeConnection {
   keepAlives: number;
   error(description: string, code?: string): void;
   warning(description: string, code?: string): void;
+  /** The agent's socket drops mid-session (no close frame). */
+  drop(): void;
 }
 
 let n = 0;
@@ -106,6 +108,11 @@ export class FakeDeepgramAgent {
     return this.connections.flatMap((c) => c.received.filter((e) => e.type === type));
   }
 
+  /** Agent sockets open now (leak checks). */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   /** Every FunctionCallResponse the engine sent (the tool results the agent's model got). */
   toolOutputs(): { id: string; name: string; content: string }[] {
     return this.received('FunctionCallResponse').map((e) => ({ id: String(e.id), name: String(e.name), content: String(e.content) }));
@@ -143,6 +150,7 @@ export class FakeDeepgramAgent {
       keepAlives: 0,
       error: (description, code = 'INTERNAL_SERVER_ERROR') => send({ type: 'Error', description, code }),
       warning: (description, code = 'WARNING') => send({ type: 'Warning', description, code }),
+      drop: () => ws.terminate(),
     };
     this.connections.push(conn);
     let applied = false;
