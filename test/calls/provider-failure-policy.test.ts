@@ -1,6 +1,7 @@
 /**
- * A provider that fails mid-call: `announce_hangup` tells the caller and hangs
- * up; `continue` sends the caller back into the dialplan. Both end as `error`.
+ * A provider that fails mid-call, configured the older way (`action:`):
+ * `announce_hangup` tells the caller and hangs up; `continue` tells the
+ * caller, then sends it back into the dialplan. Both end as `provider_error`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,14 +60,14 @@ function config(action: 'announce_hangup' | 'continue') {
 }
 
 describe('on_provider_failure', () => {
-  it('announce_hangup: says the message, hangs up, outcome error', async () => {
+  it('announce_hangup: says the message, hangs up, outcome provider_error', async () => {
     providerFactories.deepgram = (name) => failingProvider(name);
     h = await startHarness({ config: config('announce_hangup') });
     const caller = h.fake.injectCall({ callerNumber: '950', audio: silence(100) });
     await until(() => caller.gone, 'hung up');
     await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
     const ended = h.events.find((e) => e.type === 'call.ended');
-    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
+    expect(ended?.type === 'call.ended' && ended.call).toMatchObject({ outcome: 'provider_error', failureReason: 'socket_drop' });
     expect(h.events.some((e) => e.type === 'call.transcript' && e.line.text === 'Sorry, technical trouble.')).toBe(true);
   });
 
@@ -111,7 +112,7 @@ describe('on_provider_failure', () => {
     expect(caller.continuedTo).toEqual({ context: 'from-internal', extension: '100', priority: 1 });
     await until(() => h!.events.find((e) => e.type === 'call.ended'), 'ended');
     const ended = h.events.find((e) => e.type === 'call.ended');
-    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('error');
+    expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('provider_error');
     await until(() => h!.fake.inspect().bridges === 0 && h!.fake.inspect().mediaLegs === 0, 'cleanup');
     expect(caller.gone).toBe(false);
   });

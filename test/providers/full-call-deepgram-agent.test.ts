@@ -69,13 +69,14 @@ describe('full call with the deepgram voice agent', () => {
     expect(caller.gone).toBe(false);
   });
 
-  it('a provider disconnect mid-call follows on_provider_failure (announce_hangup)', async () => {
+  it('a provider disconnect mid-call whose reconnect is refused follows on_provider_failure (announce_hangup)', async () => {
     const { h, fake } = await start({});
     const caller = h.fake.injectCall({ callerNumber: '3004', audio: silence(100) });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeting heard', 10_000);
+    fake.refuseConnections(503);
     fake.dropAll();
     await until(() => caller.gone, 'hung up', 15_000);
-    await until(() => endedOutcome(h) === 'error', 'outcome error');
+    await until(() => endedOutcome(h) === 'provider_error', 'outcome provider_error');
     expect(h.health().providers.deepgram).toMatchObject({ lastError: expect.stringMatching(/connection closed/) });
   });
 });

@@ -85,14 +85,16 @@ describe('full call with openai_realtime', () => {
     expect(caller.gone).toBe(false);
   });
 
-  it('a provider disconnect mid-call follows on_provider_failure (continue)', async () => {
+  it('a provider disconnect mid-call whose reconnect is refused follows on_provider_failure (continue)', async () => {
     const { h, fake } = await start({}, { on_provider_failure: { action: 'continue', message: 'Sorry.', context: 'from-internal', extension: '100', priority: 1 } });
     const caller = h.fake.injectCall({ callerNumber: '2004', audio: silence(100) });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeting heard', 10_000);
+    fake.refuseConnections(503);
     fake.dropAll();
     await until(() => caller.continuedTo, 'back to the dialplan', 10_000);
     expect(caller.continuedTo).toEqual({ context: 'from-internal', extension: '100', priority: 1 });
-    await until(() => endedOutcome(h) === 'error', 'outcome error');
+    expect(fake.refusedAt).toHaveLength(1);
+    await until(() => endedOutcome(h) === 'provider_error', 'outcome provider_error');
     expect(h.health().providers.openai).toMatchObject({ ready: true, lastError: expect.stringMatching(/connection closed/) });
   });
 });

@@ -109,7 +109,7 @@ describe('full call with an STT → LLM → TTS pipeline', () => {
     dg.dropAll();
     await until(() => caller.continuedTo, 'back to the dialplan', 10_000);
     expect(caller.continuedTo).toEqual({ context: 'from-internal', extension: '100', priority: 1 });
-    await until(() => endedOutcome(h) === 'error', 'error');
+    await until(() => endedOutcome(h) === 'provider_error', 'provider_error');
     expect(h.health().providers.cloud!.lastError).toMatch(/pipeline stt: Deepgram listen connection closed/);
   });
 });

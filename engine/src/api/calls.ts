@@ -3,7 +3,35 @@ import { query, command, noArgs } from './define.js';
 import type { PreCallRecord, ToolKind } from './integrations.js';
 
 export type CallState = 'setup' | 'greeting' | 'listening' | 'thinking' | 'speaking' | 'transferring' | 'ending' | 'ended';
-export type CallOutcome = 'completed' | 'transferred' | 'caller_hangup' | 'agent_hangup' | 'error' | 'no_input_timeout';
+export type CallOutcome = 'completed' | 'transferred' | 'caller_hangup' | 'agent_hangup' | 'error' | 'no_input_timeout' | 'provider_error';
+export const CALL_OUTCOMES = ['completed', 'transferred', 'caller_hangup', 'agent_hangup', 'error', 'no_input_timeout', 'provider_error'] as const satisfies readonly CallOutcome[];
+
+/** Why a call ended as `provider_error` (the label of ai_agent_provider_failures_total{reason}). */
+export const PROVIDER_FAILURE_REASONS = [
+  /** A realtime provider's socket closed mid-call (and the one reconnect did not bring it back). */
+  'socket_drop',
+  /** The provider answered with an HTTP 4xx (bad key, bad request) other than quota. */
+  'http_4xx',
+  /** The provider answered with an HTTP 5xx (or reported a server error). */
+  'http_5xx',
+  /** Out of quota or rate-limited (HTTP 429/402, `insufficient_quota`). */
+  'quota',
+  /** A pipeline's LLM failed without an HTTP status (stream cut, refused connection, bad answer). */
+  'llm_error',
+  /** A pipeline's TTS failed without an HTTP status. */
+  'tts_error',
+  /** A pipeline's recognizer failed (process exit, socket closed, request failed). */
+  'stt_error',
+  /** No first agent audio within `provider_timeout_s` after the caller's turn ended. */
+  'no_first_audio',
+  /** The session could not be set up (no connection, no answer to its setup). */
+  'connect_failed',
+  /** The provider cannot be built at all (configuration, missing key). */
+  'unavailable',
+] as const;
+
+export type ProviderFailureReason = (typeof PROVIDER_FAILURE_REASONS)[number];
+
 export type TransportKind = 'audiosocket' | 'externalmedia' | 'websocket';
 
 /** Where a resolved value came from, for display and debugging. */
@@ -22,6 +50,8 @@ export interface CallSummary {
   startedAt: string;
   endedAt?: string;
   outcome?: CallOutcome;
+  /** With outcome `provider_error`: why the provider failed. */
+  failureReason?: ProviderFailureReason;
   transferTarget?: string;
   lastTurnLatencyMs?: number;
   turns: number;
@@ -98,7 +128,7 @@ export const callListFilter = z
     caller: z.string().max(64).optional(),
     context: z.string().max(64).optional(),
     provider: z.string().max(64).optional(),
-    outcome: z.enum(['completed', 'transferred', 'caller_hangup', 'agent_hangup', 'error', 'no_input_timeout']).optional(),
+    outcome: z.enum(CALL_OUTCOMES).optional(),
     text: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
     offset: z.number().int().min(0).optional(),

@@ -13,6 +13,8 @@ export interface ContextView {
   destination?: string;
   /** Where the `voicemail` tool sends callers of this context. */
   voicemail?: { mailbox: string; options?: string };
+  /** Where its calls go when the provider fails: `hangup`, `continue` or `transfer:<destination>` (absent: the global default). */
+  failover?: string;
 }
 
 export interface ConfigView {
@@ -29,6 +31,10 @@ export interface ConfigView {
   /** Whether webhooks.pre_call is set: then `{name}` placeholders are filled from the lookup. */
   preCallLookup?: boolean;
   transferDestinations: { name: string; type: string; target: string }[];
+  /** on_provider_failure.failover: where calls of contexts without their own failover go when the provider fails. */
+  defaultFailover?: string;
+  /** on_provider_failure's dialplan target of `continue` (context,extension,priority). */
+  failoverContinueTo?: string;
 }
 
 export interface ConfigIssue {
@@ -56,6 +62,7 @@ export const contextInput = z
       .object({ mailbox: z.string().min(1).max(128), options: z.string().max(16).optional() })
       .strict()
       .optional(),
+    failover: z.string().max(80).optional(),
   })
   .strict();
 export type ContextInput = z.input<typeof contextInput>;

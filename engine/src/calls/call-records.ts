@@ -64,7 +64,7 @@ export function callRecordHooks(ctx: EngineContext, store: CallStore, log: Logge
       safe('end', () => {
         record(s);
         recorded.delete(s.id);
-        store.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error });
+        store.finishCall(s.id, { endedAt: s.endedAt ?? Date.now(), outcome: s.outcome ?? 'error', transferTarget: s.transferTarget, error: s.error, failureReason: s.failureReason });
         m.activeCalls.dec();
         m.callsTotal.inc({ outcome: s.outcome ?? 'error' });
         ctx.bus.publish({ type: 'call.ended', call: s.summary() });

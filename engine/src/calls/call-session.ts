@@ -3,7 +3,8 @@
  * resolveCall, answer, mixing bridge, media leg (externalMedia, AudioSocket
  * originate as fallback), wait for the leg's own StasisStart before adding it
  * (retry on 422), the pre-call variables, then the conversation. Transfers,
- * voicemail and the failure policy leave through dialplan-exits.ts. Cleanup
+ * voicemail and failover leave through dialplan-exits.ts; a failed provider
+ * goes through provider-failover.ts (fallback line, then failover). Cleanup
  * runs once, in any order of events, and frees bridge, leg, port/socket,
  * provider and the call's tools.
  */
@@ -12,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { EngineMetrics } from '../observability/metrics.js';
-import type { CallOutcome, CallState, CallSummary, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
+import type { CallOutcome, CallState, CallSummary, ProviderFailureReason, TranscriptLine, TransportKind, TurnLatency } from '../api/calls.js';
 import type { MediaLeg, MediaTransport, PendingLeg } from '../media/transport.js';
 import type { ProviderLease, ProviderRegistry } from '../providers/registry.js';
 import type { AriChannel } from '../ari/ari-types.js';
@@ -25,7 +26,11 @@ import { Deferred, withTimeout } from '../util/async.js';
 import { createMediaLeg, addLegToBridge } from './media-leg-setup.js';
 import { bridgeName } from './ari-names.js';
 import type { CallIntegration, CallIntegrations } from '../integrations/call-integrations.js';
-import { policyExit, transferExit, voicemailExit, type DialplanExit } from './dialplan-exits.js';
+import { transferExit, voicemailExit, type DialplanExit } from './dialplan-exits.js';
+import { unavailableProvider } from '../providers/unavailable-provider.js';
+import { failOver, failoverExit } from './provider-failover.js';
+import { warmFallback } from './fallback-audio.js';
+import { callSummary } from './call-summary.js';
 
 export interface CallHooks {
   ari(): AriRest | undefined;
@@ -56,6 +61,7 @@ export class CallSession {
   endedAt?: number;
   transferTarget?: string;
   error?: string;
+  failureReason?: ProviderFailureReason;
   turns = 0;
   lastTurnLatencyMs?: number;
   readonly legChannelId: string;
@@ -66,6 +72,7 @@ export class CallSession {
   conversation?: Conversation;
   private readonly legStasis = new Deferred();
   private ending?: Promise<void>;
+  private failing?: Promise<void>;
   private callerGone = false;
   private legInBridge = false;
   private leavingToDialplan = false;
@@ -93,25 +100,7 @@ export class CallSession {
   }
 
   summary(): CallSummary {
-    const r = this.resolved;
-    const s: CallSummary = {
-      id: this.id,
-      channelId: this.caller.id,
-      uniqueId: this.caller.id,
-      context: r?.context ?? 'default',
-      provider: r?.provider ?? this.config.default_provider,
-      transport: this.transport,
-      state: this.state,
-      startedAt: new Date(this.startedAt).toISOString(),
-      turns: this.turns,
-    };
-    if (this.caller.caller?.name) s.callerName = this.caller.caller.name;
-    if (this.caller.caller?.number) s.callerNumber = this.caller.caller.number;
-    if (this.endedAt) s.endedAt = new Date(this.endedAt).toISOString();
-    if (this.outcome) s.outcome = this.outcome;
-    if (this.transferTarget) s.transferTarget = this.transferTarget;
-    if (this.lastTurnLatencyMs !== undefined) s.lastTurnLatencyMs = this.lastTurnLatencyMs;
-    return s;
+    return callSummary(this);
   }
 
   private ari(): AriRest {
@@ -158,11 +147,14 @@ export class CallSession {
     // [integrations hook] starts the pre-call lookup (it runs while the call is set up) and builds the call's tools.
     this.integration = this.hooks.integrations.beginCall({ callId: this.id, caller: this.caller, resolved: this.resolved, config: this.config, ari: () => this.hooks.ari() });
 
+    warmFallback(this.config.on_provider_failure);
+    let provider;
     try {
       this.lease = this.hooks.providers.acquire(this.resolved.provider);
+      provider = this.lease.provider;
     } catch (err) {
-      // No usable provider at all: the failure policy decides (dialplan or hangup).
-      return this.providerFailed(err as Error);
+      // No usable provider: media still comes up, so the caller hears the fallback line before the failover.
+      provider = unavailableProvider(this.resolved.provider, err);
     }
     if (this.config.downstream_mode === 'file') checkMediaDir(this.config.media_dir);
     const timeout = this.hooks.setupTimeoutMs ?? 10_000;
@@ -220,11 +212,15 @@ export class CallSession {
         tools: this.integration.tools,
         runAction: (a) => this.runAction(a),
         providerFailed: (err) => void this.providerFailed(err),
+        providerReconnect: (stage) => {
+          if (stage !== 'started') this.hooks.metrics.providerReconnects.inc({ provider: this.resolved!.provider, result: stage });
+          this.note(`Provider connection dropped: ${stage === 'started' ? 'reconnecting with the conversation so far' : stage === 'ok' ? 'reconnected' : 'reconnect failed'}`);
+        },
         noInput: () => void this.hangupCaller('no_input_timeout'),
         bargeInObserved: (ms) => this.hooks.metrics.bargeInReaction.observe({ provider: this.resolved!.provider }, ms / 1000),
       },
       leg,
-      this.lease.provider,
+      provider,
     );
     if (await this.ended_()) return;
     try {
@@ -305,9 +301,10 @@ export class CallSession {
     await this.end(outcome);
   }
 
-  /** Back to the dialplan by on_provider_failure's target; false when ARI refused. */
-  private async continueByPolicy(ari: AriRest): Promise<boolean> {
-    const exit = policyExit(this.config.on_provider_failure);
+  /** Failover or engine stop: the caller continues in the dialplan at `exit`; false when ARI refused. */
+  async leaveForFailover(exit: DialplanExit): Promise<boolean> {
+    const ari = this.hooks.ari();
+    if (!ari) return false;
     this.leavingToDialplan = true;
     try {
       await exit.go(ari, this.caller.id);
@@ -320,22 +317,23 @@ export class CallSession {
     }
   }
 
-  private async providerFailed(err: Error): Promise<void> {
-    if (this.ending) return;
-    const policy = this.config.on_provider_failure;
-    this.log.error({ err: err.message, action: policy.action }, 'provider failed');
-    const ari = this.hooks.ari();
-    if (policy.action === 'continue') {
-      if (ari) await this.continueByPolicy(ari);
-    } else if (this.conversation) await this.conversation.sayAndWait(policy.message, 6000);
-    await this.end('error', `provider failed: ${err.message}`);
+  /** The provider failed: the fallback line, then the context's failover (provider-failover.ts); once. */
+  private providerFailed(err: Error): Promise<void> {
+    if (this.ending) return this.ending;
+    this.failing ??= failOver(this, { log: this.log, metrics: this.hooks.metrics, note: (text) => this.note(text) }, err);
+    return this.failing;
   }
 
-  /** Engine shutdown: back to the dialplan when on_provider_failure says `continue`, else hang up. */
+  /** A system line in the call's transcript. */
+  private note(text: string): void {
+    this.hooks.transcript({ callId: this.id, role: 'system', text, at: Date.now() });
+  }
+
+  /** Engine shutdown: where the call's failover leads (a transfer destination or the dialplan), else hang up. */
   async shutdown(): Promise<void> {
     if (this.ending) return this.ending;
-    const ari = this.hooks.ari();
-    if (this.config.on_provider_failure.action === 'continue' && ari && (await this.continueByPolicy(ari))) return this.end('transferred', 'engine stopped');
+    const exit = failoverExit(this.config, this.resolved?.context);
+    if (exit && (await this.leaveForFailover(exit))) return this.end('transferred', 'engine stopped');
     return this.end('agent_hangup', 'engine stopped');
   }
 

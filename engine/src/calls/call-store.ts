@@ -11,8 +11,8 @@
 import type { Db } from '../store/database.js';
 import type { Logger } from '../observability/logger.js';
 import { WriteBehind } from '../store/write-behind.js';
-import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ToolCallRecord, TranscriptLine, TurnLatency } from '../api/calls.js';
-import { CallsRepository, type NewCallRow } from './calls-repository.js';
+import type { CallDetail, CallListFilter, CallState, CallSummary, LatencyPoint, ToolCallRecord, TranscriptLine, TurnLatency } from '../api/calls.js';
+import { CallsRepository, type FinishedCall, type NewCallRow } from './calls-repository.js';
 
 export interface CallStoreOptions {
   log?: Logger;
@@ -61,7 +61,7 @@ export class CallStore {
     this.queue.enqueue(write);
   }
 
-  finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string }): void {
+  finishCall(id: string, f: FinishedCall): void {
     this.seq.delete(id);
     this.queue.enqueue(() => this.repo.finishCall(id, f));
   }

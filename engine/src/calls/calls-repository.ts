@@ -5,7 +5,7 @@
  * through the write-behind queue of call-store.ts.
  */
 import type { Db } from '../store/database.js';
-import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency, ValueSource } from '../api/calls.js';
+import type { CallDetail, CallListFilter, CallOutcome, CallState, CallSummary, LatencyPoint, ProviderFailureReason, ToolCallRecord, TranscriptLine, TransportKind, TurnLatency, ValueSource } from '../api/calls.js';
 import { turnTotalMs } from './latency-tracker.js';
 
 export interface NewCallRow {
@@ -21,6 +21,16 @@ export interface NewCallRow {
   prompt: string;
   sources: CallDetail['sources'];
   startedAt: number;
+}
+
+/** How a call ended (its final row). */
+export interface FinishedCall {
+  endedAt: number;
+  outcome: CallOutcome;
+  transferTarget?: string;
+  error?: string;
+  /** With outcome provider_error: why the provider failed. */
+  failureReason?: ProviderFailureReason;
 }
 
 interface CallRow {
@@ -41,6 +51,7 @@ interface CallRow {
   outcome: string | null;
   transfer_target: string | null;
   error: string | null;
+  failure_reason: string | null;
   turns: number;
   last_turn_ms: number | null;
 }
@@ -65,6 +76,7 @@ function toSummary(r: CallRow): CallSummary {
   if (r.caller_number) s.callerNumber = r.caller_number;
   if (r.ended_at) s.endedAt = new Date(r.ended_at).toISOString();
   if (r.outcome) s.outcome = r.outcome as CallOutcome;
+  if (r.failure_reason) s.failureReason = r.failure_reason as ProviderFailureReason;
   if (r.transfer_target) s.transferTarget = r.transfer_target;
   if (r.last_turn_ms !== null) s.lastTurnLatencyMs = r.last_turn_ms;
   return s;
@@ -93,8 +105,8 @@ export class CallsRepository {
     this.st.setState.run(state, id);
   }
 
-  finishCall(id: string, f: { endedAt: number; outcome: CallOutcome; transferTarget?: string; error?: string }): void {
-    this.st.finishCall.run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, id);
+  finishCall(id: string, f: FinishedCall): void {
+    this.st.finishCall.run(f.endedAt, f.outcome, f.transferTarget ?? null, f.error ?? null, f.failureReason ?? null, id);
   }
 
   /** Calls a previous run left open (crash, kill): closed as errors. */
@@ -257,7 +269,7 @@ function prepareWrites(db: Db) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'setup', ?)`,
     ),
     setState: db.prepare('UPDATE calls SET state = ? WHERE id = ?'),
-    finishCall: db.prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ? WHERE id = ?"),
+    finishCall: db.prepare("UPDATE calls SET state = 'ended', ended_at = ?, outcome = ?, transfer_target = ?, error = ?, failure_reason = ? WHERE id = ?"),
     insertLine: db.prepare('INSERT INTO transcript_lines (call_id, seq, role, text, at) VALUES (?, ?, ?, ?, ?)'),
     insertFts: db.prepare('INSERT INTO transcript_fts (text, call_id, role) VALUES (?, ?, ?)'),
     maxSeq: db.prepare('SELECT MAX(seq) AS m FROM transcript_lines WHERE call_id = ?'),

@@ -7,9 +7,12 @@
  * The call's voice activity is the one owner of "is the caller speaking":
  * barge-in, the no-input watchdog, latency, levels and the provider (echo,
  * pipelines) all take its events. Tools and their after-actions go through
- * CallActions. Audio the engine makes itself (tool filler, failure notice)
+ * CallActions. Audio the engine makes itself (tool filler, the fallback line)
  * reaches the caller through the same out contract (`pushLocal`) and never
- * counts as a turn's first agent audio.
+ * counts as a turn's first agent audio. The provider session lives in a
+ * ProviderLink (one reconnect of a dropped realtime socket); a provider that
+ * fails, or stays silent after a caller's turn (ReplyWatchdog), gets the
+ * fallback line played here, then the call session fails over.
  */
 import { performance } from 'node:perf_hooks';
 import type { AgentConfig } from '../config/schema.js';
@@ -19,11 +22,14 @@ import type { MediaLeg } from '../media/transport.js';
 import { createAudioConverter, type AudioConverter } from '../media/convert.js';
 import type { VoiceEvent } from '../media/voice/voice-activity.js';
 import type { LatencyMark, Provider, ProviderSession, SessionSink } from '../providers/provider.js';
+import { ProviderError } from '../providers/provider-errors.js';
 import type { CallTools } from '../tools/tool-runner.js';
 import type { FillerAudio } from '../tools/filler.js';
 import type { AriRest } from '../ari/ari-rest.js';
 import type { ResolvedCall } from './resolve-call.js';
-import { synthesizeForWire } from './local-announcer.js';
+import { fallbackAudio } from './fallback-audio.js';
+import { ProviderLink } from './provider-link.js';
+import { ReplyWatchdog } from './reply-watchdog.js';
 import { NoInputWatchdog } from './no-input-watchdog.js';
 import { LatencyTracker } from './latency-tracker.js';
 import { DtmfDedupe } from './call-vars.js';
@@ -49,7 +55,10 @@ export interface ConversationHost {
   /** [integrations hook] the call's tools (every provider's tool calls run here through CallActions; they record themselves). */
   tools: CallTools;
   runAction(action: AfterAction): Promise<void>;
-  providerFailed(err: Error): void;
+  /** The provider failed for good (after its one reconnect, if any): fall back and fail over. */
+  providerFailed(err: ProviderError): void;
+  /** A dropped realtime socket is being reconnected, or was (ok), or could not be (failed). */
+  providerReconnect(stage: 'started' | 'ok' | 'failed'): void;
   noInput(): void;
   bargeInObserved(reactionMs: number): void;
 }
@@ -58,9 +67,12 @@ export interface ConversationHost {
 const DROP_IN_FLIGHT_MS = 600;
 
 export class Conversation {
-  private session!: ProviderSession;
+  private link!: ProviderLink;
   readonly tracker: LatencyTracker;
   private readonly watchdog: NoInputWatchdog;
+  private readonly replyWatchdog: ReplyWatchdog;
+  /** The fallback line in the out format, prepared when the call starts. */
+  private readonly fallbackLine: Promise<{ audio: Buffer; text?: string }>;
   private readonly dtmf = new DtmfDedupe();
   private readonly actions: CallActions;
   private agentBusy = false;
@@ -88,6 +100,14 @@ export class Conversation {
         this.actions.finalMessageStarted();
         void this.session.say(cfg.no_input.final_message).catch(() => undefined);
       },
+    });
+    const timeoutS = cfg.on_provider_failure.provider_timeout_s;
+    this.replyWatchdog = new ReplyWatchdog(timeoutS * 1000, (waitedMs) =>
+      this.link.fail(new ProviderError('no_first_audio', `no agent audio ${Math.round(waitedMs)} ms after the caller's turn ended (on_provider_failure.provider_timeout_s: ${timeoutS})`)),
+    );
+    this.fallbackLine = fallbackAudio(cfg.on_provider_failure, out.format, host.log).catch((err: Error) => {
+      host.log.warn({ err: err.message }, 'fallback line could not be prepared');
+      return { audio: Buffer.alloc(0) };
     });
     this.tracker = new LatencyTracker(host.callId, host.resolved.provider, { toEpoch: host.toEpoch, lastVoicedAt: () => caller.voice.lastVoicedAt }, (t) => host.turn(t));
     this.actions = new CallActions({
@@ -122,19 +142,34 @@ export class Conversation {
         : streamedOut(leg);
     const [caller, outConv] = await Promise.all([CallerAudio.create(leg, caps, host.config, host.log), createAudioConverter(caps.output, out.format)]);
     const c = new Conversation(host, leg, caller, out, outConv, caps.nativeVad);
-    c.session = provider.createSession({
-      callId: host.callId,
-      context: host.resolved.context,
-      greeting: host.resolved.greeting,
-      instructions: host.resolved.prompt,
-      tools: host.tools.specs(), // [integrations hook]
-      callerName: host.callerName,
-      callerNumber: host.callerNumber,
-      wireFormat: leg.wireFormat,
+    c.link = new ProviderLink({
+      provider,
+      init: {
+        callId: host.callId,
+        context: host.resolved.context,
+        greeting: host.resolved.greeting,
+        instructions: host.resolved.prompt,
+        tools: host.tools.specs(), // [integrations hook]
+        callerName: host.callerName,
+        callerNumber: host.callerNumber,
+        wireFormat: leg.wireFormat,
+        log: host.log,
+      },
       sink: c.sink(),
+      failed: (err) => {
+        if (!c.closed) host.providerFailed(err);
+      },
+      reconnect: (stage) => {
+        if (stage === 'ok') c.replyWatchdog.restart();
+        host.providerReconnect(stage);
+      },
       log: host.log,
     });
     return c;
+  }
+
+  private get session(): ProviderSession {
+    return this.link.session;
   }
 
   /** arrival → handed to the provider (ms), for the bench. */
@@ -155,7 +190,7 @@ export class Conversation {
     leg.startInbound();
     this.host.setState('greeting');
     this.watchdog.activity();
-    await this.session.start();
+    await this.link.start();
   }
 
   /** ChannelDtmfReceived on the caller channel. */
@@ -168,19 +203,25 @@ export class Conversation {
     this.out.playbackEvent(id, type);
   }
 
-  /** Says `text` through the provider, or with the engine's own TTS when the provider cannot (it died); resolves when heard or after `maxMs`. */
-  async sayAndWait(text: string, maxMs = 8000): Promise<void> {
-    await Promise.race([
-      (async () => {
-        await this.session.say(text).catch(async () => {
-          const audio = await synthesizeForWire(text, this.out.format);
-          this.host.transcript('agent', text);
-          this.playLocal(audio);
-        });
-        await this.whenQuiet();
-      })(),
-      new Promise((r) => setTimeout(r, maxMs).unref()),
-    ]).catch(() => undefined);
+  /**
+   * The provider failed: it is no longer heard (its session closes, what it queued is dropped) and the
+   * caller hears the fallback line (sound file or local TTS), at once; resolves once it has played, or
+   * after `maxMs`.
+   */
+  async playFallback(maxMs = 8000): Promise<void> {
+    this.replyWatchdog.stop();
+    this.watchdog.stop();
+    this.actions.stop();
+    void this.link.close().catch(() => undefined);
+    this.out.flush();
+    this.agentBusy = false;
+    const line = await this.fallbackLine;
+    if (this.closed) return;
+    if (line.text) this.host.transcript('agent', line.text);
+    this.playLocal(line.audio);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.whenQuiet(), new Promise<void>((r) => (timer = setTimeout(r, maxMs)))]);
+    clearTimeout(timer);
   }
 
   /** Queue an action (API transfer/hangup) to run once the agent is quiet. */
@@ -197,13 +238,14 @@ export class Conversation {
     if (this.closed) return;
     this.closed = true;
     this.watchdog.stop();
+    this.replyWatchdog.stop();
     this.actions.stop();
     for (const f of this.off) f();
     this.tracker.close();
     this.out.close();
     this.checkQuiet();
     try {
-      await this.session.close();
+      await this.link.close();
     } catch (err) {
       this.host.log.warn({ callId: this.host.callId, err: (err as Error).message }, 'provider session close failed');
     }
@@ -217,6 +259,7 @@ export class Conversation {
     if (this.closed) return;
     if (ev.type === 'sustained') this.maybeBargeIn(ev.firstVoicedAt, ev.peakRms);
     else this.watchdog.activity();
+    if (ev.type === 'start') this.replyWatchdog.turnOver();
     this.session.voice?.(ev);
   }
 
@@ -270,7 +313,7 @@ export class Conversation {
 
   // ---- provider side -----------------------------------------------------------
 
-  private sink(): SessionSink {
+  private sink(): Omit<SessionSink, 'error'> {
     return {
       audio: (chunk) => this.onAgentAudio(chunk),
       transcript: (role, text, final) => {
@@ -283,23 +326,27 @@ export class Conversation {
         this.tracker.mark(mark, at ?? performance.now());
         if (mark === 'end_of_speech') {
           this.dropAudioUntil = 0;
+          this.replyWatchdog.turnEnded(at ?? performance.now());
           this.host.setState('thinking');
         }
       },
       bargeIn: () => {
+        this.replyWatchdog.turnOver();
         if (!this.closed && this.agentSpeaking()) this.bargeIn('provider', performance.now());
       },
-      agentDone: () => this.onAgentDone(),
-      callTool: (name, args) => this.actions.callTool(name, args),
-      error: (err, fatal) => {
-        this.host.log.warn({ callId: this.host.callId, err: err.message, fatal }, 'provider error');
-        if (fatal && !this.closed) this.host.providerFailed(err);
+      agentDone: () => {
+        this.replyWatchdog.turnOver(); // an utterance (even an empty one) is the provider answering
+        this.onAgentDone();
       },
+      // A tool's after-action (transfer, hangup) ends the turn instead of a reply.
+      callTool: (name, args) => this.replyWatchdog.whileTool(() => this.actions.callTool(name, args), (r) => r.ok && !!r.after),
+      turnSkipped: () => this.replyWatchdog.turnOver(),
     };
   }
 
   private onAgentAudio(chunk: Buffer): void {
     if (this.closed || chunk.length === 0) return;
+    this.replyWatchdog.agentAudio();
     if (this.dropAudioUntil && performance.now() < this.dropAudioUntil) return;
     const audio = this.outConv.convert(chunk);
     if (!this.agentBusy) {

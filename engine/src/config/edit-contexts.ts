@@ -67,6 +67,7 @@ export function upsertContext(text: string, name: string, ctx: ContextInput, ren
   setOrDelete(map, 'prompt', ctx.prompt);
   setOrDelete(map, 'provider', ctx.provider);
   setOrDelete(map, 'destination', ctx.destination);
+  setOrDelete(map, 'failover', ctx.failover);
   setVoicemail(map, ctx.voicemail);
   const tools = ctx.tools ?? [];
   const seq = doc.createNode(tools);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { providerSchema, pipelineSchema } from './provider-schemas.js';
+import { failoverReferenceIssues, failoverSchema, onProviderFailureSchema, PROVIDER_FAILURE_DEFAULT } from './failover-schema.js';
 import { contextVoicemailSchema, fillerSchema, FILLER_DEFAULT, httpToolSchema, mcpServerSchema, MCP_SERVER_RE, TOOL_NAME_RE, toolReferenceIssues, voicemailTargetSchema, VOICEMAIL_TARGET_DEFAULT, webhooksSchema } from './integrations-schema.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -21,6 +22,8 @@ export const contextSchema = z
     destination: z.string().optional(),
     /** The mailbox the `voicemail` tool sends callers of this context to. */
     voicemail: contextVoicemailSchema.optional(),
+    /** Where this context's calls go when the provider fails (default: on_provider_failure.failover). */
+    failover: failoverSchema.optional(),
   })
   .strict();
 export type ContextConfig = z.infer<typeof contextSchema>;
@@ -132,16 +135,7 @@ export const configSchema = z
       })
       .strict()
       .default({ timeout_s: 15, checkin_prompt: 'Are you still there?', grace_s: 8, final_message: 'I have not heard anything, so I will end the call now. Goodbye.' }),
-    on_provider_failure: z
-      .object({
-        action: z.enum(['announce_hangup', 'continue']).default('announce_hangup'),
-        message: z.string().default('Sorry, I am having trouble right now. Please call again later.'),
-        context: z.string().default('from-internal'),
-        extension: z.string().default('s'),
-        priority: z.number().int().min(1).default(1),
-      })
-      .strict()
-      .default({ action: 'announce_hangup', message: 'Sorry, I am having trouble right now. Please call again later.', context: 'from-internal', extension: 's', priority: 1 }),
+    on_provider_failure: onProviderFailureSchema.default(PROVIDER_FAILURE_DEFAULT),
     /** Callers found in our Stasis app that no live call owns (left by a crash): back to the dialplan after Stasis(), or hang up. */
     orphaned_calls: z.enum(['continue', 'hangup']).default('continue'),
     tools: z
@@ -235,6 +229,7 @@ export function referenceIssues(raw: unknown): { path: (string | number)[]; mess
     }
   }
   out.push(...toolReferenceIssues(raw));
+  out.push(...failoverReferenceIssues(raw));
   for (const name of Object.keys(pipelines)) {
     if (name in providers) out.push({ path: ['pipelines', name], message: `"${name}" is both a provider and a pipeline; names must be unique` });
   }

@@ -27,6 +27,9 @@ export interface EngineMetrics {
   toolDuration: Histogram<'kind'>;
   webhookDeliveries: Counter<'result'>;
   websocketFlowEvents: Counter<'event'>;
+  /** Provider failover (issue 14): failures by provider and reason, reconnects of dropped realtime sockets by result. */
+  providerFailures: Counter<'provider' | 'reason'>;
+  providerReconnects: Counter<'provider' | 'result'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
@@ -54,5 +57,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMe
     toolDuration: new Histogram({ name: 'ai_agent_tool_duration_seconds', help: 'Tool run time', labelNames: ['kind'] as const, buckets: LATENCY_BUCKETS, registers: [registry] }),
     webhookDeliveries: new Counter({ name: 'ai_agent_webhook_deliveries_total', help: 'Post-call webhook attempts by result (delivered, retry, dead)', labelNames: ['result'] as const, registers: [registry] }),
     websocketFlowEvents: new Counter({ name: 'ai_agent_websocket_flow_events_total', help: 'WebSocket media legs: MEDIA_XOFF / MEDIA_XON received, FLUSH_MEDIA sent', labelNames: ['event'] as const, registers: [registry] }),
+    providerFailures: new Counter({ name: 'ai_agent_provider_failures_total', help: 'Provider sessions that failed mid-call or at setup (the caller heard the fallback line and failed over), by reason', labelNames: ['provider', 'reason'] as const, registers: [registry] }),
+    providerReconnects: new Counter({ name: 'ai_agent_provider_reconnects_total', help: 'Reconnects of a realtime provider whose socket dropped mid-call, by result (ok, failed)', labelNames: ['provider', 'result'] as const, registers: [registry] }),
   };
 }

@@ -49,8 +49,20 @@ export interface SessionSink {
   agentDone(): void;
   /** Run a tool; resolves with what to tell the model. */
   callTool(name: string, args: unknown): Promise<ToolResult>;
-  /** fatal=true ends the call per `on_provider_failure`. */
+  /**
+   * fatal=true: the session cannot go on (the call reconnects once when a realtime socket dropped, else
+   * plays the fallback line and fails over per `on_provider_failure`). Report a ProviderError
+   * (provider-errors.ts) so the call knows why; other errors are classified by their HTTP status.
+   */
   error(err: Error, fatal: boolean): void;
+  /** The caller's turn needs no reply (nothing was understood): the engine stops waiting for first audio. */
+  turnSkipped?(): void;
+}
+
+/** One line of the conversation so far, handed to a session that resumes a call (after a reconnect). */
+export interface HistoryItem {
+  role: 'caller' | 'agent';
+  text: string;
 }
 
 export interface SessionInit {
@@ -66,6 +78,12 @@ export interface SessionInit {
   wireFormat: AudioFormat;
   sink: SessionSink;
   log: Logger;
+  /**
+   * The conversation so far when this session resumes a call whose previous session's socket dropped
+   * (greeting is empty then): the provider loads it as context and, when the caller's turn is the
+   * last line, answers it.
+   */
+  history?: HistoryItem[];
 }
 
 export interface ProviderSession {

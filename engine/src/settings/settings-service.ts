@@ -55,7 +55,8 @@ export function createSettingsService(ctx: EngineContext): EngineService {
         const r = raw[name] ?? {};
         const str = (k: string, fallback?: string) => (typeof r[k] === 'string' ? (r[k] as string) : fallback);
         const vm = c.voicemail ? { voicemail: { mailbox: c.voicemail.mailbox, options: c.voicemail.options } } : {};
-        return { name, greeting: str('greeting', c.greeting), prompt: str('prompt', c.prompt), provider: str('provider', c.provider), tools: c.tools, destination: str('destination', c.destination), ...vm };
+        const failover = c.failover ? { failover: c.failover } : {};
+        return { name, greeting: str('greeting', c.greeting), prompt: str('prompt', c.prompt), provider: str('provider', c.provider), tools: c.tools, destination: str('destination', c.destination), ...vm, ...failover };
       }),
       providers: [
         ...Object.entries(cfg.providers).map(([name, p]) => ({ name, kind: 'provider' as const, type: p.type })),
@@ -64,6 +65,8 @@ export function createSettingsService(ctx: EngineContext): EngineService {
       tools: toolNames(cfg),
       preCallLookup: !!cfg.webhooks.pre_call?.url,
       transferDestinations: Object.entries(cfg.tools.transfer.destinations).map(([name, d]) => ({ name, type: d.type, target: d.target })),
+      defaultFailover: cfg.on_provider_failure.failover,
+      failoverContinueTo: `${cfg.on_provider_failure.context},${cfg.on_provider_failure.extension},${cfg.on_provider_failure.priority}`,
     };
   };
 

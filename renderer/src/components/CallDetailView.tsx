@@ -1,7 +1,7 @@
 import type { CallDetail } from '../api/contract';
 import { CallTimeline, PreCallFacts } from './CallTimeline';
 import { StageLegend, TurnLatencyList } from './TurnLatencyList';
-import { formatCaller, formatDateTime, formatDuration, elapsedSec } from './format';
+import { formatCaller, formatDateTime, formatDuration, formatOutcome, elapsedSec } from './format';
 import { hrefFor } from './router';
 
 /** A finished (or running) call in full: facts, pre-call lookup, timeline of what was said and the tools run, per-turn latency, recording link. */
@@ -17,7 +17,7 @@ export function CallDetailView({ call }: { call: CallDetail }) {
         <dd>{call.endedAt ? formatDuration(elapsedSec(call.startedAt, call.endedAt, Date.now())) : 'in progress'}</dd>
         <dt>Outcome</dt>
         <dd>
-          {call.outcome ? <span className={`badge outcome-${call.outcome}`}>{call.outcome.replace(/_/g, ' ')}</span> : '—'}
+          {call.outcome ? <span className={`badge outcome-${call.outcome}`}>{formatOutcome(call.outcome, call.failureReason)}</span> : '—'}
           {call.transferTarget && <> → {call.transferTarget}</>}
         </dd>
         <dt>Context</dt>
@@ -33,7 +33,7 @@ export function CallDetailView({ call }: { call: CallDetail }) {
       </dl>
       {call.error && (
         <div className="notice notice-error" role="alert">
-          <strong>The call ended with an error:</strong> {call.error}
+          <strong>{call.outcome === 'provider_error' ? 'The provider failed:' : 'The call ended with an error:'}</strong> {call.error}
         </div>
       )}
       <details className="subsection">

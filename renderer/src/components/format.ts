@@ -75,3 +75,9 @@ export function elapsedSec(startedAt: string, endedAt: string | undefined, now: 
   if (Number.isNaN(start)) return 0;
   return Math.max(0, (end - start) / 1000);
 }
+
+/** A call's outcome as words; a provider error names its reason ("provider error: socket drop"). */
+export function formatOutcome(outcome: string, failureReason?: string): string {
+  const words = outcome.replace(/_/g, ' ');
+  return outcome === 'provider_error' && failureReason ? `${words}: ${failureReason.replace(/_/g, ' ')}` : words;
+}

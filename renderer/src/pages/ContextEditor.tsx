@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ConfigIssue, ConfigView } from '../api/contract';
 import { FieldIssues } from './context/FieldIssues';
 import { ContextToolsField } from './context/ContextToolsField';
+import { ContextFailoverField } from './context/ContextFailoverField';
 import type { ApiError } from '../api/errors';
 import { useApp, useStores } from '../stores/react';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -208,6 +209,7 @@ export function ContextEditor({ config, original }: { config: ConfigView; origin
         toolIssues={byField.tools}
         voicemailIssues={byField.voicemail}
       />
+      <ContextFailoverField config={config} value={form.failover} onChange={(v) => set('failover', v)} issues={byField.failover} />
       {other.length > 0 && (
         <div className="notice notice-error" role="alert">
           <strong>The configuration would not be valid:</strong>

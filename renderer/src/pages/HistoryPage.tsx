@@ -3,10 +3,10 @@ import type { CallListFilter, CallOutcome } from '../api/contract';
 import { useApp, useStores } from '../stores/react';
 import { ErrorNotice, Loading } from '../components/ErrorNotice';
 import { CallDetailView } from '../components/CallDetailView';
-import { elapsedSec, formatCaller, formatDateTime, formatDuration, formatMs, formatShortDateTime } from '../components/format';
+import { elapsedSec, formatCaller, formatDateTime, formatDuration, formatMs, formatOutcome, formatShortDateTime } from '../components/format';
 import { hrefFor, navigate } from '../components/router';
 
-const OUTCOMES: CallOutcome[] = ['completed', 'transferred', 'caller_hangup', 'agent_hangup', 'error', 'no_input_timeout'];
+const OUTCOMES: CallOutcome[] = ['completed', 'transferred', 'caller_hangup', 'agent_hangup', 'error', 'provider_error', 'no_input_timeout'];
 
 /** <input type="date"> gives YYYY-MM-DD; the filter wants an ISO instant (start of day / end of day, local time). */
 function dayToIso(day: string, end: boolean): string | undefined {
@@ -143,7 +143,7 @@ export function HistoryPage({ detailId }: { detailId?: string | undefined }) {
                   <td className="num">{c.endedAt ? formatDuration(elapsedSec(c.startedAt, c.endedAt, Date.now())) : 'live'}</td>
                   <td className="num opt">{c.turns}</td>
                   <td className="num opt">{formatMs(c.lastTurnLatencyMs)}</td>
-                  <td>{c.outcome ? <span className={`badge outcome-${c.outcome}`}>{c.outcome.replace(/_/g, ' ')}</span> : <span className="badge state-listening">in progress</span>}</td>
+                  <td>{c.outcome ? <span className={`badge outcome-${c.outcome}`}>{formatOutcome(c.outcome, c.failureReason)}</span> : <span className="badge state-listening">in progress</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,7 @@
 /** Pure helpers of the context editor: the form model and where each config issue belongs. */
 import type { ConfigIssue, ContextInput, ContextView } from '../api/contract';
 
-export type FieldKey = 'name' | 'greeting' | 'prompt' | 'provider' | 'tools' | 'destination' | 'voicemail';
+export type FieldKey = 'name' | 'greeting' | 'prompt' | 'provider' | 'tools' | 'destination' | 'voicemail' | 'failover';
 
 export interface ContextForm {
   name: string;
@@ -13,6 +13,8 @@ export interface ContextForm {
   /** The voicemail tool's mailbox (e.g. 2000@default) and VoiceMail() options (u by default). */
   voicemailMailbox: string;
   voicemailOptions: string;
+  /** '' = the global default (on_provider_failure.failover). */
+  failover: string;
 }
 
 export const PROMPT_VARIABLES = [
@@ -32,6 +34,7 @@ export function formFrom(c: ContextView | undefined): ContextForm {
     destination: c?.destination ?? '',
     voicemailMailbox: c?.voicemail?.mailbox ?? '',
     voicemailOptions: c?.voicemail?.options ?? 'u',
+    failover: c?.failover ?? '',
   };
 }
 
@@ -43,6 +46,7 @@ export function toInput(f: ContextForm): ContextInput {
   if (f.provider) out.provider = f.provider;
   if (f.destination.trim()) out.destination = f.destination.trim();
   if (f.voicemailMailbox.trim()) out.voicemail = { mailbox: f.voicemailMailbox.trim(), options: f.voicemailOptions.trim() };
+  if (f.failover) out.failover = f.failover;
   return out;
 }
 
@@ -55,11 +59,12 @@ export function sameForm(a: ContextForm, b: ContextForm): boolean {
     a.destination === b.destination &&
     a.voicemailMailbox === b.voicemailMailbox &&
     a.voicemailOptions === b.voicemailOptions &&
+    a.failover === b.failover &&
     a.tools.join('\u0000') === b.tools.join('\u0000')
   );
 }
 
-const FIELDS: FieldKey[] = ['greeting', 'prompt', 'provider', 'tools', 'destination', 'voicemail'];
+const FIELDS: FieldKey[] = ['greeting', 'prompt', 'provider', 'tools', 'destination', 'voicemail', 'failover'];
 
 /**
  * Sorts issues by the form field they concern. Engine issues name the YAML path

@@ -127,7 +127,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const h = await startHarness({
     fake: { legStasisOrder: 'random' },
     config: (port) => {
-      const base = baseConfig(port, { on_provider_failure: { action: 'continue', context: 'from-internal', extension: '500', priority: 1 } });
+      // A short fallback line: it plays before the failover continues the caller (and keeps the waves short).
+      const base = baseConfig(port, { on_provider_failure: { failover: 'continue', message: 'Sorry.', context: 'from-internal', extension: '500', priority: 1 } });
       return {
         ...base,
         providers: {
@@ -275,8 +276,13 @@ async function endOne(h: Harness, agent: FakeDeepgramAgent, p: Planned): Promise
       await p.caller.dtmf('*'); // the echo provider's voicemail tool
       return;
     case 'provider_error': {
-      const conn = agent.connections.find((c) => (c.settings?.agent as { greeting?: string } | undefined)?.greeting === `soak-${p.i}`);
-      conn?.drop();
+      // A dropped agent socket is reconnected once with the conversation so far (the greeting first): drop both.
+      const greeting = `soak-${p.i}`;
+      const agentOf = (c: (typeof agent.connections)[number]) => c.settings?.agent as { greeting?: string; context?: { messages?: { content?: string }[] } } | undefined;
+      await until(() => h.events.some((e) => e.type === 'call.transcript' && e.line.role === 'agent' && e.line.text === greeting), 'the greeting in the transcript', 10_000);
+      agent.connections.find((c) => agentOf(c)?.greeting === greeting)?.drop();
+      const resumed = await until(() => agent.connections.find((c) => agentOf(c)?.context?.messages?.[0]?.content === greeting), 'the reconnected session', 10_000);
+      resumed.drop();
       return;
     }
     default:

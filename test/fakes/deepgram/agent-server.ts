@@ -9,14 +9,16 @@
  * AgentAudioDone) or a FunctionCallRequest answered by FunctionCallResponse.
  * KeepAlive is counted; InjectAgentMessage is spoken; Error/Warning can be
  * injected. Replies are scripted per user turn; `delayMs` is injected before
- * each reply's first audio (bench).
+ * each reply's first audio (bench). New connections can be refused with an
+ * HTTP status; a turn can get no reply at all (a stalled agent). A resumed
+ * session's history arrives in Settings as agent.context.messages.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EnergyVad, tone, ulawToPcm16, pcm16ToUlaw } from '../openai/audio.js';
 
-export type AgentReply = { text: string; audioMs?: number } | { tool: { name: string; arguments: Record<string, unknown> } };
+export type AgentReply = { text: string; audioMs?: number } | { tool: { name: string; arguments: Record<string, unknown> } } | { silent: true };
 
 export interface AgentFakeOptions {
   apiKey?: string;
@@ -60,6 +62,9 @@ export class FakeDeepgramAgent {
   private sockets = new Set<WebSocket>();
   private raw = new Set<Socket>();
   private turnIndex = 0;
+  private refuseWith: number | undefined;
+  /** performance.now() of each connection refused by refuseConnections(). */
+  readonly refusedAt: number[] = [];
 
   constructor(private readonly opts: AgentFakeOptions = {}) {
     this.server = createServer((_req, res) => {
@@ -74,6 +79,11 @@ export class FakeDeepgramAgent {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path !== '/v1/agent/converse') {
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (this.refuseWith !== undefined) {
+        this.refusedAt.push(performance.now());
+        socket.end(`HTTP/1.1 ${this.refuseWith} Refused\r\nContent-Length: 0\r\ndg-error: refused by the test\r\n\r\n`);
         return;
       }
       if (opts.apiKey !== undefined && req.headers.authorization !== `Token ${opts.apiKey}`) {
@@ -110,6 +120,11 @@ export class FakeDeepgramAgent {
 
   dropAll(): void {
     for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** New connections get this HTTP status instead of an upgrade (undefined: accept again). */
+  refuseConnections(status: number | undefined): void {
+    this.refuseWith = status;
   }
 
   async close(): Promise<void> {
@@ -170,6 +185,7 @@ export class FakeDeepgramAgent {
     };
 
     const reply = (r: AgentReply) => {
+      if ('silent' in r) return;
       if ('tool' in r) {
         const id = `fc_${++n}`;
         pendingCalls.set(id, r.tool.name);

@@ -8,7 +8,10 @@
  * committed, input transcription, then an automatic response. Replies are
  * scripted per user turn (the fake cannot understand audio). An injected
  * delay before each response's first audio delta lets the bench subtract a
- * known server time.
+ * known server time. Failures on demand: refuse new connections with an HTTP
+ * status, drop every socket, a turn whose response fails (quota, server
+ * error) or never comes. Message items the client creates (the history a
+ * resumed session loads) are kept per connection.
  */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,7 +19,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { testTls } from './tls.js';
 import { EnergyVad, tone, ulawToPcm16, pcm16ToUlaw } from './audio.js';
 
-export type FakeReply = { text: string; audioMs?: number } | { tool: { name: string; arguments: Record<string, unknown> } };
+export type FakeReply =
+  | { text: string; audioMs?: number }
+  | { tool: { name: string; arguments: Record<string, unknown> } }
+  /** response.done with status failed and this error (e.g. type insufficient_quota). */
+  | { fail: { type: string; code?: string; message?: string } }
+  /** No response at all (a stalled model). */
+  | { silent: true };
 
 export interface RealtimeFakeOptions {
   apiKey?: string;
@@ -47,6 +56,8 @@ export interface RealtimeFakeConnection {
   session: Json;
   /** Function calls the fake model made, by call_id. */
   calls: Map<string, string>;
+  /** Message items the client created (conversation.item.create), as role and text. */
+  history: { role: string; text: string }[];
 }
 
 /** A tool result the engine sent back to the model (function_call_output), with the tool's name. */
@@ -70,6 +81,9 @@ export class FakeOpenAIRealtime {
   private sockets = new Set<WebSocket>();
   private rawSockets = new Set<Socket>();
   private turnIndex = 0;
+  private refuseWith: number | undefined;
+  /** performance.now() of each connection refused by refuseConnections(). */
+  readonly refusedAt: number[] = [];
 
   constructor(private readonly opts: RealtimeFakeOptions = {}) {
     this.server = createServer(testTls(), (_req, res) => {
@@ -85,6 +99,12 @@ export class FakeOpenAIRealtime {
       const auth = req.headers.authorization;
       if (url.pathname !== '/v1/realtime' || !url.searchParams.get('model')) {
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (this.refuseWith !== undefined) {
+        this.refusedAt.push(performance.now());
+        const body = JSON.stringify({ error: { message: `refused with ${this.refuseWith}`, type: this.refuseWith >= 500 ? 'server_error' : 'invalid_request_error' } });
+        socket.end(`HTTP/1.1 ${this.refuseWith} Refused\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
         return;
       }
       if (opts.apiKey !== undefined && auth !== `Bearer ${opts.apiKey}`) {
@@ -128,6 +148,16 @@ export class FakeOpenAIRealtime {
     for (const ws of this.sockets) ws.terminate();
   }
 
+  /** New connections get this HTTP status instead of an upgrade (undefined: accept again). */
+  refuseConnections(status: number | undefined): void {
+    this.refuseWith = status;
+  }
+
+  /** Sockets open now. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     for (const s of this.rawSockets) s.destroy();
@@ -138,7 +168,7 @@ export class FakeOpenAIRealtime {
   private onConnection(ws: WebSocket, url: string, headers: Record<string, string | string[] | undefined>): void {
     this.sockets.add(ws);
     const calls = new Map<string, string>();
-    const conn: RealtimeFakeConnection = { url, headers, received: [], session: { type: 'realtime', object: 'realtime.session', id: nextId('sess') }, calls };
+    const conn: RealtimeFakeConnection = { url, headers, received: [], session: { type: 'realtime', object: 'realtime.session', id: nextId('sess') }, calls, history: [] };
     this.connections.push(conn);
     let active: ActiveResponse | undefined;
     let pendingTool: { name: string; output: string } | undefined;
@@ -156,9 +186,15 @@ export class FakeOpenAIRealtime {
     const turnDetection = () => (audioIn().turn_detection as Json | null | undefined) ?? undefined;
 
     const respond = async (reply: FakeReply) => {
+      if ('silent' in reply) return;
       const r: ActiveResponse = { id: nextId('resp'), cancelled: false };
       active = r;
       send({ type: 'response.created', response: { id: r.id, object: 'realtime.response', status: 'in_progress', output: [] } });
+      if ('fail' in reply) {
+        active = undefined;
+        send({ type: 'response.done', response: { id: r.id, object: 'realtime.response', status: 'failed', status_details: { type: 'failed', error: reply.fail }, output: [] } });
+        return;
+      }
       if ('tool' in reply) {
         const callId = nextId('call');
         const args = JSON.stringify(reply.tool.arguments);
@@ -311,6 +347,9 @@ export class FakeOpenAIRealtime {
               return;
             }
             pendingTool = { name, output: String(item.output) };
+          }
+          if (item?.type === 'message' && Array.isArray(item.content)) {
+            conn.history.push({ role: String(item.role), text: (item.content as Json[]).map((c) => String(c.text ?? '')).join(' ') });
           }
           const added = { id: nextId('item'), ...item, status: 'completed' };
           send({ type: 'conversation.item.added', previous_item_id: null, item: added });

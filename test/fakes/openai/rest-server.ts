@@ -3,13 +3,17 @@
  * baseURL): Chat Completions with SSE streaming and tool calls,
  * `/audio/transcriptions` (multipart) and `/audio/speech` (pcm 24 kHz or wav).
  * Replies are scripted; `delayMs` is injected before the first token / first
- * audio byte (bench); requests are recorded for assertions.
+ * audio byte (bench); requests are recorded for assertions. A chat or speech
+ * request can fail on demand: an HTTP error (status, code) or the socket cut
+ * in the middle of the answer.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tone } from './audio.js';
 
 export type ChatReply = { text: string } | { tool: { name: string; arguments: Record<string, unknown> } };
+/** How a request fails: an HTTP error answer, or `cut` (the connection dies after the first bytes of the answer). */
+export type FakeFailure = { status: number; code?: string; type?: string } | 'cut';
 type Json = Record<string, unknown>;
 interface ChatMessage {
   role: string;
@@ -28,6 +32,10 @@ export interface OpenAIRestFakeOptions {
   transcripts?: string[];
   /** Model ids listed by GET /models (Ollama style, e.g. "llama3.2:latest"). */
   models?: string[];
+  /** The n-th chat request (0-based) fails so (undefined: answers). */
+  failChat?: (n: number) => FakeFailure | undefined;
+  /** The n-th speech request (0-based) fails so. */
+  failSpeech?: (n: number) => FakeFailure | undefined;
 }
 
 let seq = 0;
@@ -73,6 +81,8 @@ export class FakeOpenAIRest {
   /** performance.now() when each streamed chat response ended, and when each speech request arrived. */
   readonly chatFinishedAt: number[] = [];
   readonly speechArrivedAt: number[] = [];
+  /** performance.now() of every failure served (the last one is when the engine's retries ran out). */
+  readonly failedAt: number[] = [];
   private server: Server;
   private sockets = new Set<Socket>();
   private transcriptIndex = 0;
@@ -145,9 +155,25 @@ export class FakeOpenAIRest {
     res.end(JSON.stringify({ error: { message: `Invalid URL (${req.method} ${path})`, type: 'invalid_request_error' } }));
   }
 
+  /** Serves `failure`: true when the request was answered with it. */
+  private failWith(failure: FakeFailure | undefined, res: ServerResponse, contentType: string): boolean {
+    if (!failure) return false;
+    this.failedAt.push(performance.now());
+    if (failure === 'cut') {
+      res.writeHead(200, { 'content-type': contentType, 'transfer-encoding': 'chunked' });
+      res.write(contentType === 'text/event-stream' ? 'data: {"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Well"}}]}\n\n' : Buffer.alloc(4800));
+      setTimeout(() => res.socket?.destroy(), 20);
+      return true;
+    }
+    res.writeHead(failure.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `fake failure ${failure.status}`, type: failure.type ?? (failure.status >= 500 ? 'server_error' : 'invalid_request_error'), param: null, code: failure.code ?? null } }));
+    return true;
+  }
+
   private async chat(req: Json, res: ServerResponse): Promise<void> {
     this.chatRequests.push(req);
     this.chatArrivedAt.push(performance.now());
+    if (this.failWith(this.opts.failChat?.(this.chatRequests.length - 1), res, 'text/event-stream')) return;
     const messages = (req.messages as ChatMessage[]) ?? [];
     const tools = (req.tools as Json[]) ?? [];
     const last = messages[messages.length - 1];
@@ -190,6 +216,7 @@ export class FakeOpenAIRest {
   private async speech(req: Json, res: ServerResponse): Promise<void> {
     this.speechRequests.push(req);
     this.speechArrivedAt.push(performance.now());
+    if (this.failWith(this.opts.failSpeech?.(this.speechRequests.length - 1), res, 'audio/pcm')) return;
     const input = String(req.input ?? '');
     if (!input || !req.model || !req.voice) {
       res.writeHead(400, { 'content-type': 'application/json' });

@@ -3,6 +3,9 @@
  * one Settings message, caller audio held until SettingsApplied, KeepAlive
  * every 10 s, transcripts from ConversationText, barge-in on
  * UserStartedSpeaking, tools via FunctionCallRequest/FunctionCallResponse.
+ * A resumed session (after a dropped socket) sends the conversation so far
+ * as `agent.context` history; a caller's turn left unanswered is injected
+ * again so the agent answers it. A socket closing mid-call is `socket_drop`.
  */
 import { createClient, AgentEvents, type AgentLiveClient } from '@deepgram/sdk';
 import WebSocket from 'ws';
@@ -11,6 +14,7 @@ import type { AudioFormat } from '../../media/audio-format.js';
 import { bytesToMs } from '../../media/audio-format.js';
 import { TurnMarks, errorText } from '../pipeline/turn-marks.js';
 import { buildAgentSettings, KEEPALIVE_INTERVAL_MS, type DeepgramAgentConfig } from './settings.js';
+import { ProviderError, httpStatusOf, reasonForStatus } from '../provider-errors.js';
 
 type Msg = { type?: string; [k: string]: unknown };
 interface FunctionCall {
@@ -56,7 +60,11 @@ export class DeepgramAgentSession implements ProviderSession {
     });
     const agent = client.agent();
     this.agent = agent;
-    const settings = buildAgentSettings(this.config, { instructions: this.init.instructions, greeting: this.init.greeting, tools: this.init.tools, format: this.format });
+    // A caller's turn the dropped session left unanswered is asked again once the settings are applied.
+    const history = this.init.history ?? [];
+    const unanswered = history.at(-1)?.role === 'caller' ? history.at(-1)!.text : undefined;
+    const context = unanswered ? history.slice(0, -1) : history;
+    const settings = buildAgentSettings(this.config, { instructions: this.init.instructions, greeting: this.init.greeting, tools: this.init.tools, format: this.format, history: context });
     agent.on(AgentEvents.Welcome, (m: Msg) => this.init.log.debug({ requestId: m.request_id }, 'Deepgram Agent welcome'));
     agent.on(AgentEvents.ConversationText, (m: Msg) => this.onText(m));
     agent.on(AgentEvents.UserStartedSpeaking, () => {
@@ -89,7 +97,7 @@ export class DeepgramAgentSession implements ProviderSession {
       if (m.type === 'Warning') this.report(`Deepgram Agent warning ${String(m.code ?? '')}: ${String(m.description ?? '')}`, 'warn');
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`Deepgram Agent: no SettingsApplied within ${SETUP_TIMEOUT_MS} ms`)), SETUP_TIMEOUT_MS);
+      const timer = setTimeout(() => fail(new ProviderError('connect_failed', `Deepgram Agent: no SettingsApplied within ${SETUP_TIMEOUT_MS} ms`)), SETUP_TIMEOUT_MS);
       let settled = false;
       const fail = (err: Error) => {
         if (settled) return;
@@ -98,7 +106,7 @@ export class DeepgramAgentSession implements ProviderSession {
         this.abortStart = undefined;
         reject(err);
       };
-      this.abortStart = () => fail(new Error('Deepgram Agent: session closed during setup'));
+      this.abortStart = () => fail(new ProviderError('connect_failed', 'Deepgram Agent: session closed during setup'));
       agent.on(AgentEvents.Open, () => {
         agent.configure(settings as never);
         this.keepAlive = setInterval(() => agent.keepAlive(), this.deps.keepAliveMs ?? KEEPALIVE_INTERVAL_MS);
@@ -107,6 +115,7 @@ export class DeepgramAgentSession implements ProviderSession {
         this.applied = true;
         for (const b of this.held.splice(0)) agent.send(b as unknown as ArrayBuffer);
         this.heldMs = 0;
+        if (unanswered) agent.send(JSON.stringify({ type: 'InjectUserMessage', content: unanswered }));
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -117,16 +126,17 @@ export class DeepgramAgentSession implements ProviderSession {
         if (e.type === 'Error') {
           const message = `Deepgram Agent error ${String(e.code ?? '')}: ${String(e.description ?? '')}`;
           this.report(message, 'warn');
-          if (!this.applied) fail(new Error(message));
+          if (!this.applied) fail(new ProviderError('connect_failed', message));
           else this.init.sink.error(new Error(message), false);
           return;
         }
-        const message = `Deepgram Agent: ${errorText(e.message ?? 'connection error')}`;
-        if (!this.applied) fail(new Error(message));
+        const status = httpStatusOf(e);
+        const message = `Deepgram Agent: ${errorText(e.message ?? 'connection error')}${status ? ` (HTTP ${status})` : ''}`;
+        if (!this.applied) fail(new ProviderError(reasonForStatus(status) ?? 'connect_failed', message, status));
         else this.report(message, 'warn');
       });
       agent.on(AgentEvents.Close, (e: { code?: number; reason?: string }) => {
-        if (!this.applied) fail(new Error(`Deepgram Agent: connection closed during setup (code ${e?.code ?? '?'})`));
+        if (!this.applied) fail(new ProviderError('connect_failed', `Deepgram Agent: connection closed during setup (code ${e?.code ?? '?'})`));
         this.onClose(e?.code, e?.reason);
       });
     });
@@ -229,6 +239,6 @@ export class DeepgramAgentSession implements ProviderSession {
     this.failed = true;
     const message = `Deepgram Agent connection closed (code ${code ?? '?'}${reason ? `, ${reason}` : ''})`;
     this.report(message, 'warn');
-    this.init.sink.error(new Error(message), true);
+    this.init.sink.error(new ProviderError('socket_drop', message), true);
   }
 }

@@ -2,6 +2,7 @@
 import type { AudioFormat } from '../../media/audio-format.js';
 import { ULAW8 } from '../../media/audio-format.js';
 import type { ToolSpec } from '../../tools/tool.js';
+import type { HistoryItem } from '../provider.js';
 import type { ProviderConfig } from '../../config/provider-schemas.js';
 
 export type DeepgramAgentConfig = Extract<ProviderConfig, { type: 'deepgram' }>;
@@ -12,7 +13,9 @@ export function agentAudioFormat(config: Pick<DeepgramAgentConfig, 'encoding'>, 
   return { encoding: 'pcm16', sampleRate: wire.encoding === 'pcm16' ? wire.sampleRate : 8000 };
 }
 
-export function buildAgentSettings(config: DeepgramAgentConfig, opts: { instructions: string; greeting: string; tools: ToolSpec[]; format: AudioFormat }) {
+/** `history`: the conversation so far, for a session that resumes a call (agent.context.messages). */
+export function buildAgentSettings(config: DeepgramAgentConfig, opts: { instructions: string; greeting: string; tools: ToolSpec[]; format: AudioFormat; history?: HistoryItem[] }) {
+  const messages = (opts.history ?? []).map((h) => ({ type: 'History', role: h.role === 'caller' ? 'user' : 'assistant', content: h.text }));
   const encoding = opts.format.encoding === 'ulaw' ? 'mulaw' : 'linear16';
   return {
     audio: {
@@ -28,6 +31,7 @@ export function buildAgentSettings(config: DeepgramAgentConfig, opts: { instruct
         ...(opts.tools.length ? { functions: opts.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) } : {}),
       },
       speak: { provider: { type: 'deepgram', model: config.speak_model } },
+      ...(messages.length ? { context: { messages } } : {}),
       ...(opts.greeting.trim() ? { greeting: opts.greeting } : {}),
     },
   };

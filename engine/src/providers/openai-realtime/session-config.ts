@@ -5,6 +5,7 @@
 import type { AudioFormat } from '../../media/audio-format.js';
 import { PCM24K, ULAW8 } from '../../media/audio-format.js';
 import type { ToolSpec } from '../../tools/tool.js';
+import type { HistoryItem } from '../provider.js';
 import type { ProviderConfig } from '../../config/provider-schemas.js';
 
 export type OpenAIRealtimeConfig = Extract<ProviderConfig, { type: 'openai_realtime' }>;
@@ -50,6 +51,18 @@ export function buildSessionUpdate(config: OpenAIRealtimeConfig, opts: { instruc
       tool_choice: 'auto' as const,
     },
   };
+}
+
+/** The conversation so far as GA conversation items (caller: input_text, agent: output_text), for a resumed session. */
+export function historyItems(history: HistoryItem[]) {
+  return history.map((h) => ({
+    type: 'conversation.item.create' as const,
+    item: {
+      type: 'message' as const,
+      role: h.role === 'caller' ? ('user' as const) : ('assistant' as const),
+      content: [{ type: h.role === 'caller' ? ('input_text' as const) : ('output_text' as const), text: h.text }],
+    },
+  }));
 }
 
 /** Instructions for a response that speaks a fixed text. */

@@ -4,6 +4,10 @@
  * input_audio_buffer.append, agent audio from response.output_audio.delta,
  * server-VAD barge-in (drop + response.cancel), tools via
  * function_call_output + response.create after the parent response is done.
+ * A resumed session (after a dropped socket) loads the conversation so far
+ * as items and answers the caller's last turn if it was left unanswered.
+ * Failures are ProviderErrors: HTTP status at connect, a failed response
+ * (quota, server error), the socket closing mid-call (`socket_drop`).
  */
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
@@ -11,7 +15,8 @@ import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type { ProviderSession, SessionInit } from '../provider.js';
 import { bytesToMs, type AudioFormat } from '../../media/audio-format.js';
 import { TurnMarks, errorText } from '../pipeline/turn-marks.js';
-import { buildSessionUpdate, sayInstructions, BENIGN_ERROR_CODES, type OpenAIRealtimeConfig } from './session-config.js';
+import { buildSessionUpdate, historyItems, sayInstructions, BENIGN_ERROR_CODES, type OpenAIRealtimeConfig } from './session-config.js';
+import { ProviderError, reasonForApiError, reasonForStatus } from '../provider-errors.js';
 
 type ServerEvent = { type: string; [k: string]: unknown };
 interface FunctionCallItem {
@@ -70,14 +75,17 @@ export class OpenAIRealtimeSession implements ProviderSession {
     rt.on('error', (err) => this.onApiError(err as Error & { error?: { code?: string; message?: string } }));
     rt.on('event', (e) => this.onEvent(e as unknown as ServerEvent));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`OpenAI Realtime: no session.updated within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new ProviderError('connect_failed', `OpenAI Realtime: no session.updated within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
       const fail = (err: Error) => {
         clearTimeout(timer);
         reject(err);
       };
-      rt.socket.once('unexpected-response', (_req, res) => fail(new Error(`OpenAI Realtime: connection refused with HTTP ${res.statusCode}${res.statusCode === 401 ? ' (check the API key)' : ''}`)));
-      rt.socket.once('error', (err) => fail(new Error(`OpenAI Realtime: ${errorText(err)}`)));
-      rt.socket.once('close', (code) => fail(new Error(`OpenAI Realtime: socket closed during setup (code ${code})`)));
+      rt.socket.once('unexpected-response', (_req, res) => {
+        const status = res.statusCode ?? 0;
+        fail(new ProviderError(reasonForStatus(status) ?? 'connect_failed', `OpenAI Realtime: connection refused with HTTP ${status}${status === 401 ? ' (check the API key)' : ''}`, status));
+      });
+      rt.socket.once('error', (err) => fail(new ProviderError('connect_failed', `OpenAI Realtime: ${errorText(err)}`)));
+      rt.socket.once('close', (code) => fail(new ProviderError('connect_failed', `OpenAI Realtime: socket closed during setup (code ${code})`)));
       rt.socket.once('open', () => {
         rt.send(buildSessionUpdate(this.config, { instructions: this.init.instructions, tools: this.init.tools, format: this.format }) as never);
       });
@@ -88,7 +96,10 @@ export class OpenAIRealtimeSession implements ProviderSession {
     });
     rt.socket.removeAllListeners('unexpected-response');
     rt.socket.on('close', (code, reason) => this.onClose(code, reason.toString()));
+    const history = this.init.history ?? [];
+    for (const item of historyItems(history)) rt.send(item as never);
     if (this.init.greeting.trim()) this.createResponse(sayInstructions(this.init.greeting));
+    else if (history.at(-1)?.role === 'caller') this.createResponse();
   }
 
   sendAudio(chunk: Buffer): void {
@@ -242,8 +253,9 @@ export class OpenAIRealtimeSession implements ProviderSession {
     this.toolRuns.set(responseId, list);
   }
 
-  private async onResponseDone(resp: { id: string; status: string }): Promise<void> {
+  private async onResponseDone(resp: { id: string; status: string; status_details?: { error?: { type?: string; code?: string; message?: string } } }): Promise<void> {
     if (this.activeResponse === resp.id) this.activeResponse = undefined;
+    if (resp.status === 'failed') return this.responseFailed(resp.status_details?.error);
     const hadAudio = this.audioInResponse && !this.dropped.has(resp.id);
     this.dropped.delete(resp.id);
     const tools = this.toolRuns.get(resp.id);
@@ -263,6 +275,16 @@ export class OpenAIRealtimeSession implements ProviderSession {
     this.createResponse();
   }
 
+  /** A response the model could not produce (quota, rate limit, server error): this session cannot answer. */
+  private responseFailed(e: { type?: string; code?: string; message?: string } | undefined): void {
+    for (const r of this.sayDone.splice(0)) r();
+    if (this.closing || this.failed) return;
+    this.failed = true;
+    const message = `OpenAI Realtime response failed: ${e?.code ?? e?.type ?? 'unknown'}${e?.message ? ` (${e.message})` : ''}`;
+    this.deps.onError(message);
+    this.init.sink.error(new ProviderError(reasonForApiError(e, 'llm_error'), message), true);
+  }
+
   private onApiError(err: Error & { error?: { code?: string; message?: string; type?: string } }): void {
     const code = err.error?.code;
     if (code && BENIGN_ERROR_CODES.has(code)) {
@@ -273,7 +295,10 @@ export class OpenAIRealtimeSession implements ProviderSession {
     if (!err.error) return; // socket-level errors are reported by 'close'
     this.deps.onError(message);
     this.init.log.warn({ code, type: err.error.type }, message);
-    this.init.sink.error(new Error(message), false);
+    // Out of quota: no response will come; anything else is one request the model refused.
+    const quota = reasonForApiError(err.error, 'llm_error') === 'quota';
+    if (quota && !this.failed) this.failed = true;
+    this.init.sink.error(quota ? new ProviderError('quota', message) : new Error(message), quota);
   }
 
   private onClose(code: number, reason: string): void {
@@ -283,6 +308,6 @@ export class OpenAIRealtimeSession implements ProviderSession {
     const message = `OpenAI Realtime connection closed (code ${code}${reason ? `, ${reason}` : ''})`;
     this.deps.onError(message);
     this.init.log.warn({ code }, message);
-    this.init.sink.error(new Error(message), true);
+    this.init.sink.error(new ProviderError('socket_drop', message), true);
   }
 }

@@ -6,6 +6,11 @@
  * continues. Speech starting while a turn is still thinking (nothing audible
  * yet) aborts that turn; cutting the agent off while it is audible is the
  * engine's barge-in, which reaches the session as interrupt().
+ *
+ * A stage that fails is fatal for the session (the caller would otherwise
+ * hear nothing): the recognizer dying, an STT request, the LLM or the TTS
+ * failing (greeting included) report a ProviderError with the HTTP reason
+ * (4xx, 5xx, quota) or the stage's own (stt_error, llm_error, tts_error).
  */
 import { setMaxListeners } from 'node:events';
 import type { ProviderSession, SessionInit } from '../provider.js';
@@ -14,6 +19,7 @@ import type { ChatMessage, LlmAdapter, SttAdapter, SttStream, TtsAdapter } from 
 import { SentenceSplitter } from './sentence-splitter.js';
 import { Speaker } from './speaker.js';
 import { TurnMarks, errorText } from './turn-marks.js';
+import { asProviderError, type ProviderError } from '../provider-errors.js';
 
 /** One abort signal serves every LLM/TTS request of a turn (SDKs each add a listener). */
 function turnAbort(): AbortController {
@@ -47,11 +53,11 @@ export class PipelineSession implements ProviderSession {
     private readonly onError: (message: string) => void,
   ) {
     this.marks = new TurnMarks(init.sink);
-    this.messages = [{ role: 'system', content: init.instructions }];
+    this.messages = [{ role: 'system', content: init.instructions }, ...(init.history ?? []).map((h): ChatMessage => (h.role === 'caller' ? { role: 'user', content: h.text } : { role: 'assistant', content: h.text }))];
   }
 
   async start(): Promise<void> {
-    this.stt = this.stages.stt.open(this.init.log, this.init.wireFormat, (err) => this.fail('stt', err));
+    this.stt = this.stages.stt.open(this.init.log, this.init.wireFormat, (err) => this.fail(asProviderError(err, 'stt_error', 'pipeline stt')));
     const greeting = this.init.greeting.trim();
     if (greeting) {
       this.messages.push({ role: 'assistant', content: greeting });
@@ -106,7 +112,7 @@ export class PipelineSession implements ProviderSession {
     try {
       await speaker.done;
     } catch (err) {
-      this.stageError('tts', err);
+      if (!abort.signal.aborted) this.fail(asProviderError(err, 'tts_error', 'pipeline tts'));
       return false;
     } finally {
       if (this.speaking === entry) this.speaking = undefined;
@@ -141,7 +147,7 @@ export class PipelineSession implements ProviderSession {
     const entry = { abort, done: Promise.resolve() };
     entry.done = this.runTurn(abort.signal)
       .catch((err: unknown) => {
-        if (!abort.signal.aborted) this.stageError('turn', err);
+        if (!abort.signal.aborted) this.fail(asProviderError(err, 'llm_error', 'pipeline'));
       })
       .finally(() => {
         if (this.turn === entry) this.turn = undefined;
@@ -155,8 +161,7 @@ export class PipelineSession implements ProviderSession {
     try {
       text = await this.stt!.finalize(signal);
     } catch (err) {
-      // A dead recognizer is reported through onFatal; one failed request only loses this turn.
-      if (!signal.aborted) this.stageError('stt', err);
+      if (!signal.aborted) this.fail(asProviderError(err, 'stt_error', 'pipeline stt'));
       return;
     }
     if (signal.aborted || this.closed) return;
@@ -164,6 +169,7 @@ export class PipelineSession implements ProviderSession {
     if (!text) {
       this.init.log.debug('pipeline: end of speech without a transcript');
       this.marks.close();
+      sink.turnSkipped?.();
       return;
     }
     sink.transcript('caller', text, true);
@@ -185,14 +191,14 @@ export class PipelineSession implements ProviderSession {
       } catch (err) {
         speaker.end();
         if (signal.aborted) return this.keepPartial(reply);
-        throw new Error(`llm: ${errorText(err)}`);
+        throw asProviderError(err, 'llm_error', 'llm');
       }
       for (const s of splitter.flush()) speaker.say(s);
       speaker.end();
       try {
         await speaker.done;
       } catch (err) {
-        if (!signal.aborted) throw new Error(`tts: ${errorText(err)}`);
+        if (!signal.aborted) throw asProviderError(err, 'tts_error', 'tts');
       }
       if (signal.aborted) return this.keepPartial(reply);
       reply = reply.trim();
@@ -232,19 +238,11 @@ export class PipelineSession implements ProviderSession {
     }
   }
 
-  private stageError(stage: string, err: unknown): void {
-    const message = `pipeline ${stage}: ${errorText(err)}`;
-    this.onError(message);
-    this.init.log.warn({ stage }, message);
-    this.init.sink.error(new Error(message), false);
-  }
-
-  private fail(stage: string, err: unknown): void {
+  private fail(err: ProviderError): void {
     if (this.fatal || this.closed) return;
     this.fatal = true;
-    const message = `pipeline ${stage}: ${errorText(err)}`;
-    this.onError(message);
-    this.init.log.warn({ stage }, message);
-    this.init.sink.error(new Error(message), true);
+    this.onError(err.message);
+    this.init.log.warn({ reason: err.reason }, err.message);
+    this.init.sink.error(err, true);
   }
 }
