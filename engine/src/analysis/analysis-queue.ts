@@ -8,17 +8,23 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../store/database.js';
 import type { Logger } from '../observability/logger.js';
-import type { RecordingSummary, TranscriptSegment } from '../api/recordings.js';
+import type { RecordingStatus, RecordingSummary, TranscriptSegment } from '../api/recordings.js';
 import { parseWavHeader } from '../media/wav.js';
-import type { RecordingsRepo } from '../recordings/recordings-repo.js';
 import type { Transcriber } from './transcribers.js';
 import { conversationStats } from './conversation-stats.js';
 import { callSentiment, labelOf, textSentiment } from './lexicon-sentiment.js';
 import { llmReview, type LlmOptions } from './llm-summary.js';
 
+/** What the queue needs of the recordings it analyses (the recordings repo is one). */
+export interface AnalysedRecordings {
+  row(id: string): { analyzable: number; file_path: string | null } | undefined;
+  summary(id: string): RecordingSummary | undefined;
+  setStatus(id: string, status: RecordingStatus, reason: string | null): void;
+}
+
 export interface AnalysisDeps {
   db: Db;
-  repo: RecordingsRepo;
+  repo: AnalysedRecordings;
   log: Logger;
   /** Recordings dir (file_path is relative to it). */
   dir: string;

@@ -1,8 +1,11 @@
 /** Picks the transcriber and the optional LLM reviewer from the `recordings:` config and the secret store. */
 import type { SecretStore } from '../secrets/secret-store.js';
-import type { RecordingsConfig } from '../recordings/recordings-settings.js';
+import type { AgentConfig } from '../config/schema.js';
 import { localTranscriber, deepgramTranscriber, openaiTranscriber, type Transcriber } from './transcribers.js';
 import type { LlmOptions } from './llm-summary.js';
+
+/** The part of `recordings:` that says how recordings are analysed. */
+export type AnalysisConfig = Pick<AgentConfig['recordings'], 'transcriber' | 'sentiment' | 'analysis'>;
 
 function key(explicit: string | undefined, secrets: SecretStore, name: string): string | undefined {
   return explicit || secrets.get(name) || process.env[name] || undefined;
@@ -16,7 +19,7 @@ function misconfigured(name: Transcriber['name'], message: string): Transcriber 
   };
 }
 
-export function selectTranscriber(cfg: RecordingsConfig, secrets: SecretStore): Transcriber | undefined {
+export function selectTranscriber(cfg: AnalysisConfig, secrets: SecretStore): Transcriber | undefined {
   const a = cfg.analysis;
   switch (cfg.transcriber) {
     case 'none':
@@ -39,7 +42,7 @@ export function selectTranscriber(cfg: RecordingsConfig, secrets: SecretStore): 
 }
 
 /** LLM review when `sentiment: llm` or `analysis.llm_summary: true`; throws (path-named) when its key is missing. */
-export function selectLlm(cfg: RecordingsConfig, secrets: SecretStore): LlmOptions | undefined {
+export function selectLlm(cfg: AnalysisConfig, secrets: SecretStore): LlmOptions | undefined {
   const a = cfg.analysis;
   if (cfg.sentiment !== 'llm' && !a?.llm_summary) return undefined;
   const k = key(a?.llm_api_key, secrets, 'OPENAI_API_KEY');
