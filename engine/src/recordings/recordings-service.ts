@@ -4,22 +4,16 @@
  * "Sync now" share one single-flight job; a file lock keeps a cron
  * `aava sync --once` from running at the same time.
  */
-import { join, resolve, sep } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EngineContext, EngineService } from '../engine-context.js';
-import type { ApiHandler, MethodName } from '../api/index.js';
-import { ApiError } from '../api/define.js';
-import type { RecordingDetail, SyncSummary } from '../api/recordings.js';
+import type { SyncSummary } from '../api/recordings.js';
 import type { SyncProgress } from '../api/events.js';
 import { RecordingsRepo } from './recordings-repo.js';
 import { runSync } from './sync-engine.js';
-import { testConnection } from './test-connection.js';
-import { effectiveSettings, settingsView, endpointOf, saveSettings, type EffectiveSettings } from './recordings-settings.js';
+import { effectiveSettings, endpointOf, type EffectiveSettings } from './recordings-settings.js';
+import { LAST_SYNC_KEY, recordingAudioFile, recordingsHandlers } from './recordings-api.js';
 import { AnalysisQueue } from '../analysis/analysis-queue.js';
 import { selectTranscriber, selectLlm } from '../analysis/select.js';
-
-export const LAST_SYNC_KEY = 'recordings.lastSync';
-const CONTENT_TYPES: Record<string, string> = { wav: 'audio/wav', wav16: 'audio/wav', gsm: 'audio/x-gsm', ulaw: 'audio/basic', alaw: 'audio/x-alaw-basic' };
 
 export interface RecordingsService extends EngineService {
   /** Single-flight: a second call while one runs gets the same promise. */
@@ -130,17 +124,8 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
       if (last?.error) h.last_error = last.error;
       report.recordings = h;
     },
-    resolveMedia(path) {
-      const m = /^recordings\/([0-9a-f]{24})\/audio$/.exec(path);
-      if (!m) return undefined;
-      const row = repo.row(m[1]!);
-      if (!row?.file_path) return undefined;
-      const root = resolve(dir);
-      const file = resolve(root, row.file_path);
-      if (!file.startsWith(root + sep) || !existsSync(file)) return undefined;
-      return { file, contentType: CONTENT_TYPES[row.format ?? ''] ?? 'application/octet-stream' };
-    },
-    handlers: handlers(),
+    resolveMedia: (path) => recordingAudioFile(repo, dir, path),
+    handlers: recordingsHandlers({ ctx, repo, settings, sync: () => service.sync(), settingsChanged: () => onSettingsChanged() }),
   };
 
   function schedule(delayMs?: number) {
@@ -165,46 +150,6 @@ export function createRecordingsService(ctx: EngineContext, opts: RecordingsServ
     schedule(!wasEnabled && s.enabled ? (opts.enableSyncDelayMs ?? 5_000) : undefined);
   }
   const onReload = () => onSettingsChanged();
-
-  function detail(id: string): RecordingDetail | null {
-    const d = repo.detail(id);
-    if (!d) return null;
-    if (d.callId) {
-      const rows = ctx.db
-        .prepare('SELECT t.end_of_speech_at AS at, t.first_audio_ms AS ms, c.started_at AS start FROM turns t JOIN calls c ON c.id = t.call_id WHERE t.call_id = ? AND t.first_audio_ms IS NOT NULL ORDER BY t.turn')
-        .all(d.callId) as { at: number; ms: number; start: number }[];
-      if (rows.length) d.latencyMarkers = rows.map((r) => ({ atSec: Math.max(0, (r.at - r.start) / 1000), latencyMs: r.ms }));
-    }
-    return d;
-  }
-
-  function handlers(): { [M in MethodName]?: ApiHandler<M> } {
-    return {
-      'recordings.list': (args) => {
-        for (const field of ['from', 'to'] as const) {
-          const v = args[field];
-          if (v !== undefined && Number.isNaN(Date.parse(v))) throw new ApiError('bad_request', `${field}: "${v}" is not a date (use ISO 8601, e.g. 2026-11-21 or 2026-11-21T06:50:00Z)`, { path: field });
-        }
-        return repo.list(args);
-      },
-      'recordings.get': ({ id }) => detail(id),
-      'recordings.settings': () => settingsView(settings()),
-      'recordings.saveSettings': (input) => {
-        saveSettings(input, repo, ctx.secrets);
-        onSettingsChanged();
-        return { ok: true as const };
-      },
-      'recordings.testConnection': async (input) => {
-        const overlay = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Parameters<typeof effectiveSettings>[4];
-        const cfg = ctx.config.current();
-        const s = effectiveSettings(cfg.recordings, repo, ctx.secrets, cfg.asterisk, overlay);
-        if (!s.host) throw new ApiError('bad_request', 'host: required', { path: 'host' });
-        return testConnection(endpointOf(s));
-      },
-      'recordings.syncNow': () => service.sync(),
-      'recordings.lastSync': () => repo.setting<SyncSummary>(LAST_SYNC_KEY) ?? null,
-    };
-  }
 
   return service;
 }
