@@ -1,43 +1,39 @@
 /**
- * The softphone: SIP.js 0.21 UserAgent + Registerer + Inviter/Invitation over
- * WebSocket, with state in a zustand vanilla store (no React in here).
+ * The softphone: SIP.js 0.21 Inviter/Invitation over the line that
+ * registration.ts keeps registered, with state in a zustand vanilla store
+ * (no React in here).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Web, type Session } from 'sip.js';
-import { userAgentOptions } from './user-agent-options';
+import { Invitation, Inviter, SessionState, UserAgent, type Web, type Session } from 'sip.js';
 import { AudioEngine, type FrameListener } from './audio-engine';
 import { ring } from './ringer';
-import { watchInviteWire, type CallMarks } from './sip-wire';
+import type { CallMarks } from './sip-wire';
 import { CallMedia } from './call-media';
-import { mediaError, oneWayAudioError, sipResponseError, transportError, type PhoneError } from '../logic/errors';
+import { Registration } from './registration';
+import { mediaError, oneWayAudioError, sipResponseError } from '../logic/errors';
 import { isDtmfDigit, sanitizeDialString } from '../logic/dtmf';
 import type { CallInfo, PhoneAccount, PhoneState } from './types';
-
-export const REGISTER_TIMEOUT_MS = 10_000;
-/** Back-off between reconnect attempts after the WebSocket dropped (the last one repeats). */
-export const RECONNECT_DELAYS_MS = [2000, 5000, 10_000, 30_000];
-
-
 
 export class Phone {
   readonly store: StoreApi<PhoneState>;
   private account: PhoneAccount | null = null;
-  private ua: UserAgent | null = null;
-  private registerer: Registerer | null = null;
+  /** The registration with the PBX (UserAgent, Registerer, reconnects). */
+  private readonly line: Registration;
   private audioEngine: AudioEngine | null = null;
   private session: Session | null = null;
   private media: CallMedia | null = null;
-  private everConnected = false;
   private callSeq = 0;
-  private regTimer: ReturnType<typeof setTimeout> | undefined;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private reconnectAttempt = 0;
   private ringer: { stop(): void } | null = null;
   private readonly frameListeners = new Set<FrameListener>();
   marks: CallMarks = {};
 
   constructor() {
     this.store = createStore<PhoneState>()(() => ({ reg: 'unregistered', call: null, devices: { inputs: [], outputs: [] } }));
+    this.line = new Registration(this.store, {
+      mediaStreamFor: (constraints) => this.mediaStreamFor(constraints),
+      onInvite: (inv) => this.incoming(inv),
+      marks: () => this.marks,
+    });
   }
 
   get state(): PhoneState {
@@ -67,113 +63,13 @@ export class Phone {
       this.set({ reg: 'failed', regError: { kind: 'other', message: `sipUri: "${account.sipUri}" is not a SIP URI (use sip:1001@pbx.example.com)` } });
       return;
     }
-    this.everConnected = false;
-    this.set({ reg: 'connecting', regError: undefined });
-    const ua = new UserAgent(
-      userAgentOptions(account, uri, (constraints) => this.mediaStreamFor(constraints), {
-        onConnect: () => {
-          this.everConnected = true;
-        },
-        onDisconnect: (error) => {
-          if (this.ua !== ua) return;
-          if (!error) {
-            this.set({ reg: 'unregistered' });
-            return;
-          }
-          const e = transportError(account.wssUrl, error.message, this.everConnected);
-          this.set({ reg: 'failed', regError: e });
-          if (this.everConnected) this.scheduleReconnect(ua, e.message);
-        },
-        onInvite: (inv) => this.incoming(inv),
-      }),
-    );
-    this.ua = ua;
-    watchInviteWire(ua, () => this.marks);
-    try {
-      await ua.start();
-    } catch (err) {
-      if (this.ua !== ua) return;
-      this.set({ reg: 'failed', regError: transportError(account.wssUrl, (err as Error).message, false) });
-      this.ua = null;
-      await ua.stop().catch(() => undefined);
-      return;
-    }
-    this.everConnected = true;
-    const registerer = new Registerer(ua, { expires: 300 });
-    this.registerer = registerer;
-    registerer.stateChange.addListener((s) => {
-      if (this.registerer !== registerer) return;
-      if (s === RegistererState.Registered) {
-        clearTimeout(this.regTimer);
-        this.set({ reg: 'registered', regError: undefined });
-      } else if (s === RegistererState.Unregistered && this.state.reg === 'registered') {
-        this.set({ reg: 'unregistered' });
-      }
-    });
-    this.set({ reg: 'registering' });
-    this.regTimer = setTimeout(() => {
-      if (this.registerer === registerer && this.state.reg === 'registering') {
-        this.set({ reg: 'failed', regError: { kind: 'timeout', message: `No answer to REGISTER from ${account.wssUrl} within ${REGISTER_TIMEOUT_MS / 1000} s.` } });
-      }
-    }, REGISTER_TIMEOUT_MS);
-    await registerer.register({
-      requestDelegate: {
-        onReject: (res) => {
-          clearTimeout(this.regTimer);
-          this.set({ reg: 'failed', regError: sipResponseError(res.message.statusCode ?? 0, res.message.reasonPhrase ?? '', 'register') });
-        },
-      },
-    });
-  }
-
-  /** The PBX went away after we had been connected: retry with back-off, then register again. */
-  private scheduleReconnect(ua: UserAgent, reason: string) {
-    clearTimeout(this.reconnectTimer);
-    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)]!;
-    this.reconnectAttempt++;
-    this.set({ regError: { kind: 'ws_closed', message: `${reason} Reconnecting in ${Math.round(delay / 1000)} s…` } });
-    this.reconnectTimer = setTimeout(() => {
-      if (this.ua !== ua) return;
-      this.set({ reg: 'connecting' });
-      ua.reconnect().then(
-        () => {
-          if (this.ua !== ua || !this.registerer) return;
-          this.reconnectAttempt = 0;
-          this.set({ reg: 'registering' });
-          void this.registerer.register({
-            requestDelegate: {
-              onAccept: () => this.set({ reg: 'registered', regError: undefined }),
-              onReject: (res) => this.set({ reg: 'failed', regError: sipResponseError(res.message.statusCode ?? 0, res.message.reasonPhrase ?? '', 'register') }),
-            },
-          });
-        },
-        () => {
-          if (this.ua !== ua) return;
-          this.set({ reg: 'failed' });
-          this.scheduleReconnect(ua, reason);
-        },
-      );
-    }, delay);
+    await this.line.start(account, uri);
   }
 
   async unregister(): Promise<void> {
-    clearTimeout(this.regTimer);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectAttempt = 0;
-    const ua = this.ua;
-    const registerer = this.registerer;
-    this.ua = null;
-    this.registerer = null;
+    const close = this.line.detach();
     if (this.session) await this.hangup();
-    if (!ua) return;
-    this.set({ reg: 'unregistering' });
-    try {
-      if (registerer && registerer.state === RegistererState.Registered) await registerer.unregister();
-    } catch {
-      /* the transport may already be gone */
-    }
-    await ua.stop().catch(() => undefined);
-    this.set({ reg: 'unregistered' });
+    await close?.();
   }
 
   /** Where SIP.js gets the call's "microphone": a clone of our outbound graph's track. */
@@ -205,7 +101,8 @@ export class Phone {
 
   /** Places a call. `scripted`: no microphone, the caller audio comes from audio().playIntoCall(). */
   async call(target: string, opts: { scripted?: boolean } = {}): Promise<void> {
-    if (!this.ua || this.state.reg !== 'registered') {
+    const ua = this.line.ua;
+    if (!ua || this.state.reg !== 'registered') {
       this.set({ callError: { kind: 'other', message: 'Register first: the phone is not registered.' } });
       return;
     }
@@ -221,7 +118,7 @@ export class Phone {
       this.set({ callError: { kind: 'other', message: (err as Error).message } });
       return;
     }
-    const inviter = new Inviter(this.ua, uri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+    const inviter = new Inviter(ua, uri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
     this.marks = { callId: inviter.request.callId, wire: [] };
     this.set({
       callError: undefined,
@@ -416,5 +313,3 @@ export class Phone {
     this.audioEngine = null;
   }
 }
-
-export type { PhoneError, CallMarks };
