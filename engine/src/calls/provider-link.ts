@@ -9,9 +9,8 @@
  */
 import type { Logger } from '../observability/logger.js';
 import type { HistoryItem, Provider, ProviderSession, SessionInit, SessionSink } from '../providers/provider.js';
-import { ProviderError, asProviderError } from '../providers/provider-errors.js';
+import { ProviderError, asProviderError, errorText } from '../providers/provider-errors.js';
 import { unavailableSession } from '../providers/unavailable-provider.js';
-import { errorText } from '../providers/pipeline/turn-marks.js';
 import { withTimeout } from '../util/async.js';
 
 export interface ProviderLinkHost {

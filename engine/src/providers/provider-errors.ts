@@ -65,3 +65,9 @@ export function reasonForApiError(e: { type?: string; code?: string | null } | u
   if (/invalid_request|invalid_api_key|authentication|permission/i.test(text)) return 'http_4xx';
   return otherwise;
 }
+
+/** Error text for health/lastError without secrets or payloads. */
+export function errorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.replace(/(sk-|Bearer |Token )[A-Za-z0-9_\-.]{6,}/g, '$1[REDACTED]').slice(0, 300);
+}

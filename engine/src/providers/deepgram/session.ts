@@ -12,9 +12,10 @@ import WebSocket from 'ws';
 import type { ProviderSession, SessionInit } from '../provider.js';
 import type { AudioFormat } from '../../media/audio-format.js';
 import { bytesToMs } from '../../media/audio-format.js';
-import { TurnMarks, errorText } from '../pipeline/turn-marks.js';
+import { TurnMarks } from '../turn-marks.js';
+import type { RealtimeSessionDeps } from '../realtime/realtime-provider.js';
 import { buildAgentSettings, KEEPALIVE_INTERVAL_MS, type DeepgramAgentConfig } from './settings.js';
-import { ProviderError, httpStatusOf, reasonForStatus } from '../provider-errors.js';
+import { ProviderError, errorText, httpStatusOf, reasonForStatus } from '../provider-errors.js';
 
 type Msg = { type?: string; [k: string]: unknown };
 interface FunctionCall {
@@ -48,7 +49,7 @@ export class DeepgramAgentSession implements ProviderSession {
     private readonly config: DeepgramAgentConfig,
     private readonly init: SessionInit,
     private readonly format: AudioFormat,
-    private readonly deps: { apiKey: string; onError(message: string): void; keepAliveMs?: number },
+    private readonly deps: RealtimeSessionDeps & { keepAliveMs?: number },
   ) {
     this.marks = new TurnMarks(init.sink);
   }

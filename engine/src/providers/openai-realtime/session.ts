@@ -14,9 +14,10 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type { ProviderSession, SessionInit } from '../provider.js';
 import { bytesToMs, type AudioFormat } from '../../media/audio-format.js';
-import { TurnMarks, errorText } from '../pipeline/turn-marks.js';
+import { TurnMarks } from '../turn-marks.js';
+import type { RealtimeSessionDeps } from '../realtime/realtime-provider.js';
 import { buildSessionUpdate, historyItems, sayInstructions, BENIGN_ERROR_CODES, type OpenAIRealtimeConfig } from './session-config.js';
-import { ProviderError, reasonForApiError, reasonForStatus } from '../provider-errors.js';
+import { ProviderError, errorText, reasonForApiError, reasonForStatus } from '../provider-errors.js';
 
 type ServerEvent = { type: string; [k: string]: unknown };
 interface FunctionCallItem {
@@ -26,10 +27,6 @@ interface FunctionCallItem {
   arguments: string;
 }
 
-export interface RealtimeSessionDeps {
-  apiKey: string;
-  onError(message: string): void;
-}
 
 const CONNECT_TIMEOUT_MS = 15_000;
 

@@ -18,8 +18,8 @@ import type { VoiceEvent } from '../../media/voice/voice-activity.js';
 import type { ChatMessage, LlmAdapter, SttAdapter, SttStream, TtsAdapter } from './stages.js';
 import { SentenceSplitter } from './sentence-splitter.js';
 import { Speaker } from './speaker.js';
-import { TurnMarks, errorText } from './turn-marks.js';
-import { asProviderError, type ProviderError } from '../provider-errors.js';
+import { TurnMarks } from '../turn-marks.js';
+import { asProviderError, errorText, type ProviderError } from '../provider-errors.js';
 
 /** One abort signal serves every LLM/TTS request of a turn (SDKs each add a listener). */
 function turnAbort(): AbortController {

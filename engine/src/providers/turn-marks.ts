@@ -1,9 +1,10 @@
 /**
  * Once-per-turn latency marks (pure). A turn opens at the caller's end of
  * speech; each mark is reported at most once until the next turn opens.
- * Providers share this so every one reports the same marks the same way.
+ * Every provider (realtime and pipeline) shares this so each one reports the
+ * same marks the same way.
  */
-import type { LatencyMark, SessionSink } from '../provider.js';
+import type { LatencyMark, SessionSink } from './provider.js';
 
 export class TurnMarks {
   private seen = new Set<LatencyMark>();
@@ -30,10 +31,4 @@ export class TurnMarks {
   close(): void {
     this.open = false;
   }
-}
-
-/** Error text for health/lastError without secrets or payloads. */
-export function errorText(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/(sk-|Bearer |Token )[A-Za-z0-9_\-.]{6,}/g, '$1[REDACTED]').slice(0, 300);
 }
