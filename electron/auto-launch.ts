@@ -20,7 +20,7 @@ export interface AutoLaunchEnv {
 
 export const HIDDEN_FLAG = '--hidden';
 
-export function linuxAutostartFile(e: Pick<AutoLaunchEnv, 'env' | 'home'>): string {
+function linuxAutostartFile(e: Pick<AutoLaunchEnv, 'env' | 'home'>): string {
   const base = e.env.XDG_CONFIG_HOME || join(e.home, '.config');
   return join(base, 'autostart', 'aava-desktop.desktop');
 }

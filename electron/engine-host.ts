@@ -21,7 +21,7 @@ export interface HostOptions {
   http?: EngineOptions['http'];
 }
 
-export function mediaResolverFor(services: readonly EngineService[]): MediaResolver {
+function mediaResolverFor(services: readonly EngineService[]): MediaResolver {
   return (path) => {
     for (const s of services) {
       const hit = s.resolveMedia?.(path);

@@ -56,7 +56,7 @@ export function checkSender(event: InvokeEventLike, win: WindowLike | undefined 
   return { ok: true };
 }
 
-export function isAllowedMethod(method: unknown): method is (typeof API_METHOD_NAMES)[number] {
+function isAllowedMethod(method: unknown): method is (typeof API_METHOD_NAMES)[number] {
   return typeof method === 'string' && ALLOWED.has(method);
 }
 

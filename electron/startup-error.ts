@@ -88,7 +88,7 @@ export function classifyStartupError(err: unknown, configPath: string, owners?: 
 }
 
 export type StartupAction = 'open-config' | 'retry' | 'open-data' | 'quit';
-export const ACTION_SCHEME = 'aava-action:';
+const ACTION_SCHEME = 'aava-action:';
 
 /** Parses the links of the error page (`aava-action:retry`); undefined for anything else. */
 export function parseStartupAction(url: string): StartupAction | undefined {
@@ -97,7 +97,7 @@ export function parseStartupAction(url: string): StartupAction | undefined {
   return (['open-config', 'retry', 'open-data', 'quit'] as const).find((x) => x === a);
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 

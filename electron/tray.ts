@@ -24,7 +24,7 @@ export function callCountLabel(n: number): string {
   return n === 0 ? 'No active calls' : n === 1 ? '1 active call' : `${n} active calls`;
 }
 
-export function trayTemplate(calls: number, ari: boolean | undefined, prefs: DesktopPrefs, a: TrayActions): MenuItemConstructorOptions[] {
+function trayTemplate(calls: number, ari: boolean | undefined, prefs: DesktopPrefs, a: TrayActions): MenuItemConstructorOptions[] {
   return [
     { id: 'calls', label: callCountLabel(calls), enabled: false },
     { id: 'ari', label: ari === undefined ? 'ARI: starting…' : ari ? 'ARI: connected' : 'ARI: disconnected', enabled: false },

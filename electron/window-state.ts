@@ -93,7 +93,7 @@ export function loadWindowState(file: string): WindowState {
   }
 }
 
-export function saveWindowState(file: string, state: WindowState): void {
+function saveWindowState(file: string, state: WindowState): void {
   writeJsonAtomic(file, state);
 }
 
@@ -108,7 +108,7 @@ export interface TrackableWindow {
 }
 
 /** Current state of a window: its normal (restored) bounds plus whether it is maximized. */
-export function captureWindowState(win: TrackableWindow): WindowState {
+function captureWindowState(win: TrackableWindow): WindowState {
   const b = win.getNormalBounds();
   return { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() || win.isFullScreen() };
 }

@@ -61,7 +61,7 @@ export const DEFAULT_SERVICES: ServiceFactory[] = [
   createSoftphoneService,
 ];
 
-export function resolveDataDir(explicit: string | undefined, fromConfig: string | undefined): string {
+function resolveDataDir(explicit: string | undefined, fromConfig: string | undefined): string {
   return resolve(explicit ?? process.env.AI_ENGINE_DATA_DIR ?? fromConfig ?? './data');
 }
 

@@ -46,7 +46,7 @@ interface JobRow {
   next_run_at: number;
 }
 
-export const defaultBackoffMs = (attempt: number): number => Math.min(3_600_000, 30_000 * 2 ** (attempt - 1));
+const defaultBackoffMs = (attempt: number): number => Math.min(3_600_000, 30_000 * 2 ** (attempt - 1));
 
 export class AnalysisQueue {
   private timer?: NodeJS.Timeout;

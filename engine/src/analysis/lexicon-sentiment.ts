@@ -9,7 +9,7 @@ import type { SentimentLabel } from '../api/recordings.js';
 const analyzer = new Sentiment();
 
 /** Above this magnitude a call (or segment) is positive/negative, else neutral. */
-export const NEUTRAL_BAND = 0.05;
+const NEUTRAL_BAND = 0.05;
 
 export function labelOf(score: number): SentimentLabel {
   return score > NEUTRAL_BAND ? 'positive' : score < -NEUTRAL_BAND ? 'negative' : 'neutral';

@@ -23,7 +23,7 @@ const SYSTEM = `You review phone-call transcripts for a call-centre supervisor. 
 {"summary": "<2-4 sentences>", "sentiment_score": <number from -1 (very negative) to 1 (very positive)>, "reasons": ["<short reason>", ...]}.`;
 
 /** Transcript as plain lines, capped so a long call fits the model's context. */
-export function transcriptText(segments: readonly TranscriptSegment[], maxChars = 24_000): string {
+function transcriptText(segments: readonly TranscriptSegment[], maxChars = 24_000): string {
   const lines = segments.map((s) => `[${s.startSec.toFixed(1)}s] ${s.speaker}: ${s.text}`);
   let text = lines.join('\n');
   if (text.length > maxChars) text = `${text.slice(0, maxChars)}\n[…transcript truncated]`;

@@ -32,19 +32,3 @@ export function resamplePcm16(pcm: Buffer, fromHz: number, toHz: number): Buffer
   }
   return out;
 }
-
-/** RMS per 20 ms frame of mono 16-bit PCM. */
-export function frameRms(pcm: Buffer, sampleRate: number, frameMs = 20): number[] {
-  const per = Math.max(1, Math.round((sampleRate * frameMs) / 1000));
-  const n = Math.floor(pcm.length / 2);
-  const out: number[] = [];
-  for (let start = 0; start + per <= n; start += per) {
-    let sum = 0;
-    for (let i = start; i < start + per; i++) {
-      const v = pcm.readInt16LE(i * 2);
-      sum += v * v;
-    }
-    out.push(Math.sqrt(sum / per));
-  }
-  return out;
-}

@@ -29,7 +29,7 @@ export interface Transcriber {
 }
 
 /** Speaker label of channel `c` of a stereo recording, or of Deepgram's diarized speaker `n`. */
-export const speakerLabel = (n: number): string => `speaker ${n + 1}`;
+const speakerLabel = (n: number): string => `speaker ${n + 1}`;
 
 function channelsOf(input: TranscribeInput): { pcm: Buffer; sampleRate: number; speaker: string }[] {
   const { info, pcm } = decodeWavPcm16(input.wav);
@@ -102,7 +102,7 @@ export function deepgramTranscriber(o: CloudOptions): Transcriber {
 }
 
 /** verbose_json (segment timestamps) is a whisper-1 feature; the gpt-4o transcribe models refuse it. */
-export function supportsVerboseJson(model: string): boolean {
+function supportsVerboseJson(model: string): boolean {
   return !/^gpt-4o/.test(model);
 }
 

@@ -9,7 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 
 export type AccessCheck = (req: IncomingMessage, url: URL) => boolean;
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
 }
 

@@ -19,8 +19,8 @@ export interface LivenessOptions {
   now?: () => number;
 }
 
-export const DEFAULT_PING_MS = 5_000;
-export const DEFAULT_PING_TIMEOUT_MS = 10_000;
+const DEFAULT_PING_MS = 5_000;
+const DEFAULT_PING_TIMEOUT_MS = 10_000;
 
 export class LinkLiveness {
   private timer?: NodeJS.Timeout;

@@ -7,7 +7,7 @@
 import type { AriChannel } from '../ari/ari-types.js';
 import type { ChannelVars } from './resolve-call.js';
 
-export const AI_VARS = ['AI_PROVIDER', 'AI_CONTEXT', 'AI_GREETING', 'AI_PERSONA', 'AI_TRANSPORT'] as const;
+const AI_VARS = ['AI_PROVIDER', 'AI_CONTEXT', 'AI_GREETING', 'AI_PERSONA', 'AI_TRANSPORT'] as const;
 export type AiVar = (typeof AI_VARS)[number];
 
 /** AI_* variables the snapshot does not carry (they must be fetched one by one). */

@@ -83,7 +83,7 @@ function toSummary(r: CallRow): CallSummary {
 }
 
 /** FTS5 query from free text: each word as a quoted prefix term, ANDed. */
-export function ftsQuery(text: string): string | undefined {
+function ftsQuery(text: string): string | undefined {
   const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) return undefined;
   return words.slice(0, 10).map((w) => `"${w}"*`).join(' ');

@@ -10,13 +10,23 @@ import type { AudioFormat } from '../media/audio-format.js';
 import { decodeWavPcm16 } from '../media/wav.js';
 import type { Logger } from '../observability/logger.js';
 import { synthesize } from '../speech/flite.js';
-import { convertPcm } from './local-announcer.js';
+import { createAudioConverter } from '../media/convert.js';
 
 export interface FallbackLine {
   /** Spoken with the local TTS when there is no sound file (or it cannot be read); empty = no line. */
   message: string;
   /** Path of a WAV file played instead of the message. */
   sound?: string;
+}
+
+/** 16-bit PCM at `sampleRate` converted to `wire` in one go. */
+async function convertPcm(pcm: Buffer, sampleRate: number, wire: AudioFormat): Promise<Buffer> {
+  const conv = await createAudioConverter({ encoding: 'pcm16', sampleRate }, wire);
+  try {
+    return conv.convert(pcm);
+  } finally {
+    conv.close();
+  }
 }
 
 const MAX_ENTRIES = 16;
@@ -53,7 +63,7 @@ async function soundFile(path: string): Promise<Pcm> {
 }
 
 /** Flite starts and ends its speech with a few hundred ms of silence: cut to 20 ms, so the line starts at once. */
-export function trimSilence(pcm: Buffer, sampleRate: number, threshold = 200): Buffer {
+function trimSilence(pcm: Buffer, sampleRate: number, threshold = 200): Buffer {
   const n = pcm.length >> 1;
   const loud = (i: number) => Math.abs(pcm.readInt16LE(i * 2)) > threshold;
   let first = 0;

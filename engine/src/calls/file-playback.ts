@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, mkdirSync, writeFileSync, unlinkSync
 import { basename, join } from 'node:path';
 import { encodeWav } from '../media/wav.js';
 
-export class MediaDirError extends Error {}
+class MediaDirError extends Error {}
 
 export function checkMediaDir(dir: string): void {
   try {
@@ -24,14 +24,14 @@ export function checkMediaDir(dir: string): void {
 }
 
 /** Writes one utterance (16-bit PCM) and returns the `sound:` URI and the file path. */
-export function writeUtterance(dir: string, callId: string, seq: number, pcm: Buffer, sampleRate: number): { media: string; file: string } {
+function writeUtterance(dir: string, callId: string, seq: number, pcm: Buffer, sampleRate: number): { media: string; file: string } {
   const name = `aava-${callId}-${seq}`;
   const file = join(dir, `${name}.wav`);
   writeFileSync(file, encodeWav(pcm, sampleRate));
   return { media: `sound:${basename(dir)}/${name}`, file };
 }
 
-export function removeQuietly(file: string): void {
+function removeQuietly(file: string): void {
   try {
     unlinkSync(file);
   } catch {

@@ -8,7 +8,7 @@
 import type { CallLevel } from '../api/calls.js';
 import type { ApiEvent } from '../api/events.js';
 
-export const LEVELS_INTERVAL_MS = 200;
+const LEVELS_INTERVAL_MS = 200;
 
 export interface LevelSource {
   readonly id: string;

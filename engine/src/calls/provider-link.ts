@@ -26,7 +26,7 @@ export interface ProviderLinkHost {
 }
 
 /** How long a reconnect may take before the call fails over instead. */
-export const RECONNECT_TIMEOUT_MS = 5000;
+const RECONNECT_TIMEOUT_MS = 5000;
 /** Lines of history a resumed session gets (the most recent). */
 const HISTORY_MAX = 60;
 

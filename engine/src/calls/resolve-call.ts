@@ -37,7 +37,7 @@ const clean = (v: string | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
-export function fillTemplate(text: string, vars: ChannelVars): string {
+function fillTemplate(text: string, vars: ChannelVars): string {
   const values: Record<string, string> = {
     caller_name: clean(vars.callerName) ?? 'unknown caller',
     caller_number: clean(vars.callerNumber) ?? 'unknown number',

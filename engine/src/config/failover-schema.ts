@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** `hangup`, `continue` (into on_provider_failure.context/extension/priority) or `transfer:<destination>`. */
-export const FAILOVER_RE = /^(hangup|continue|transfer:[A-Za-z0-9_.-]+)$/;
+const FAILOVER_RE = /^(hangup|continue|transfer:[A-Za-z0-9_.-]+)$/;
 export const failoverSchema = z.string().regex(FAILOVER_RE, 'use hangup, continue or transfer:<destination> (a name under tools.transfer.destinations)');
 export type Failover = 'hangup' | 'continue' | `transfer:${string}`;
 
@@ -44,8 +44,6 @@ export const onProviderFailureSchema = z
     }
   })
   .transform((p) => ({ ...p, failover: (p.failover ?? (p.action === 'continue' ? 'continue' : 'hangup')) as Failover }));
-
-export type OnProviderFailure = z.infer<typeof onProviderFailureSchema>;
 
 /** `transfer:<name>` values that name no transfer destination, with their YAML paths (checked on the raw tree). */
 export function failoverReferenceIssues(raw: unknown): { path: (string | number)[]; message: string }[] {

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from '../api/config.js';
 
-export function pathOf(path: readonly PropertyKey[]): string {
+function pathOf(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
@@ -40,8 +40,4 @@ export function formatIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
     }
     return { path: path || '(root)', message };
   });
-}
-
-export function issuesToText(file: string, issues: ConfigIssue[]): string {
-  return issues.map((i) => `${file}: ${i.path}: ${i.message}`).join('\n');
 }

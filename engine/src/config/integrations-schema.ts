@@ -11,8 +11,8 @@ export const TOOL_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** MCP server names prefix their tools (`server.tool`, on the wire `server__tool`): no dots, no `__`. */
 export const MCP_SERVER_RE = /^[A-Za-z](?:[A-Za-z0-9-]|_(?!_)){0,31}$/;
 /** A VoiceMail() mailbox list: `2000`, `2000@default`, `2000@default&2001@sales` (nothing the dialplan would parse). */
-export const MAILBOX_RE = /^[A-Za-z0-9_*#+.-]+(@[A-Za-z0-9_-]+)?(&[A-Za-z0-9_*#+.-]+(@[A-Za-z0-9_-]+)?)*$/;
-export const BUILTIN_TOOL_NAMES = ['transfer', 'hangup', 'voicemail'] as const;
+const MAILBOX_RE = /^[A-Za-z0-9_*#+.-]+(@[A-Za-z0-9_-]+)?(&[A-Za-z0-9_*#+.-]+(@[A-Za-z0-9_-]+)?)*$/;
+const BUILTIN_TOOL_NAMES = ['transfer', 'hangup', 'voicemail'] as const;
 
 const httpUrl = (what: string) =>
   z.string().refine((v) => /^https?:\/\/[^\s/]+/i.test(v), `${what} must be an http:// or https:// URL`);

@@ -12,7 +12,7 @@ const port = z.coerce.number().int().min(1).max(65535);
 const listenPort = z.coerce.number().int().min(0).max(65535);
 const nonEmpty = z.string().min(1);
 
-export const contextSchema = z
+const contextSchema = z
   .object({
     greeting: z.string().optional(),
     prompt: z.string().optional(),
@@ -26,7 +26,6 @@ export const contextSchema = z
     failover: failoverSchema.optional(),
   })
   .strict();
-export type ContextConfig = z.infer<typeof contextSchema>;
 
 const portRange = z
   .string()
@@ -40,7 +39,7 @@ const portRange = z
     return { start: a, end: b };
   });
 
-export const transferDestinationSchema = z
+const transferDestinationSchema = z
   .object({
     type: z.enum(['extension', 'queue', 'ring_group']),
     target: nonEmpty,
@@ -237,4 +236,3 @@ export function referenceIssues(raw: unknown): { path: (string | number)[]; mess
 }
 
 export type AgentConfig = z.infer<typeof configSchema>;
-export type TransferDestination = z.infer<typeof transferDestinationSchema>;

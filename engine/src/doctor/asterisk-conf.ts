@@ -26,7 +26,7 @@ export interface ConfSection {
 }
 
 /** Strips an unescaped ";" comment (Asterisk escapes a literal semicolon as "\;"). */
-export function stripComment(line: string): string {
+function stripComment(line: string): string {
   for (let i = 0; i < line.length; i++) {
     if (line[i] === ';' && line[i - 1] !== '\\') return line.slice(0, i);
   }

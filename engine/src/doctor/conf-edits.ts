@@ -35,7 +35,7 @@ export function buildAriUser(current: string | undefined, user: AriUserSpec): st
 }
 
 /** The AI context a call gets when AI_CONTEXT is unset: the guide's plain [from-ai-agent] reaches it. */
-export const DEFAULT_AI_CONTEXT = 'default';
+const DEFAULT_AI_CONTEXT = 'default';
 
 /**
  * Dialplan context names for the app's config contexts: the guide's plain from-ai-agent (the `default`
@@ -47,7 +47,7 @@ export function dialplanContextNames(contexts: string[]): { dialplan: string; ai
   return out;
 }
 
-export function contextBody(appName: string, aiContext?: string): string[] {
+function contextBody(appName: string, aiContext?: string): string[] {
   const body = [MANAGED_COMMENT, `exten => s,1,NoOp(AAVA AI voice agent${aiContext ? ` - ${aiContext}` : ''})`];
   if (aiContext) body.push(` same => n,Set(AI_CONTEXT=${aiContext})`);
   body.push(` same => n,Stasis(${appName})`, ' same => n,Hangup()');
@@ -59,7 +59,7 @@ function escapeRe(s: string): string {
 }
 
 /** True when a context body already sends calls to Stasis(appName). */
-export function bodyHasStasis(lines: string[], appName: string): boolean {
+function bodyHasStasis(lines: string[], appName: string): boolean {
   const re = new RegExp(`Stasis\\(\\s*${escapeRe(appName)}\\s*[,)]`, 'i');
   return lines.some((l) => re.test(l.split(';')[0]!));
 }

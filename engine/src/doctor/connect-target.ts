@@ -22,9 +22,9 @@ export interface ConnectDeps {
 }
 
 /** Secret-store name for a sudo password when the login itself uses a key or the agent. */
-export const SUDO_SECRET = 'SSH_SUDO_PASSWORD';
+const SUDO_SECRET = 'SSH_SUDO_PASSWORD';
 
-export function resolveAuth(t: ParsedTarget, deps: ConnectDeps): { auth: SshAuth; sudoPassword?: string } {
+function resolveAuth(t: ParsedTarget, deps: ConnectDeps): { auth: SshAuth; sudoPassword?: string } {
   const env = deps.env ?? process.env;
   const named = t.secretName ? deps.secret(t.secretName) : undefined;
   registerSecretValue(named);

@@ -43,7 +43,7 @@ export interface VoicemailInputs {
   priority: number;
 }
 
-export function voicemailInputs(cfg: AgentConfig): VoicemailInputs {
+function voicemailInputs(cfg: AgentConfig): VoicemailInputs {
   const t = cfg.tools.voicemail;
   return { used: Object.values(cfg.contexts).some((c) => c.tools.includes('voicemail')), context: t.context, extension: t.extension, priority: t.priority };
 }

@@ -24,7 +24,7 @@ import type { FactInputs, PbxFacts } from './pbx-facts.js';
 import { runBatch, trimOutput, type Evidence } from './remote-batch.js';
 
 /** `module show like <x>` queries; a check that needs another module adds its pattern here. */
-export const MODULE_LIKES = ['ari', 'audiosocket', 'chan_rtp', 'res_http_websocket', 'websocket'];
+const MODULE_LIKES = ['ari', 'audiosocket', 'chan_rtp', 'res_http_websocket', 'websocket'];
 
 export type CliFacts = Pick<
   PbxFacts,

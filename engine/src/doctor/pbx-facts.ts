@@ -21,7 +21,7 @@ export interface PbxPaths {
   sounds: string;
 }
 
-export const DEFAULT_DIRS: Required<Pick<AsteriskDirs, 'configDir' | 'spoolDir' | 'dataDir'>> = {
+const DEFAULT_DIRS: Required<Pick<AsteriskDirs, 'configDir' | 'spoolDir' | 'dataDir'>> = {
   configDir: '/etc/asterisk',
   spoolDir: '/var/spool/asterisk',
   dataDir: '/var/lib/asterisk',

@@ -12,7 +12,7 @@ import type { FactInputs, PathKind, PbxFacts, PbxPaths } from './pbx-facts.js';
 import { runBatch, trimOutput, type Evidence } from './remote-batch.js';
 
 /** Endpoints asked one by one at most (a big PBX has hundreds; the loop stops at the first WebRTC one). */
-export const MAX_ENDPOINTS_ASKED = 300;
+const MAX_ENDPOINTS_ASKED = 300;
 
 const CONF_FILES = ['http_custom.conf', 'ari_additional_custom.conf', 'extensions_custom.conf', 'http.conf', 'ari.conf', 'extensions.conf', 'http_additional.conf'];
 

@@ -12,7 +12,7 @@ import type { PbxFacts } from './pbx-facts.js';
 const KINDS: readonly TransportKind[] = ['audiosocket', 'externalmedia', 'websocket'];
 
 /** The AI_TRANSPORT=… value set before Stasis, if it names a transport. */
-export function aiTransportOf(ctx: DialplanContext): TransportKind | undefined {
+function aiTransportOf(ctx: DialplanContext): TransportKind | undefined {
   for (const p of ctx.priorities) {
     if (p.app.toLowerCase() === 'stasis') break;
     const m = /^AI_TRANSPORT=(.*)$/.exec(p.args);

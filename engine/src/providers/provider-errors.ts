@@ -44,7 +44,7 @@ export function reasonForStatus(status: number | undefined, code?: string): Prov
  * status and error code the SDKs attach (OpenAI: status + code, Deepgram: status / statusCode), else
  * `otherwise` (what failed: the LLM, the TTS, the connection…).
  */
-export function failureReason(err: unknown, otherwise: ProviderFailureReason): ProviderFailureReason {
+function failureReason(err: unknown, otherwise: ProviderFailureReason): ProviderFailureReason {
   if (err instanceof ProviderError) return err.reason;
   const code = err && typeof err === 'object' ? [(err as { code?: unknown }).code, (err as { type?: unknown }).type].filter((v) => typeof v === 'string').join(' ') : '';
   return reasonForStatus(httpStatusOf(err), code || undefined) ?? otherwise;

@@ -21,7 +21,7 @@ export interface ChangeCheckOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_CHECK_BUDGET = 100;
+const DEFAULT_CHECK_BUDGET = 100;
 
 /** The decision for one comparison (pure). */
 export function hasChanged(c: Pick<CheckCandidate, 'remote_size' | 'size_bytes' | 'remote_etag'>, stamp: { size?: number; version?: string }): boolean {

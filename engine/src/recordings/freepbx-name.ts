@@ -9,7 +9,7 @@
  */
 import type { RecordingDirection } from '../api/recordings.js';
 
-export const RECORDING_TYPES: readonly RecordingDirection[] = ['out', 'in', 'internal', 'external', 'q', 'rg', 'conf', 'exten', 'ondemand'];
+const RECORDING_TYPES: readonly RecordingDirection[] = ['out', 'in', 'internal', 'external', 'q', 'rg', 'conf', 'exten', 'ondemand'];
 
 export interface ParsedRecordingName {
   /** The name exactly as ARI listed it. */

@@ -71,7 +71,7 @@ const SUMMARY_COLS = `r.id, r.name, r.direction, r.source, r.destination, r.star
   r.duration_sec, r.sample_rate, r.channels, r.status, r.status_reason, r.synced_at, r.call_id, r.analyzable,
   a.sentiment_label, a.sentiment_score`;
 
-export function toSummary(r: RecordingRow): RecordingSummary {
+function toSummary(r: RecordingRow): RecordingSummary {
   const s: RecordingSummary = { id: r.id, name: r.name, sizeBytes: r.size_bytes, status: r.status as RecordingStatus };
   if (r.direction) s.direction = r.direction as RecordingSummary['direction'];
   if (r.source !== null) s.source = r.source;
@@ -89,7 +89,7 @@ export function toSummary(r: RecordingRow): RecordingSummary {
 }
 
 /** Turns free text into an FTS5 query of quoted terms (no operator injection). */
-export function ftsQuery(text: string): string | undefined {
+function ftsQuery(text: string): string | undefined {
   const terms = text
     .split(/\s+/)
     .map((t) => t.replace(/"/g, '').trim())

@@ -16,7 +16,7 @@ import type { RecordingsRepo } from './recordings-repo.js';
 import { registerSecretValue } from '../observability/logger.js';
 
 export const PASSWORD_SECRET = 'RECORDINGS_ARI_PASSWORD';
-export const SETTINGS_KEY = 'recordings.settings';
+const SETTINGS_KEY = 'recordings.settings';
 
 export type RecordingsConfig = AgentConfig['recordings'];
 export type AriConfig = Pick<AgentConfig['asterisk'], 'host' | 'port' | 'scheme' | 'username' | 'password'>;

@@ -52,7 +52,7 @@ function fsyncDir(dir: string): void {
 }
 
 /** Removes temp files a killed run left behind. Call only while holding the lock. */
-export function cleanPartials(dir: string): number {
+function cleanPartials(dir: string): number {
   const p = join(dir, PARTIAL_DIR);
   if (!existsSync(p)) return 0;
   let n = 0;

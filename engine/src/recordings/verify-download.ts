@@ -17,7 +17,7 @@ export type VerifyResult =
   | VerifyFailure;
 
 /** Largest file we accept (4 GiB is the RIFF limit anyway). */
-export const MAX_RECORDING_BYTES = 4 * 1024 ** 3 - 1;
+const MAX_RECORDING_BYTES = 4 * 1024 ** 3 - 1;
 
 /** Recognises a JSON error body (ARI's `{"message": "..."}`), whatever the content type says. */
 export function asJsonError(head: Buffer): { serverMessage?: string } | undefined {

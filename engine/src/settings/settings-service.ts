@@ -13,7 +13,7 @@ import { testAriConnection } from './test-ari.js';
 import { selectableToolNames } from '../config/integrations-schema.js';
 
 /** Secrets the product knows about (others may exist in the store). */
-export const KNOWN_SECRETS = [
+const KNOWN_SECRETS = [
   'ASTERISK_ARI_PASSWORD',
   'OPENAI_API_KEY',
   'DEEPGRAM_API_KEY',

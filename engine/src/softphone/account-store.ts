@@ -6,7 +6,7 @@
 import type { Db } from '../store/database.js';
 import type { SoftphoneAccount } from '../api/softphone.js';
 
-export const ACCOUNT_KEY = 'softphone.account';
+const ACCOUNT_KEY = 'softphone.account';
 export const SIP_PASSWORD_SECRET = 'SIP_PASSWORD';
 
 export type StoredAccount = Omit<SoftphoneAccount, 'passwordSet'>;

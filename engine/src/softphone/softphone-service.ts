@@ -13,7 +13,7 @@ import { ensureUtterances, resolveUtterance, DEFAULT_UTTERANCES } from './uttera
 /** The caller number the PBX will present for this account: the SIP URI's user part, else the auth user. */
 export { DEFAULT_UTTERANCES };
 
-export function accountCallerNumber(account: { sipUri: string; authUser: string } | null): string | undefined {
+function accountCallerNumber(account: { sipUri: string; authUser: string } | null): string | undefined {
   if (!account) return undefined;
   const user = account.sipUri.replace(/^sips?:/i, '').split('@')[0];
   return user || account.authUser || undefined;

@@ -6,8 +6,8 @@ import type { Db } from '../store/database.js';
 import type { TestCallReport } from '../api/softphone.js';
 
 /** How far apart the softphone's INVITE and the engine's StasisStart may be. */
-export const MATCH_WINDOW_BEFORE_MS = 5_000;
-export const MATCH_WINDOW_AFTER_MS = 30_000;
+const MATCH_WINDOW_BEFORE_MS = 5_000;
+const MATCH_WINDOW_AFTER_MS = 30_000;
 
 interface Row {
   id: string;
@@ -16,7 +16,7 @@ interface Row {
 }
 
 /** Digits/user part for comparing caller numbers: "sip:1001@pbx" → "1001", "+1 (555) 0100" → "15550100". */
-export function callerKey(s: string): string {
+function callerKey(s: string): string {
   const user = s.replace(/^sips?:/i, '').split('@')[0] ?? '';
   const digits = user.replace(/[^0-9]/g, '');
   return digits || user.toLowerCase();

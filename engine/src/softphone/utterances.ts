@@ -11,11 +11,11 @@ import { encodeWav } from '../media/wav.js';
 /** Short, comma-free sentences: one breath each, so a VAD hears one turn per file. */
 export const DEFAULT_UTTERANCES = ['What are your opening hours today?', 'Thank you very much for your help.'];
 
-export function utterancesDir(dataDir: string): string {
+function utterancesDir(dataDir: string): string {
   return join(dataDir, 'softphone', 'utterances');
 }
 
-export function utteranceFile(dataDir: string, n: number): string {
+function utteranceFile(dataDir: string, n: number): string {
   return join(utterancesDir(dataDir), `${n}.wav`);
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { decodeWavPcm16 } from '../media/wav.js';
 
 /** Voices built into flite.wasm and their output rates (Hz). */
-export const FLITE_VOICES: Record<string, number> = { kal16: 16000, slt: 16000, rms: 16000, awb: 16000, kal: 8000 };
+const FLITE_VOICES: Record<string, number> = { kal16: 16000, slt: 16000, rms: 16000, awb: 16000, kal: 8000 };
 
 export interface SynthesisResult {
   /** 16-bit little-endian mono PCM. */

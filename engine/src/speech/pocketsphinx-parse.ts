@@ -25,7 +25,7 @@ const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?(?:e[-
 const NON_WORD = /^(<\/?s>|<sil>|\[.*\]|\+\+.*\+\+)$/;
 
 /** `to(3)` → `to` (pronunciation variants). */
-export function cleanWord(w: string): string {
+function cleanWord(w: string): string {
   return w.replace(/\(\d+\)$/, '');
 }
 

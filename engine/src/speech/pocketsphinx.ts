@@ -14,9 +14,9 @@ import { PocketsphinxOutputParser, parsePocketsphinxOutput, type Utterance } fro
 export type { Utterance, WordSegment } from './pocketsphinx-parse.js';
 
 export const POCKETSPHINX_SAMPLE_RATE = 16000;
-export const DEFAULT_POCKETSPHINX_COMMAND = 'pocketsphinx_continuous';
+const DEFAULT_POCKETSPHINX_COMMAND = 'pocketsphinx_continuous';
 /** Where pocketsphinx-en-us installs the acoustic model. */
-export const DEFAULT_HMM_DIR = '/usr/share/pocketsphinx/model/en-us/en-us';
+const DEFAULT_HMM_DIR = '/usr/share/pocketsphinx/model/en-us/en-us';
 
 export interface PocketsphinxOptions {
   /** Executable name or path (default `pocketsphinx_continuous`). */
@@ -40,7 +40,7 @@ function recognizerArgs(opts: PocketsphinxOptions): string[] {
 }
 
 /** The shell command line: `cat | pocketsphinx_continuous …` (see the module note). */
-export function pocketsphinxShellCommand(opts: PocketsphinxOptions = {}): string {
+function pocketsphinxShellCommand(opts: PocketsphinxOptions = {}): string {
   const cmd = opts.command ?? DEFAULT_POCKETSPHINX_COMMAND;
   return `cat | exec ${shellQuote(cmd)} ${recognizerArgs(opts).map(shellQuote).join(' ')}`;
 }
@@ -169,23 +169,4 @@ function toTranscript(stdout: string): Transcript {
 /** Batch recognition of 16 kHz mono s16le audio, with word times in seconds. */
 export async function transcribePcm16k(pcm16k: Buffer, opts: PocketsphinxOptions = {}): Promise<Transcript> {
   return toTranscript(await runBatch(pocketsphinxShellCommand(opts), pcm16k));
-}
-
-/**
- * Batch recognition of an audio file in any format sox reads (WAV PCM,
- * µ-law, A-law, GSM …): sox converts it to 16 kHz mono s16le on the way in.
- * Needs the Debian package `sox`.
- */
-export async function transcribeFile(path: string, opts: PocketsphinxOptions = {}): Promise<Transcript> {
-  if (!existsSync(path)) throw new Error(`${path}: no such file`);
-  if (spawnSync('sh', ['-c', 'command -v sox']).status !== 0) {
-    throw new Error(`${path}: transcribing files needs sox (install the Debian package sox)`);
-  }
-  const recognizer = pocketsphinxShellCommand(opts).replace(/^cat \| /, '');
-  const cmd = `sox -V1 "$1" -t raw -r ${POCKETSPHINX_SAMPLE_RATE} -e signed-integer -b 16 -c 1 - | ${recognizer}`;
-  try {
-    return toTranscript(await runBatch(cmd, undefined, [path]));
-  } catch (err) {
-    throw new Error(`${path}: ${(err as Error).message}`);
-  }
 }

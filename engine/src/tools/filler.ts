@@ -28,7 +28,7 @@ const MAX_CACHED = 16;
 const BUSY_RECHECK_MS = 200;
 
 /** The filler text in a wire format (synthesized once per text and format). */
-export function fillerAudio(text: string, wire: AudioFormat): Promise<Buffer> {
+function fillerAudio(text: string, wire: AudioFormat): Promise<Buffer> {
   const key = `${wire.encoding}/${wire.sampleRate}/${text}`;
   let p = cache.get(key);
   if (!p) {

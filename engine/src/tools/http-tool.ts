@@ -16,7 +16,7 @@ export type HttpToolConfig = z.infer<typeof httpToolSchema>;
 const USER_AGENT = 'AAVA-Desktop (tool)';
 
 /** The response as the model sees it: parsed JSON when it is complete JSON, else text. */
-export function responseOutput(status: number, text: string, truncated: boolean): Record<string, unknown> {
+function responseOutput(status: number, text: string, truncated: boolean): Record<string, unknown> {
   let body: unknown = text;
   if (!truncated) {
     try {

@@ -21,10 +21,6 @@ function scalar(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-export function templateNames(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
-
 export function buildRequest(template: string, method: HttpMethod, args: Record<string, unknown>): HttpToolRequest {
   const used = new Set<string>();
   const missing: string[] = [];

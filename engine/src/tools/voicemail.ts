@@ -12,8 +12,8 @@
 import type { AgentConfig } from '../config/schema.js';
 import type { EngineTool } from './tool.js';
 
-export const VOICEMAIL_BOX_VAR = 'AAVA_VOICEMAIL_BOX';
-export const VOICEMAIL_OPTS_VAR = 'AAVA_VOICEMAIL_OPTS';
+const VOICEMAIL_BOX_VAR = 'AAVA_VOICEMAIL_BOX';
+const VOICEMAIL_OPTS_VAR = 'AAVA_VOICEMAIL_OPTS';
 
 /** The dialplan target's body (without the [context] header), one line each. */
 export function voicemailDialplanBody(): string[] {
@@ -25,7 +25,7 @@ export function voicemailDialplanBody(): string[] {
 }
 
 /** The mailbox of a context (its own, else tools.voicemail.mailbox). */
-export function mailboxFor(config: AgentConfig, context: string): { mailbox: string; options: string } | undefined {
+function mailboxFor(config: AgentConfig, context: string): { mailbox: string; options: string } | undefined {
   const own = config.contexts[context]?.voicemail;
   if (own) return { mailbox: own.mailbox, options: own.options };
   const fallback = config.tools.voicemail.mailbox;

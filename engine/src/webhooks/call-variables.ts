@@ -44,7 +44,7 @@ export function tidySpoken(text: string): string {
   return text.replace(/[ \t]{2,}/g, ' ').replace(/ +([,.!?;:])/g, '$1').replace(/^[ ,]+/, '').trim();
 }
 
-export function usesVariables(text: string): boolean {
+function usesVariables(text: string): boolean {
   return [...text.matchAll(PLACEHOLDER)].some((m) => !RESERVED.has(m[1]!));
 }
 

@@ -5,7 +5,7 @@
  */
 import type { CallDetail } from '../api/calls.js';
 
-export const POST_CALL_VERSION = 1;
+const POST_CALL_VERSION = 1;
 
 export interface PostCallDocument {
   version: number;

@@ -1,7 +1,7 @@
 /** Webhook signatures: X-AAVA-Signature: sha256=<hex HMAC-SHA256 of the raw body> (pure). */
 import { createHmac } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'x-aava-signature';
+const SIGNATURE_HEADER = 'x-aava-signature';
 
 export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;

@@ -6,7 +6,7 @@ import type { DashboardClient } from './types';
 const TOKEN_KEY = 'aava.apiToken';
 
 /** The serve API token: `?token=` on the page URL (kept for the session), else what the session remembered. */
-export function readToken(loc: Location = window.location, storage: Storage | undefined = safeSession()): string | undefined {
+function readToken(loc: Location = window.location, storage: Storage | undefined = safeSession()): string | undefined {
   const fromUrl = new URLSearchParams(loc.search).get('token') ?? undefined;
   if (fromUrl) {
     storage?.setItem(TOKEN_KEY, fromUrl);

@@ -4,7 +4,7 @@ import { formatMs, formatTime } from './format';
 type Item = { kind: 'line'; at: string; line: TranscriptLine } | { kind: 'tool'; at: string; tool: ToolCallRecord };
 
 /** Transcript lines and tool calls in time order (stable: a tool call stays after the line it follows). */
-export function timelineItems(call: Pick<CallDetail, 'transcript' | 'toolCalls'>): Item[] {
+function timelineItems(call: Pick<CallDetail, 'transcript' | 'toolCalls'>): Item[] {
   const items: Item[] = [...call.transcript.map((line) => ({ kind: 'line' as const, at: line.at, line })), ...call.toolCalls.map((tool) => ({ kind: 'tool' as const, at: tool.at, tool }))];
   return items.map((it, i) => ({ it, i })).sort((a, b) => Date.parse(a.it.at) - Date.parse(b.it.at) || a.i - b.i).map((x) => x.it);
 }

@@ -5,7 +5,7 @@ import { TRANSPORT_CHOICES, TransportGuide } from './TransportGuide';
 type Transport = ConfigView['audioTransport'];
 
 /** The dialplan context that reaches an AI context; `default` is the guide's plain [from-ai-agent]. */
-export function dialplanContextFor(context: string): string {
+function dialplanContextFor(context: string): string {
   return context === 'default' ? 'from-ai-agent' : `from-ai-agent-${context}`;
 }
 
@@ -26,7 +26,7 @@ export function customDestinationFor(context: string): string {
   return `${dialplanContextFor(context)},s,1`;
 }
 
-export function CopyBlock({ text, label }: { text: string; label: string }) {
+function CopyBlock({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
   const copy = async () => {
     try {

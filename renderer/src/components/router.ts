@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export const PAGES = ['calls', 'latency', 'contexts', 'history', 'recordings', 'softphone', 'settings', 'doctor'] as const;
+const PAGES = ['calls', 'latency', 'contexts', 'history', 'recordings', 'softphone', 'settings', 'doctor'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export interface Route {

@@ -14,7 +14,7 @@ import { hrefFor, navigate } from '../components/router';
 
 const EMPTY: never[] = [];
 
-export function StateBadge({ state }: { state: CallSummary['state'] }) {
+function StateBadge({ state }: { state: CallSummary['state'] }) {
   return <span className={`badge state-${state}`}>{state}</span>;
 }
 

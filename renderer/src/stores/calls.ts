@@ -5,7 +5,7 @@ import type { ApiError } from '../api/errors';
 import { attempt, idle, track, type Resource } from './resource';
 
 /** How long an ended call stays in the live table (greyed) before it leaves, ms. */
-export const ENDED_LINGER_MS = 8000;
+const ENDED_LINGER_MS = 8000;
 
 export interface LiveCallsState {
   /** Active (and just-ended) calls by id; `order` keeps rows stable as calls come and go. */

@@ -77,9 +77,3 @@ export function createConfigStore(client: DashboardClient): ConfigStore {
     };
   });
 }
-
-/** Issues for one field of one context: exact path or anything under it. */
-export function issuesFor(issues: ConfigIssue[], name: string, field: string): ConfigIssue[] {
-  const p = `contexts.${name}.${field}`;
-  return issues.filter((i) => i.path === p || i.path.startsWith(`${p}.`) || i.path === field || i.path.startsWith(`context.${field}`));
-}

@@ -17,10 +17,10 @@ export interface HistoryState {
 
 export type HistoryStore = StoreApi<HistoryState>;
 
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 
 /** Drops empty fields so the engine's strict schema sees only what the user set. */
-export function cleanFilter(f: CallListFilter): CallListFilter {
+function cleanFilter(f: CallListFilter): CallListFilter {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') out[k] = v;
   return out as CallListFilter;

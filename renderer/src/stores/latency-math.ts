@@ -172,7 +172,7 @@ export function bucketFor(rangeMs: number): number {
  * Every stage mark a turn may carry, in the order they happen after the caller's end of speech. Rendered
  * generically: a stage shows up as soon as the engine reports it (endOfTurnMs and providerAudioMs are newer).
  */
-export const TURN_MARKS = [
+const TURN_MARKS = [
   { key: 'endOfTurnMs', label: 'end-of-turn decision' },
   { key: 'sttFinalMs', label: 'STT final' },
   { key: 'llmFirstTokenMs', label: 'LLM first token' },

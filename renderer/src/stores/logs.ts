@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LogLine } from '../api/contract';
 
-export const LOG_KEEP = 300;
+const LOG_KEEP = 300;
 
 export interface LogsState {
   lines: LogLine[];

@@ -17,7 +17,7 @@ export interface RecordingsFilter {
 export type ShownProgress = SyncProgress & { skipped?: number };
 
 /** The finished sync as the progress line shows it: the same counts as the summary ("Last sync …"). */
-export function progressOfSummary(s: SyncSummary): ShownProgress {
+function progressOfSummary(s: SyncSummary): ShownProgress {
   const counts = { found: s.found, downloaded: s.downloaded, failed: s.failed, bytes: s.bytes, skipped: s.skipped };
   return s.error ? { phase: 'failed', ...counts, reason: s.error } : { phase: 'done', ...counts };
 }

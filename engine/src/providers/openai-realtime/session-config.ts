@@ -15,11 +15,11 @@ export function realtimeAudioFormat(config: Pick<OpenAIRealtimeConfig, 'audio_fo
   return config.audio_format === 'pcmu' && wire.encoding === 'ulaw' ? ULAW8 : PCM24K;
 }
 
-export function formatParam(f: AudioFormat): { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } {
+function formatParam(f: AudioFormat): { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } {
   return f.encoding === 'ulaw' ? { type: 'audio/pcmu' } : { type: 'audio/pcm', rate: 24000 };
 }
 
-export function realtimeTools(tools: ToolSpec[]): Array<{ type: 'function'; name: string; description: string; parameters: Record<string, unknown> }> {
+function realtimeTools(tools: ToolSpec[]): Array<{ type: 'function'; name: string; description: string; parameters: Record<string, unknown> }> {
   return tools.map((t) => ({ type: 'function', name: t.name, description: t.description, parameters: t.parameters }));
 }
 

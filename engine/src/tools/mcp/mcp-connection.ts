@@ -34,7 +34,7 @@ interface CallResult {
 }
 
 /** A tool result as the model sees it: the text parts (or structured content), cut to size. */
-export function mcpOutput(r: CallResult, maxBytes: number): ToolResult {
+function mcpOutput(r: CallResult, maxBytes: number): ToolResult {
   const texts = (r.content ?? []).map((c) => (c.type === 'text' ? (c.text ?? '') : `[${c.type} content]`));
   const text = r.structuredContent !== undefined && !texts.length ? JSON.stringify(r.structuredContent) : texts.join('\n');
   const cut = truncateUtf8(text, maxBytes);

@@ -2,7 +2,7 @@ import type { ConfigIssue, ConfigView } from '../../api/contract';
 import { FieldIssues } from './FieldIssues';
 
 /** How a failover value reads: `transfer:sales_queue` → "transfer to sales_queue". */
-export function describeFailover(value: string | undefined, continueTo?: string): string {
+function describeFailover(value: string | undefined, continueTo?: string): string {
   if (!value || value === 'hangup') return 'hang up';
   if (value === 'continue') return continueTo ? `continue in the dialplan (${continueTo})` : 'continue in the dialplan';
   return value.startsWith('transfer:') ? `transfer to ${value.slice('transfer:'.length)}` : value;

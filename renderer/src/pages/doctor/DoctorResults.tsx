@@ -3,7 +3,7 @@ import { useApp, useStores } from '../../stores/react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { StatusIcon } from '../../components/StatusIcon';
 
-export function CheckList({ checks, label }: { checks: CheckResult[]; label: string }) {
+function CheckList({ checks, label }: { checks: CheckResult[]; label: string }) {
   return (
     <ul className="checklist" aria-label={label}>
       {checks.map((c) => (

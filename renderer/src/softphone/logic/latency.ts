@@ -28,7 +28,7 @@ export interface SegmenterOptions {
   hangoverMs: number;
 }
 
-export const DEFAULT_SEGMENTER: SegmenterOptions = { onDb: -45, offDb: -50, minOnMs: 30, hangoverMs: 250 };
+const DEFAULT_SEGMENTER: SegmenterOptions = { onDb: -45, offDb: -50, minOnMs: 30, hangoverMs: 250 };
 
 export function dbfs(rms: number): number {
   return rms > 0 ? 20 * Math.log10(rms) : -Infinity;

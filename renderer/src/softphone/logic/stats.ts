@@ -86,7 +86,7 @@ export function isOneWayAudio(sinceAnswerMs: number, packetsReceived: number, af
 }
 
 /** Jitter-buffer delay over the interval since `prev` (ms), or the cumulative average without one. */
-export function recentJitterBufferMs(prev: { jitterBufferDelayS: number; jitterBufferEmitted: number } | undefined, delayS: number, emitted: number): number | null {
+function recentJitterBufferMs(prev: { jitterBufferDelayS: number; jitterBufferEmitted: number } | undefined, delayS: number, emitted: number): number | null {
   const dCount = emitted - (prev?.jitterBufferEmitted ?? 0);
   const dDelay = delayS - (prev?.jitterBufferDelayS ?? 0);
   if (dCount > 0 && dDelay >= 0) return Math.round((dDelay / dCount) * 10000) / 10;

@@ -10,7 +10,7 @@ export interface CallMediaHooks {
   onOneWayAudio(afterMs: number): void;
 }
 
-export const ONE_WAY_AUDIO_MS = 3000;
+const ONE_WAY_AUDIO_MS = 3000;
 
 export class CallMedia {
   private readonly el: HTMLAudioElement;

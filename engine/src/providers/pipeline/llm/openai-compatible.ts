@@ -17,7 +17,7 @@ const NO_KEY = 'not-needed';
 const PROBE_EVERY_MS = 30_000;
 const PROBE_TIMEOUT_MS = 2000;
 
-export function isLocalUrl(url: string | undefined): boolean {
+function isLocalUrl(url: string | undefined): boolean {
   if (!url) return false;
   try {
     const h = new URL(url).hostname;

@@ -20,7 +20,7 @@ interface Results {
 }
 
 /** http(s) → ws(s), for the websocket side of a configured REST url. */
-export function toWsUrl(url: string): string {
+function toWsUrl(url: string): string {
   return url.replace(/^http/, 'ws');
 }
 
