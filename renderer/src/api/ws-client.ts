@@ -1,6 +1,7 @@
 import type { ApiEvent, ArgsOf, MethodName, ResultOf, WireEvent, WireResponse } from './contract';
-import { ApiError, toApiError } from './errors';
+import { ApiError } from './errors';
 import type { ConnectionState, DashboardClient } from './types';
+import { WsRequests } from './ws-requests';
 
 export interface WsClientOptions {
   /** ws://host:port/api/ws (the token is appended here). */
@@ -20,13 +21,20 @@ export interface WsClientOptions {
 
 const UNAUTHORIZED = 'unauthorized: the engine requires its API token; open the dashboard with ?token=<api.token>';
 
-interface Pending {
-  method: string;
-  resolve(value: unknown): void;
-  reject(err: ApiError): void;
-  timer: ReturnType<typeof setTimeout>;
-  payload: string;
-  sent: boolean;
+/** Backoff before reconnect attempt `attempt` (1-based): doubling from minRetry up to maxRetry, ±20 % jitter. */
+function retryDelayMs(attempt: number, minRetry: number, maxRetry: number): number {
+  const base = Math.min(maxRetry, minRetry * 2 ** Math.min(attempt - 1, 8));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** A refused upgrade looks like 1006 to a browser: ask over HTTP whether the token is the reason. */
+async function tokenRefused(httpBase: string, token: string | undefined): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('api/health.get', httpBase), token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+    return res.status === 401;
+  } catch {
+    return false;
+  }
 }
 
 /** serve mode: one WebSocket, requests correlated by id, events pushed, reconnects with backoff. */
@@ -37,8 +45,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
   const maxRetry = opts.maxRetryMs ?? 10_000;
   const listeners = new Set<(e: ApiEvent) => void>();
   const connListeners = new Set<(s: ConnectionState) => void>();
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
+  const requests = new WsRequests(timeoutMs);
   let attempt = 0;
   let ws: WebSocket | undefined;
   let state: ConnectionState = { status: 'connecting', attempt: 0 };
@@ -58,13 +65,8 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
   };
 
   const flush = () => {
-    if (!ws || ws.readyState !== WS.OPEN) return;
-    for (const p of pending.values()) {
-      if (!p.sent) {
-        ws.send(p.payload);
-        p.sent = true;
-      }
-    }
+    const open = ws && ws.readyState === WS.OPEN ? ws : undefined;
+    if (open) requests.flush((payload) => open.send(payload));
   };
 
   const onMessage = (data: unknown) => {
@@ -86,13 +88,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
       return;
     }
     if (typeof msg.id !== 'number') return;
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    clearTimeout(p.timer);
-    const res = msg as WireResponse;
-    if (res.ok) p.resolve(res.result);
-    else p.reject(toApiError(res.error, p.method));
+    requests.answer(msg as WireResponse);
   };
 
   const connect = () => {
@@ -117,18 +113,10 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
     sock.onclose = (ev: CloseEvent) => {
       if (ws !== sock) return;
       ws = undefined;
-      // Requests already on the wire may or may not have run: fail them; unsent ones wait for the next socket.
-      for (const [id, p] of pending) {
-        if (p.sent) {
-          pending.delete(id);
-          clearTimeout(p.timer);
-          p.reject(new ApiError({ code: 'disconnected', message: `${p.method}: connection to the engine was lost` }, p.method));
-        }
-      }
+      requests.lost();
       const reason = ev.code === 4401 ? UNAUTHORIZED : ev.reason || `connection closed (${ev.code})`;
       if (!opened && opts.probe !== false && typeof fetch === 'function') {
-        // A refused upgrade looks like 1006 to a browser: ask over HTTP whether the token is the reason.
-        void probeAuth().then((unauthorized) => scheduleRetry(unauthorized ? UNAUTHORIZED : reason));
+        void tokenRefused(opts.httpBase, opts.token).then((unauthorized) => scheduleRetry(unauthorized ? UNAUTHORIZED : reason));
       } else scheduleRetry(reason);
     };
     sock.onerror = () => {
@@ -136,20 +124,10 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
     };
   };
 
-  const probeAuth = async (): Promise<boolean> => {
-    try {
-      const res = await fetch(new URL('api/health.get', opts.httpBase), opts.token ? { headers: { Authorization: `Bearer ${opts.token}` } } : {});
-      return res.status === 401;
-    } catch {
-      return false;
-    }
-  };
-
   const scheduleRetry = (reason: string) => {
     if (closed) return;
     attempt += 1;
-    const base = Math.min(maxRetry, minRetry * 2 ** Math.min(attempt - 1, 8));
-    const retryInMs = Math.round(base * (0.8 + Math.random() * 0.4));
+    const retryInMs = retryDelayMs(attempt, minRetry, maxRetry);
     setState({ status: 'closed', attempt, retryInMs, reason });
     retryTimer = setTimeout(connect, retryInMs);
   };
@@ -160,17 +138,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
     kind: 'ws',
     invoke<M extends MethodName>(method: M, ...rest: [ArgsOf<M>?]): Promise<ResultOf<M>> {
       if (closed) return Promise.reject(new ApiError({ code: 'disconnected', message: `${method}: client closed` }, method));
-      const id = nextId++;
-      const args = rest[0];
-      const payload = JSON.stringify(args === undefined ? { id, method } : { id, method, args });
-      return new Promise<ResultOf<M>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new ApiError({ code: 'timeout', message: `${method}: no answer from the engine within ${Math.round(timeoutMs / 1000)} s` }, method));
-        }, timeoutMs);
-        pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer, payload, sent: false });
-        flush();
-      });
+      return requests.add<ResultOf<M>>(method, rest[0], flush);
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -189,11 +157,7 @@ export function createWsClient(opts: WsClientOptions): DashboardClient {
     close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
-      for (const p of pending.values()) {
-        clearTimeout(p.timer);
-        p.reject(new ApiError({ code: 'disconnected', message: `${p.method}: client closed` }, p.method));
-      }
-      pending.clear();
+      requests.closeAll();
       ws?.close();
       ws = undefined;
     },
