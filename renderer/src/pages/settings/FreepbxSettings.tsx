@@ -56,7 +56,7 @@ export function FreepbxSettings({ view }: { view: RecordingsSettingsView }) {
     intervalMinutes: interval,
     ...(form.trustFingerprint ? { trustFingerprint: form.trustFingerprint } : {}),
   });
-  const upd = (k: 'host' | 'port' | 'username' | 'password' | 'intervalMinutes') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const upd = (k: 'intervalMinutes') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   return (
     <section className="card" aria-labelledby="freepbx-title">
       <h2 id="freepbx-title">FreePBX Integration</h2>
@@ -91,39 +91,7 @@ export function FreepbxSettings({ view }: { view: RecordingsSettingsView }) {
                 : 'A separate user is safer: an ari.conf user with read_only = yes is enough to sync.'}
             </span>
           </span>
-          {!form.same && (
-            <>
-              <label htmlFor="fp-host">Host</label>
-              <input id="fp-host" value={form.host} onChange={upd('host')} placeholder="FreePBX IP or name" required />
-              <label htmlFor="fp-port">Port</label>
-              <input id="fp-port" value={form.port} onChange={upd('port')} inputMode="numeric" aria-invalid={!portOk} size={6} required />
-              <label htmlFor="fp-user">Username</label>
-              <input id="fp-user" value={form.username} onChange={upd('username')} autoComplete="off" required />
-              <label htmlFor="fp-password">Password</label>
-              <input
-                id="fp-password"
-                type="password"
-                value={form.password}
-                onChange={upd('password')}
-                autoComplete="new-password"
-                placeholder={view.passwordSet ? 'stored; type to replace' : 'ARI user password'}
-              />
-              <label htmlFor="fp-tls">Use TLS</label>
-              <label className="check">
-                <input
-                  id="fp-tls"
-                  type="checkbox"
-                  checked={form.tls}
-                  onChange={(e) => {
-                    const tls = e.target.checked;
-                    // The guide's ports: follow the usual pair when the user has not picked another one.
-                    setForm((f) => ({ ...f, tls, port: f.port === '8088' && tls ? '8089' : f.port === '8089' && !tls ? '8088' : f.port }));
-                  }}
-                />{' '}
-                HTTPS (usually port 8089)
-              </label>
-            </>
-          )}
+          {!form.same && <LoginFields form={form} setForm={setForm} portOk={portOk} passwordSet={view.passwordSet} />}
           <label htmlFor="fp-interval">Sync interval</label>
           <span>
             <input id="fp-interval" value={form.intervalMinutes} onChange={upd('intervalMinutes')} inputMode="numeric" aria-invalid={!intervalOk} size={5} /> minutes
@@ -158,29 +126,74 @@ export function FreepbxSettings({ view }: { view: RecordingsSettingsView }) {
           <a href={hrefFor('recordings')}>Open recordings</a>
         </div>
       </form>
-      {test?.ok === true && (
-        <>
-          <DiagnosisView
-            ok={test.value.ok}
-            title={test.value.ok ? `Connected${test.value.recordingsListed !== undefined ? `: ${test.value.recordingsListed} recordings listed` : ''}.` : `Failed: ${test.value.cause.replace(/_/g, ' ')}.`}
-            message={test.value.message}
-            fix={test.value.fix}
-          />
-          {test.value.certificateFingerprint && (test.value.cause === 'tls_untrusted' || test.value.cause === 'tls_changed') && (
-            <div className="notice notice-info">
-              Certificate SHA-256 <code className="mono small break">{test.value.certificateFingerprint}</code>
-              <button type="button" className="btn btn-small" onClick={() => setForm((f) => ({ ...f, trustFingerprint: test.value.certificateFingerprint ?? '' }))}>
-                Trust this certificate
-              </button>
-              {form.trustFingerprint === test.value.certificateFingerprint && <span className="ok-text"> Trusted for this form: Test again, then Save.</span>}
-            </div>
-          )}
-        </>
-      )}
+      {test?.ok === true && <TestResult diagnosis={test.value} trusted={form.trustFingerprint} onTrust={(fp) => setForm((f) => ({ ...f, trustFingerprint: fp }))} />}
       {test?.ok === false && <ActionResultView result={test} okText="" what="Test Connection" />}
       <ActionResultView result={saved} okText="Saved." what="Saving FreePBX settings" />
       <ErrorNotice error={syncError} what="Sync" />
       <SyncProgressBar progress={progress} />
     </section>
+  );
+}
+
+type SetForm = (update: (f: Form) => Form) => void;
+
+/** The separate ARI login: host, port, user, password (write-only) and TLS. */
+function LoginFields({ form, setForm, portOk, passwordSet }: { form: Form; setForm: SetForm; portOk: boolean; passwordSet: boolean }) {
+  const upd = (k: 'host' | 'port' | 'username' | 'password') => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  return (
+    <>
+      <label htmlFor="fp-host">Host</label>
+      <input id="fp-host" value={form.host} onChange={upd('host')} placeholder="FreePBX IP or name" required />
+      <label htmlFor="fp-port">Port</label>
+      <input id="fp-port" value={form.port} onChange={upd('port')} inputMode="numeric" aria-invalid={!portOk} size={6} required />
+      <label htmlFor="fp-user">Username</label>
+      <input id="fp-user" value={form.username} onChange={upd('username')} autoComplete="off" required />
+      <label htmlFor="fp-password">Password</label>
+      <input
+        id="fp-password"
+        type="password"
+        value={form.password}
+        onChange={upd('password')}
+        autoComplete="new-password"
+        placeholder={passwordSet ? 'stored; type to replace' : 'ARI user password'}
+      />
+      <label htmlFor="fp-tls">Use TLS</label>
+      <label className="check">
+        <input
+          id="fp-tls"
+          type="checkbox"
+          checked={form.tls}
+          onChange={(e) => {
+            const tls = e.target.checked;
+            // The guide's ports: follow the usual pair when the user has not picked another one.
+            setForm((f) => ({ ...f, tls, port: f.port === '8088' && tls ? '8089' : f.port === '8089' && !tls ? '8088' : f.port }));
+          }}
+        />{' '}
+        HTTPS (usually port 8089)
+      </label>
+    </>
+  );
+}
+
+/** A Test Connection that reached a verdict, with "Trust this certificate" when TLS stopped it. */
+function TestResult({ diagnosis: d, trusted, onTrust }: { diagnosis: ConnectionDiagnosis; trusted: string; onTrust(fingerprint: string): void }) {
+  return (
+    <>
+      <DiagnosisView
+        ok={d.ok}
+        title={d.ok ? `Connected${d.recordingsListed !== undefined ? `: ${d.recordingsListed} recordings listed` : ''}.` : `Failed: ${d.cause.replace(/_/g, ' ')}.`}
+        message={d.message}
+        fix={d.fix}
+      />
+      {d.certificateFingerprint && (d.cause === 'tls_untrusted' || d.cause === 'tls_changed') && (
+        <div className="notice notice-info">
+          Certificate SHA-256 <code className="mono small break">{d.certificateFingerprint}</code>
+          <button type="button" className="btn btn-small" onClick={() => onTrust(d.certificateFingerprint ?? '')}>
+            Trust this certificate
+          </button>
+          {trusted === d.certificateFingerprint && <span className="ok-text"> Trusted for this form: Test again, then Save.</span>}
+        </div>
+      )}
+    </>
   );
 }
