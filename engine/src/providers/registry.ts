@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Provider, ProviderDeps } from './provider.js';
 import { providerFactories, pipelineFactory } from './catalog.js';
 import { createEchoProvider } from './echo/echo-provider.js';
+import { RetiringLeases } from '../util/retiring-leases.js';
 
 interface Entry {
   name: string;
@@ -30,7 +31,7 @@ export interface ProviderLease {
 
 export class ProviderRegistry {
   private current = new Map<string, Entry>();
-  private retired = new Set<Entry>();
+  private readonly leases = new RetiringLeases<Entry>((e) => this.closeEntry(e));
 
   constructor(private readonly deps: ProviderDeps & { log: Logger }) {}
 
@@ -51,7 +52,7 @@ export class ProviderRegistry {
       }
       next.set(name, this.build(name, kind, cfg, json));
     }
-    for (const [name, old] of this.current) if (next.get(name) !== old) this.retire(old);
+    for (const [name, old] of this.current) if (next.get(name) !== old) this.leases.retire(old);
     this.current = next;
   }
 
@@ -76,14 +77,7 @@ export class ProviderRegistry {
     return entry;
   }
 
-  private retire(e: Entry): void {
-    e.retired = true;
-    if (e.leases === 0) void this.closeEntry(e);
-    else this.retired.add(e);
-  }
-
   private async closeEntry(e: Entry): Promise<void> {
-    this.retired.delete(e);
     try {
       await e.provider?.close();
     } catch (err) {
@@ -96,17 +90,7 @@ export class ProviderRegistry {
     const e = this.current.get(name);
     if (!e) throw new Error(`provider "${name}" is not configured`);
     if (!e.provider) throw new Error(e.error ?? `provider "${name}" is not available`);
-    e.leases++;
-    let released = false;
-    return {
-      provider: e.provider,
-      release: () => {
-        if (released) return;
-        released = true;
-        e.leases--;
-        if (e.retired && e.leases === 0) void this.closeEntry(e);
-      },
-    };
+    return { provider: e.provider, release: this.leases.take(e) };
   }
 
   health(): Record<string, ProviderHealth> {
@@ -126,9 +110,8 @@ export class ProviderRegistry {
   }
 
   async closeAll(): Promise<void> {
-    const all = [...this.current.values(), ...this.retired];
+    const live = [...this.current.values()];
     this.current.clear();
-    this.retired.clear();
-    await Promise.all(all.map((e) => this.closeEntry(e)));
+    await this.leases.closeAll(live);
   }
 }

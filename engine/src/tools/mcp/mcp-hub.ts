@@ -8,6 +8,7 @@
 import type { AgentConfig } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import type { McpServerView } from '../../api/integrations.js';
+import { RetiringLeases } from '../../util/retiring-leases.js';
 import { McpConnection } from './mcp-connection.js';
 
 interface Entry {
@@ -25,7 +26,10 @@ export interface McpLease {
 
 export class McpHub {
   private current = new Map<string, Entry>();
-  private retired = new Set<Entry>();
+  private readonly leases = new RetiringLeases<Entry>(async (e) => {
+    await e.ready.catch(() => undefined);
+    await e.conn.close();
+  });
 
   constructor(private readonly log: Logger) {}
 
@@ -50,7 +54,7 @@ export class McpHub {
       next.set(name, entry);
       waits.push(entry.ready);
     }
-    for (const [name, old] of this.current) if (next.get(name) !== old) this.retire(old);
+    for (const [name, old] of this.current) if (next.get(name) !== old) this.leases.retire(old);
     this.current = next;
     return Promise.all(waits).then(() => undefined);
   }
@@ -59,17 +63,7 @@ export class McpHub {
   acquire(server: string): McpLease | undefined {
     const e = this.current.get(server);
     if (!e) return undefined;
-    e.leases++;
-    let released = false;
-    return {
-      conn: e.conn,
-      release: () => {
-        if (released) return;
-        released = true;
-        e.leases--;
-        if (e.retired && e.leases === 0) void this.closeEntry(e);
-      },
-    };
+    return { conn: e.conn, release: this.leases.take(e) };
   }
 
   status(): McpServerView[] {
@@ -83,21 +77,8 @@ export class McpHub {
   }
 
   async closeAll(): Promise<void> {
-    const all = [...this.current.values(), ...this.retired];
+    const live = [...this.current.values()];
     this.current.clear();
-    this.retired.clear();
-    await Promise.all(all.map((e) => this.closeEntry(e)));
-  }
-
-  private retire(e: Entry): void {
-    e.retired = true;
-    if (e.leases === 0) void this.closeEntry(e);
-    else this.retired.add(e);
-  }
-
-  private async closeEntry(e: Entry): Promise<void> {
-    this.retired.delete(e);
-    await e.ready.catch(() => undefined);
-    await e.conn.close();
+    await this.leases.closeAll(live);
   }
 }
