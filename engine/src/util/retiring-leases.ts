@@ -21,13 +21,14 @@ export class RetiringLeases<E extends Leasable> {
       if (released) return;
       released = true;
       e.leases--;
-      if (e.retired && e.leases === 0) this.closeNow(e);
+      // Closed here only while still held: closeAll may have closed it already.
+      if (e.retired && e.leases === 0 && this.held.delete(e)) void this.close(e);
     };
   }
 
   retire(e: E): void {
     e.retired = true;
-    if (e.leases === 0) this.closeNow(e);
+    if (e.leases === 0) void this.close(e);
     else this.held.add(e);
   }
 
@@ -36,10 +37,5 @@ export class RetiringLeases<E extends Leasable> {
     const all = [...live, ...this.held];
     this.held.clear();
     await Promise.all(all.map((e) => this.close(e)));
-  }
-
-  private closeNow(e: E): void {
-    this.held.delete(e);
-    void this.close(e);
   }
 }
