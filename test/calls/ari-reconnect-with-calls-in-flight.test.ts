@@ -4,7 +4,7 @@
  * channels vanished meanwhile are closed while the others carry on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

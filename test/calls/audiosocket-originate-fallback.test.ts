@@ -1,6 +1,6 @@
 /** On a PBX whose externalMedia has no audiosocket encapsulation, the leg is originated as AudioSocket/<host>:<port>/<uuid>/c(slin). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, activeSpans, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, activeSpans, tonePower, until } from '../support/calls-harness.js';
 import { speechLike, sine, rms } from '../../engine/src/media/signal.js';
 import { providerFactories } from '../../engine/src/providers/catalog.js';
 import type { Provider } from '../../engine/src/providers/provider.js';

@@ -5,7 +5,7 @@
  * when it arrived is the last one.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import { speechLike } from '../../engine/src/media/signal.js';
 import { pcmFromBytes } from '../fakes/asterisk/index.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../engine/src/store/database.js';
 import { WriteBehind } from '../../engine/src/store/write-behind.js';
-import { startHarness, type Harness, until, silence, tonePower } from './harness.js';
+import { startHarness, type Harness, until, silence, tonePower } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import type { CallDetail, CallSummary, LatencyPoint } from '../../engine/src/api/calls.js';
 
 let h: Harness | undefined;

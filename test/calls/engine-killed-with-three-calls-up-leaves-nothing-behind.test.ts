@@ -7,26 +7,21 @@
  * legs), every caller is back in the dialplan after Stasis() and no call row
  * is active.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import Database from 'better-sqlite3';
-import { FakeAsterisk, until, silence, tonePower } from '../fakes/asterisk/index.js';
-import { baseConfig } from './harness.js';
+import { until, silence, tonePower } from '../fakes/asterisk/index.js';
+import { startPbxWithConfig, type PbxWithConfig } from '../support/calls-harness.js';
 import { startEngineChild, type EngineChild } from './support/engine-child.js';
 
 const APP = 'asterisk-ai-voice-agent';
-let fake: FakeAsterisk | undefined;
+let pbx: PbxWithConfig | undefined;
 let engine: EngineChild | undefined;
-let dir: string | undefined;
 
 afterEach(async () => {
   await engine?.kill('SIGKILL');
-  await fake?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  engine = fake = dir = undefined;
+  await pbx?.close();
+  engine = pbx = undefined;
 });
 
 function openRows(dbFile: string): number {
@@ -40,11 +35,8 @@ function openRows(dbFile: string): number {
 
 describe('the engine killed with three calls up', () => {
   it('is started again and within 10 s leaves no bridge, leg or active row of the dead run', async () => {
-    fake = await new FakeAsterisk().start();
-    dir = mkdtempSync(join(tmpdir(), 'aava-kill-calls-'));
-    const configPath = join(dir, 'ai-agent.yaml');
-    writeFileSync(configPath, stringify({ ...baseConfig(fake.port), health: { host: '127.0.0.1', port: 0 } }));
-    const dataDir = join(dir, 'data');
+    pbx = await startPbxWithConfig();
+    const { fake, configPath, dataDir } = pbx;
 
     engine = await startEngineChild(configPath, dataDir);
     await until(async () => (await engine!.health()).ari_connected, 'the first engine on ARI', 20_000);
@@ -59,7 +51,7 @@ describe('the engine killed with three calls up', () => {
     expect(await engine.kill('SIGKILL')).toBe('SIGKILL');
     engine = undefined;
     // What the dead engine left: its three bridges (callers inside), the RTP leg, open rows.
-    await until(() => fake!.inspect().mediaLegs === 1, 'the AudioSocket legs dropped with their TCP connections');
+    await until(() => fake.inspect().mediaLegs === 1, 'the AudioSocket legs dropped with their TCP connections');
     const dead = [...fake.bridges.values()];
     expect(dead.map((b) => b.name.startsWith(`aava-${APP}-`))).toEqual([true, true, true]);
     expect(callers.every((c) => c.channel.stasisApp === APP && c.channel.bridgeId)).toBe(true);
@@ -69,7 +61,7 @@ describe('the engine killed with three calls up', () => {
     engine = await startEngineChild(configPath, dataDir);
     const listeningAt = Date.now();
     await until(
-      () => fake!.bridges.size === 0 && fake!.inspect().mediaLegs === 0 && callers.every((c) => c.channel.stasisApp === undefined) && openRows(join(dataDir, 'aava.db')) === 0,
+      () => fake.bridges.size === 0 && fake.inspect().mediaLegs === 0 && callers.every((c) => c.channel.stasisApp === undefined) && openRows(join(dataDir, 'aava.db')) === 0,
       'nothing of the dead engine left',
       10_000,
       50,

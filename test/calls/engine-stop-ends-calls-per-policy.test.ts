@@ -1,6 +1,6 @@
 /** stop(deadline) with calls in progress: hang up (announce_hangup) or back to the dialplan (continue), and free everything. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, silence, tonePower, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

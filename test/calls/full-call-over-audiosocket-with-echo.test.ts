@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
 
 let h: Harness | undefined;

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { startHarness, baseConfig, type Harness, tonePower, strongestTone, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tonePower, strongestTone, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

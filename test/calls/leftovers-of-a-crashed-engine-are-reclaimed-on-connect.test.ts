@@ -7,7 +7,7 @@
  * that are not ours, are left alone. /health and the metrics say what happened.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, until, silence, tonePower } from './harness.js';
+import { startHarness, baseConfig, type Harness, until, silence, tonePower } from '../support/calls-harness.js';
 import type { FakeAsterisk } from '../fakes/asterisk/index.js';
 import type { FakeChannel } from '../fakes/asterisk/model.js';
 

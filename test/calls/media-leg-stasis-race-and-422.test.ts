@@ -4,7 +4,7 @@
  * accepts bridge operations (422 "Channel not in Stasis application").
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, silence, tonePower, until } from './harness.js';
+import { startHarness, type Harness, silence, tonePower, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, silence, tonePower, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

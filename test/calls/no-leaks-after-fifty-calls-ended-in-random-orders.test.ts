@@ -4,7 +4,7 @@
  * or timer is left, and every call row is finalized with an outcome.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, until } from './harness.js';
+import { startHarness, type Harness, tone, silence, concatPcm, until } from '../support/calls-harness.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
 
 let h: Harness | undefined;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, until, activeSpans } from './harness.js';
+import { startHarness, baseConfig, type Harness, silence, until, activeSpans } from '../support/calls-harness.js';
 import { providerFactories } from '../../engine/src/providers/catalog.js';
 import type { Provider } from '../../engine/src/providers/provider.js';
 import { sine } from '../../engine/src/media/signal.js';

@@ -5,7 +5,7 @@
  * link that dropped and for one that went silent without TCP ever closing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, until, silence, tone, concatPcm, tonePower } from './harness.js';
+import { startHarness, type Harness, until, silence, tone, concatPcm, tonePower } from '../support/calls-harness.js';
 
 const APP = 'asterisk-ai-voice-agent';
 const ORPHAN = '00000000-abcd-4a4a-8000-000000000001';

@@ -7,7 +7,7 @@
  * captured hangup.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, until } from '../support/calls-harness.js';
 import { replayCapture } from '../fakes/asterisk/index.js';
 import { hasFixtures, noticeIfMissing, readJsonl } from '../support/shared-fixtures.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';

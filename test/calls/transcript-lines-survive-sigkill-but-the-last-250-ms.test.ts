@@ -7,26 +7,21 @@
  * event-loop lag over the window, read from its /metrics, since a late timer
  * is late for everything).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
-import { FakeAsterisk, until, silence, tonePower } from '../fakes/asterisk/index.js';
-import { baseConfig } from './harness.js';
+import { until, silence, tonePower } from '../fakes/asterisk/index.js';
+import { startPbxWithConfig, type PbxWithConfig } from '../support/calls-harness.js';
 import { startEngineChild, type EngineChild } from './support/engine-child.js';
 import type { ApiEvent } from '../../engine/src/api/index.js';
 
-let fake: FakeAsterisk | undefined;
+let pbx: PbxWithConfig | undefined;
 let engine: EngineChild | undefined;
-let dir: string | undefined;
 afterEach(async () => {
   await engine?.kill('SIGKILL');
-  await fake?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  engine = fake = dir = undefined;
+  await pbx?.close();
+  engine = pbx = undefined;
 });
 
 async function maxLoopLagMs(e: EngineChild): Promise<number> {
@@ -37,11 +32,8 @@ async function maxLoopLagMs(e: EngineChild): Promise<number> {
 
 describe('transcript lines written behind the call path', () => {
   it('lose at most the last 250 ms to a SIGKILL, and never leave a gap', async () => {
-    fake = await new FakeAsterisk().start();
-    dir = mkdtempSync(join(tmpdir(), 'aava-kill-transcript-'));
-    const configPath = join(dir, 'ai-agent.yaml');
-    writeFileSync(configPath, stringify({ ...baseConfig(fake.port), health: { host: '127.0.0.1', port: 0 } }));
-    const dataDir = join(dir, 'data');
+    pbx = await startPbxWithConfig();
+    const { fake, configPath, dataDir } = pbx;
     engine = await startEngineChild(configPath, dataDir);
     await until(async () => (await engine!.health()).ari_connected, 'engine on ARI', 20_000);
 

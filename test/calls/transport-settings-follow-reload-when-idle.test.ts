@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startHarness, type Harness, silence, tonePower, until } from './harness.js';
+import { startHarness, type Harness, silence, tonePower, until } from '../support/calls-harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

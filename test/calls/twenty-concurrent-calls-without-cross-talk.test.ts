@@ -3,7 +3,7 @@
  * must hear its own tone back and nobody else's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, strongestTone, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, strongestTone, until } from '../support/calls-harness.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
 
 let h: Harness | undefined;

@@ -6,7 +6,7 @@
  * drop 50 instead of 900/800/1000) so a 1.5 s stall reaches them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, until } from '../support/calls-harness.js';
 import { providerFactories } from '../../engine/src/providers/catalog.js';
 import type { Provider } from '../../engine/src/providers/provider.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';

@@ -17,7 +17,7 @@ import { serveTicketsOverHttp } from '../fakes/mcp/tickets-server.js';
 import { parsedConfig, ticketsOverStdio } from './support/configs.js';
 import { FakeOpenAIRealtime } from '../fakes/openai/realtime-server.js';
 import { TEST_CA_FILE } from '../fakes/openai/tls.js';
-import { startWithProvider, until, tone, silence, concatPcm } from '../providers/support/call-harness.js';
+import { startWithProvider, until, tone, silence, concatPcm } from '../support/calls-harness.js';
 
 let dir: string;
 let hub: McpHub | undefined;

@@ -17,7 +17,7 @@
 import { createHook } from 'node:async_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startHarness, baseConfig, until, silence, type Harness } from '../harness.js';
+import { startHarness, baseConfig, until, silence, type Harness } from '../../support/calls-harness.js';
 import { FakeDeepgramAgent } from '../../fakes/deepgram/agent-server.js';
 import { FakeCrm } from '../../fakes/crm/crm-server.js';
 import type { CallerHandle } from '../../fakes/asterisk/index.js';
