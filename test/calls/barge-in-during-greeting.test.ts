@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, activeSpans, tonePower, until } from '../support/calls-harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, tone, silence, concatPcm, activeSpans, tonePower, until } from '../support/calls-harness.js';
 import { speechLike, sine, rms } from '../../engine/src/media/signal.js';
 import { providerFactories } from '../../engine/src/providers/catalog.js';
 import type { Provider } from '../../engine/src/providers/provider.js';
 import { pcmFromBytes } from '../fakes/asterisk/index.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const longGreeting = (p: number) => {
   const c = baseConfig(p);
@@ -19,7 +13,7 @@ const longGreeting = (p: number) => {
 
 describe('barge-in', () => {
   it('caller speech during a long greeting drops the queued agent audio at once', async () => {
-    h = await startHarness({ config: longGreeting });
+    const h = await startHarnessForTest({ config: longGreeting });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const speech = pcmFromBytes(speechLike({ ms: 700, sampleRate: 8000, amplitude: 7000 }));
@@ -28,7 +22,7 @@ describe('barge-in', () => {
     // The caller talks once the greeting is audible (no race with call setup on a busy machine).
     caller.say(concatPcm([silence(300), speech, silence(100)]));
     // the greeting (4 s) is cut shortly after the caller starts talking
-    const bargeIns = async () => (await h!.ctx.metrics.bargeInReaction.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const bargeIns = async () => (await h.ctx.metrics.bargeInReaction.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
     await until(async () => (await bargeIns()) >= 1, 'barge-in observed', 6000);
     await new Promise((r) => setTimeout(r, 300));
     // only the greeting's first part reached the caller (the 440 Hz spans), then the echo of the speech follows later
@@ -77,7 +71,7 @@ describe('provider-reported barge-in', () => {
       close: async () => {},
     });
     try {
-      h = await startHarness({ config: (p) => ({ ...baseConfig(p, { default_provider: 'agent' }), providers: { agent: { type: 'deepgram', api_key: 'k' } } }) });
+      const h = await startHarnessForTest({ config: (p) => ({ ...baseConfig(p, { default_provider: 'agent' }), providers: { agent: { type: 'deepgram', api_key: 'k' } } }) });
       const caller = h.fake.injectCall({ callerNumber: '320', audio: silence(300) });
       // The caller speaks only once the greeting is audible (no race with call setup on a busy machine).
       await until(() => activeSpans(caller.received(), 500).length > 0, 'greeting heard', 8000);

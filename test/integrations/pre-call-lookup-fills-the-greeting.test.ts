@@ -13,12 +13,10 @@ import { closeAtEnd } from '../support/close-at-end.js';
 async function start(lookup: CrmReply, timeoutMs = 1500) {
   const crm = closeAtEnd(await new FakeCrm().on('POST', '/lookup', lookup).listen());
   const { fake: dg, provider } = await agentFake();
-  const h = closeAtEnd(
-    await startWithProvider('deepgram', provider, {
-      webhooks: { pre_call: { url: crm.url('/lookup'), timeout_ms: timeoutMs } },
-      contexts: { default: { greeting: 'Hello {customer_name|there}, thanks for calling.', prompt: 'You help callers of ACME.', tools: ['hangup'] } },
-    }),
-  );
+  const h = await startWithProvider('deepgram', provider, {
+    webhooks: { pre_call: { url: crm.url('/lookup'), timeout_ms: timeoutMs } },
+    contexts: { default: { greeting: 'Hello {customer_name|there}, thanks for calling.', prompt: 'You help callers of ACME.', tools: ['hangup'] } },
+  });
   return { h, dg, crm };
 }
 

@@ -18,7 +18,7 @@ import { closeAtEnd } from '../support/close-at-end.js';
 
 async function start(opts: RealtimeFakeOptions, over: Record<string, unknown>) {
   const rt = await realtimeFake(opts);
-  const h = closeAtEnd(await startWithProvider('rt', rt.provider, over));
+  const h = await startWithProvider('rt', rt.provider, over);
   return { h, fake: rt.fake };
 }
 

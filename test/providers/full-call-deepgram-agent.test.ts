@@ -6,11 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { AgentFakeOptions } from '../fakes/deepgram/agent-server.js';
 import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower } from '../support/calls-harness.js';
 import { agentFake, utterance } from '../support/provider-fakes.js';
-import { closeAtEnd } from '../support/close-at-end.js';
 
 async function start(opts: AgentFakeOptions, over: Record<string, unknown> = {}) {
   const agent = await agentFake(opts);
-  const h = closeAtEnd(await startWithProvider('deepgram', agent.provider, over));
+  const h = await startWithProvider('deepgram', agent.provider, over);
   return { h, fake: agent.fake };
 }
 

@@ -19,9 +19,7 @@ describe.skipIf(!sphinx.ready)('full call with the local pipeline (pocketsphinx 
   it('greets with flite, recognizes the caller with pocketsphinx and answers', async () => {
     const rest = closeAtEnd(new FakeOpenAIRest({ chat: () => ({ text: 'Good morning to you too.' }) }));
     const base = await rest.listen();
-    const h = closeAtEnd(
-      await startWithPipeline('local', { stt: { type: 'pocketsphinx' }, llm: { base_url: base, model: 'llama3.2' }, tts: { type: 'flite', voice: 'kal16' }, greeting: 'Hello, this is the local agent.' }),
-    );
+    const h = await startWithPipeline('local', { stt: { type: 'pocketsphinx' }, llm: { base_url: base, model: 'llama3.2' }, tts: { type: 'flite', voice: 'kal16' }, greeting: 'Hello, this is the local agent.' });
     const caller = h.fake.injectCall({ callerNumber: '5001', audio: silence(100) });
     await until(() => audibleMs(caller.received()) > 1000, 'flite greeting heard', 15_000);
     const id = h.service.controller.active[0]!.id;

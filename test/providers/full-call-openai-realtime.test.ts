@@ -6,11 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
 import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower } from '../support/calls-harness.js';
 import { realtimeFake, utterance } from '../support/provider-fakes.js';
-import { closeAtEnd } from '../support/close-at-end.js';
 
 async function start(opts: RealtimeFakeOptions, over: Record<string, unknown> = {}, provider: Record<string, unknown> = {}) {
   const rt = await realtimeFake(opts);
-  const h = closeAtEnd(await startWithProvider('openai', { ...rt.provider, ...provider }, over));
+  const h = await startWithProvider('openai', { ...rt.provider, ...provider }, over);
   return { h, fake: rt.fake };
 }
 

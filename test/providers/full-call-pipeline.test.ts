@@ -22,7 +22,7 @@ async function start(restOpts: OpenAIRestFakeOptions, transcripts: string[], ove
     tts: { type: 'openai', api_key: 'sk-p', base_url: rest.baseUrl },
     greeting: 'Pipeline line, hello.',
   };
-  const h = closeAtEnd(await startWithPipeline('cloud', pipeline, over));
+  const h = await startWithPipeline('cloud', pipeline, over);
   return { h, rest, dg };
 }
 

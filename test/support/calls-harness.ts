@@ -21,6 +21,7 @@ import type { EngineContext } from '../../engine/src/engine-context.js';
 import { createCallServiceWith, type CallService, type CallServiceOptions } from '../../engine/src/calls/call-service.js';
 import type { ApiEvent, HealthReport } from '../../engine/src/api/index.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
+import { closeAtEnd } from './close-at-end.js';
 
 export { tone, silence, concatPcm, tonePower, strongestTone, activeSpans, until } from '../fakes/asterisk/index.js';
 
@@ -38,6 +39,7 @@ export interface Harness {
   health(): HealthReport;
   /** Stops the call service and starts a new one over the same config, store and PBX (an engine restart); `whileDown` runs in between. */
   restart(whileDown?: () => void | Promise<void>): Promise<CallService>;
+  /** Stops everything and removes the dir (once; later calls wait for the first). */
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ctx.config.close();
     ctx.db.close();
   };
+  let closing: Promise<void> | undefined;
   const h: Harness = {
     fake,
     ...(await run()),
@@ -133,23 +136,31 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       Object.assign(h, await run());
       return h.service;
     },
-    async close() {
-      await stop(h);
-      await fake.stop();
-      rmSync(dir, { recursive: true, force: true });
+    close() {
+      closing ??= (async () => {
+        await stop(h);
+        await fake.stop();
+        rmSync(dir, { recursive: true, force: true });
+      })();
+      return closing;
     },
   };
   return h;
 }
 
-/** The engine with `providers.<name>` as its default provider (the echo provider left in place). */
-export function startWithProvider(name: string, provider: Config, over: Config = {}): Promise<Harness> {
-  return startHarness({ config: (port) => providerConfig(port, name, provider, over), setupTimeoutMs: 10_000 });
+/** startHarness, closed once the running test is over (inside a vitest test only). */
+export async function startHarnessForTest(opts: HarnessOptions = {}): Promise<Harness> {
+  return closeAtEnd(await startHarness(opts));
 }
 
-/** The engine with `pipelines.<name>` as its default. */
+/** The engine with `providers.<name>` as its default provider (the echo provider left in place); closed when the test ends. */
+export function startWithProvider(name: string, provider: Config, over: Config = {}): Promise<Harness> {
+  return startHarnessForTest({ config: (port) => providerConfig(port, name, provider, over), setupTimeoutMs: 10_000 });
+}
+
+/** The engine with `pipelines.<name>` as its default; closed when the test ends. */
 export function startWithPipeline(name: string, pipeline: Config, over: Config = {}): Promise<Harness> {
-  return startHarness({ config: (port) => pipelineConfig(port, name, pipeline, over), setupTimeoutMs: 10_000 });
+  return startHarnessForTest({ config: (port) => pipelineConfig(port, name, pipeline, over), setupTimeoutMs: 10_000 });
 }
 
 /** The fake Asterisk and a config file for it, for an engine started another way (composed, or a child process). */
