@@ -5,7 +5,7 @@
  * tracking of every socket so a test can drop them all (an outage) or close
  * the fake without leaving one behind. A fake extends it and keeps only its
  * protocol: `onConnection` for each accepted socket, `onRequest` for plain
- * HTTP (REST beside the socket), and the bodies of its refusals.
+ * HTTP (REST beside the socket), its URL and the bodies of its refusals.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -21,6 +21,28 @@ export interface HttpRefusal {
   body?: string;
 }
 
+export interface FakeWebSocketServerOptions {
+  /** Serve https/wss with the committed test-only certificate. */
+  tls?: boolean;
+  /** The key every request must carry as `Authorization: <scheme> <apiKey>` (none: anyone). */
+  apiKey?: string;
+  authScheme?: 'Bearer' | 'Token';
+}
+
+/** What a fake provider that answers each caller turn from a script is told (per-fake options extend it). */
+export interface ScriptedFakeOptions<Reply> {
+  apiKey?: string;
+  /** Injected server time before each reply's first audio (bench). */
+  delayMs?: number;
+  /** Per user turn, in order: what the caller "said" and how the model answers. */
+  turns?: Array<{ transcript: string; reply: Reply }>;
+  /** The answer after a tool result. */
+  afterTool?: (name: string, output: string) => Reply;
+  /** Audio per chunk (ms) and wall time between chunks (ms). */
+  chunkMs?: number;
+  paceMs?: number;
+}
+
 export abstract class FakeWebSocketServer {
   /** performance.now() of each connection refused by refuseConnections(). */
   readonly refusedAt: number[] = [];
@@ -30,16 +52,18 @@ export abstract class FakeWebSocketServer {
   private readonly raw = new Set<Socket>();
   private refuseWith: number | undefined;
 
-  /** `tls`: serve https/wss with the committed test-only certificate. */
-  protected constructor(tls = false) {
+  protected constructor(private readonly serverOpts: FakeWebSocketServerOptions = {}) {
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
-    this.server = tls ? createHttpsServer(testTls(), onRequest) : createHttpServer(onRequest);
+    this.server = serverOpts.tls ? createHttpsServer(testTls(), onRequest) : createHttpServer(onRequest);
     this.server.on('connection', (s: Socket) => {
       this.raw.add(s);
       s.on('close', () => this.raw.delete(s));
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head));
   }
+
+  /** What a client is given to reach the fake (listen() resolves to it). */
+  abstract get url(): string;
 
   /** Whether an upgrade on this URL is the fake's socket (else 404). */
   protected abstract acceptsPath(url: URL): boolean;
@@ -53,9 +77,10 @@ export abstract class FakeWebSocketServer {
     res.end();
   }
 
-  /** Whether the request carries the right credentials (default: anyone). */
-  protected authorized(_req: IncomingMessage): boolean {
-    return true;
+  /** Whether the request carries the right credentials. */
+  protected authorized(req: IncomingMessage): boolean {
+    const { apiKey, authScheme = 'Bearer' } = this.serverOpts;
+    return apiKey === undefined || req.headers.authorization === `${authScheme} ${apiKey}`;
   }
 
   /** The answer to a request without the right credentials. */
@@ -68,9 +93,10 @@ export abstract class FakeWebSocketServer {
     return { status, statusText: 'Refused' };
   }
 
-  /** Listens on 127.0.0.1, port 0. */
-  protected async listenOnFreePort(): Promise<void> {
+  /** Listens on 127.0.0.1, port 0; resolves to the fake's URL. */
+  async listen(): Promise<string> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    return this.url;
   }
 
   get port(): number {

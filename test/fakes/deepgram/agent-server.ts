@@ -15,18 +15,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { FakeWebSocketServer, type HttpRefusal } from '../fake-websocket-server.js';
+import { FakeWebSocketServer, type HttpRefusal, type ScriptedFakeOptions } from '../fake-websocket-server.js';
 import { EnergyVad, tone, ulawToPcm16, pcm16ToUlaw } from '../openai/audio.js';
 
 export type AgentReply = { text: string; audioMs?: number } | { tool: { name: string; arguments: Record<string, unknown> } } | { silent: true };
 
-export interface AgentFakeOptions {
-  apiKey?: string;
-  delayMs?: number;
-  turns?: Array<{ transcript: string; reply: AgentReply }>;
-  afterTool?: (name: string, content: string) => AgentReply;
-  chunkMs?: number;
-  paceMs?: number;
+export interface AgentFakeOptions extends ScriptedFakeOptions<AgentReply> {
   /** Never answer Settings (a stuck setup). */
   holdSettings?: boolean;
 }
@@ -60,12 +54,7 @@ export class FakeDeepgramAgent extends FakeWebSocketServer {
   private turnIndex = 0;
 
   constructor(private readonly opts: AgentFakeOptions = {}) {
-    super();
-  }
-
-  async listen(): Promise<string> {
-    await this.listenOnFreePort();
-    return this.url;
+    super({ apiKey: opts.apiKey, authScheme: 'Token' });
   }
 
   /** For the SDK's agent websocket url. */
@@ -75,10 +64,6 @@ export class FakeDeepgramAgent extends FakeWebSocketServer {
 
   protected override acceptsPath(url: URL): boolean {
     return url.pathname === '/v1/agent/converse';
-  }
-
-  protected override authorized(req: IncomingMessage): boolean {
-    return this.opts.apiKey === undefined || req.headers.authorization === `Token ${this.opts.apiKey}`;
   }
 
   protected override unauthorized(): HttpRefusal {

@@ -27,12 +27,7 @@ export class FakeDeepgramSpeech extends FakeWebSocketServer {
   private transcriptIndex = 0;
 
   constructor(private readonly opts: ListenSpeakFakeOptions = {}) {
-    super();
-  }
-
-  async listen(): Promise<string> {
-    await this.listenOnFreePort();
-    return this.url;
+    super({ apiKey: opts.apiKey, authScheme: 'Token' });
   }
 
   /** REST base (the STT adapter derives ws:// from it). */
@@ -42,10 +37,6 @@ export class FakeDeepgramSpeech extends FakeWebSocketServer {
 
   protected override acceptsPath(url: URL): boolean {
     return url.pathname === '/v1/listen';
-  }
-
-  protected override authorized(req: IncomingMessage): boolean {
-    return this.opts.apiKey === undefined || req.headers.authorization === `Token ${this.opts.apiKey}`;
   }
 
   /** Aura TTS: POST /v1/speak. */

@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { FakeWebSocketServer, type HttpRefusal } from '../fake-websocket-server.js';
+import { FakeWebSocketServer, type HttpRefusal, type ScriptedFakeOptions } from '../fake-websocket-server.js';
 import { EnergyVad, tone, ulawToPcm16, pcm16ToUlaw } from './audio.js';
 
 export type FakeReply =
@@ -26,17 +26,7 @@ export type FakeReply =
   /** No response at all (a stalled model). */
   | { silent: true };
 
-export interface RealtimeFakeOptions {
-  apiKey?: string;
-  /** Injected server time before the first audio delta of every response. */
-  delayMs?: number;
-  /** Per user turn, in order: what the caller "said" and how the model answers. */
-  turns?: Array<{ transcript: string; reply: FakeReply }>;
-  /** Answer after a function_call_output + response.create. */
-  afterTool?: (name: string, output: string) => FakeReply;
-  /** Audio per delta (ms) and wall time between deltas (ms). */
-  chunkMs?: number;
-  paceMs?: number;
+export interface RealtimeFakeOptions extends ScriptedFakeOptions<FakeReply> {
   /** Never answer session.update (a stuck setup). */
   holdSession?: boolean;
 }
@@ -80,25 +70,20 @@ export class FakeOpenAIRealtime extends FakeWebSocketServer {
   private turnIndex = 0;
 
   constructor(private readonly opts: RealtimeFakeOptions = {}) {
-    super(true);
-  }
-
-  async listen(): Promise<string> {
-    await this.listenOnFreePort();
-    return this.baseUrl;
+    super({ tls: true, apiKey: opts.apiKey, authScheme: 'Bearer' });
   }
 
   /** For the SDK's baseURL: https://127.0.0.1:<port>/v1 */
-  get baseUrl(): string {
+  get url(): string {
     return `https://127.0.0.1:${this.port}/v1`;
+  }
+
+  get baseUrl(): string {
+    return this.url;
   }
 
   protected override acceptsPath(url: URL): boolean {
     return url.pathname === '/v1/realtime' && !!url.searchParams.get('model');
-  }
-
-  protected override authorized(req: IncomingMessage): boolean {
-    return this.opts.apiKey === undefined || req.headers.authorization === `Bearer ${this.opts.apiKey}`;
   }
 
   protected override unauthorized(): HttpRefusal {
