@@ -8,21 +8,14 @@
  * is active.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { until, silence, tonePower } from '../fakes/asterisk/index.js';
-import { startPbxWithConfig, type PbxWithConfig } from '../support/calls-harness.js';
-import { startEngineChild, type EngineChild } from './support/engine-child.js';
+import { startPbxWithConfig } from '../support/calls-harness.js';
+import { closeAtEnd } from '../support/close-at-end.js';
+import { startEngineChild } from './support/engine-child.js';
 
 const APP = 'asterisk-ai-voice-agent';
-let pbx: PbxWithConfig | undefined;
-let engine: EngineChild | undefined;
-
-afterEach(async () => {
-  await engine?.kill('SIGKILL');
-  await pbx?.close();
-  engine = pbx = undefined;
-});
 
 function openRows(dbFile: string): number {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
@@ -35,11 +28,10 @@ function openRows(dbFile: string): number {
 
 describe('the engine killed with three calls up', () => {
   it('is started again and within 10 s leaves no bridge, leg or active row of the dead run', async () => {
-    pbx = await startPbxWithConfig();
-    const { fake, configPath, dataDir } = pbx;
+    const { fake, configPath, dataDir } = closeAtEnd(await startPbxWithConfig());
 
-    engine = await startEngineChild(configPath, dataDir);
-    await until(async () => (await engine!.health()).ari_connected, 'the first engine on ARI', 20_000);
+    let engine = closeAtEnd(await startEngineChild(configPath, dataDir));
+    await until(async () => (await engine.health()).ari_connected, 'the first engine on ARI', 20_000);
     const callers = [
       fake.injectCall({ callerNumber: '7001', audio: silence(100) }),
       fake.injectCall({ callerNumber: '7002', audio: silence(100) }),
@@ -49,7 +41,6 @@ describe('the engine killed with three calls up', () => {
     expect((await engine.health()).active_calls).toBe(3);
 
     expect(await engine.kill('SIGKILL')).toBe('SIGKILL');
-    engine = undefined;
     // What the dead engine left: its three bridges (callers inside), the RTP leg, open rows.
     await until(() => fake.inspect().mediaLegs === 1, 'the AudioSocket legs dropped with their TCP connections');
     const dead = [...fake.bridges.values()];
@@ -58,7 +49,7 @@ describe('the engine killed with three calls up', () => {
     expect(openRows(join(dataDir, 'aava.db'))).toBe(3);
 
     const restartedAt = Date.now();
-    engine = await startEngineChild(configPath, dataDir);
+    engine = closeAtEnd(await startEngineChild(configPath, dataDir));
     const listeningAt = Date.now();
     await until(
       () => fake.bridges.size === 0 && fake.inspect().mediaLegs === 0 && callers.every((c) => c.channel.stasisApp === undefined) && openRows(join(dataDir, 'aava.db')) === 0,
@@ -86,7 +77,6 @@ describe('the engine killed with three calls up', () => {
     const next = fake.injectCall({ callerNumber: '7004', audio: silence(100) });
     await until(() => tonePower(next.received(), 440) > 300, 'a new call greeted', 10_000);
     expect(await engine.kill('SIGTERM')).toBe(0);
-    engine = undefined;
     expect(next.gone || next.channel.stasisApp === undefined).toBe(true);
   });
 });

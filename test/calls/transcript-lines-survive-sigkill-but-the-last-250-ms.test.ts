@@ -8,21 +8,14 @@
  * is late for everything).
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
 import { until, silence, tonePower } from '../fakes/asterisk/index.js';
-import { startPbxWithConfig, type PbxWithConfig } from '../support/calls-harness.js';
+import { startPbxWithConfig } from '../support/calls-harness.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { startEngineChild, type EngineChild } from './support/engine-child.js';
 import type { ApiEvent } from '../../engine/src/api/index.js';
-
-let pbx: PbxWithConfig | undefined;
-let engine: EngineChild | undefined;
-afterEach(async () => {
-  await engine?.kill('SIGKILL');
-  await pbx?.close();
-  engine = pbx = undefined;
-});
 
 async function maxLoopLagMs(e: EngineChild): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${e.port}/metrics`)).text();
@@ -32,10 +25,9 @@ async function maxLoopLagMs(e: EngineChild): Promise<number> {
 
 describe('transcript lines written behind the call path', () => {
   it('lose at most the last 250 ms to a SIGKILL, and never leave a gap', async () => {
-    pbx = await startPbxWithConfig();
-    const { fake, configPath, dataDir } = pbx;
-    engine = await startEngineChild(configPath, dataDir);
-    await until(async () => (await engine!.health()).ari_connected, 'engine on ARI', 20_000);
+    const { fake, configPath, dataDir } = closeAtEnd(await startPbxWithConfig());
+    const engine = closeAtEnd(await startEngineChild(configPath, dataDir));
+    await until(async () => (await engine.health()).ari_connected, 'engine on ARI', 20_000);
 
     const lines: { seq: number; at: number; text: string }[] = [];
     const ws = new WebSocket(`ws://127.0.0.1:${engine.port}/api/ws`);
@@ -62,7 +54,6 @@ describe('transcript lines written behind the call path', () => {
     const lagMs = await maxLoopLagMs(engine);
     const killAt = Date.now();
     expect(await engine.kill('SIGKILL')).toBe('SIGKILL');
-    engine = undefined;
     pressing = false;
     await presser;
     ws.terminate();
