@@ -6,20 +6,9 @@ import { sine } from '../../engine/src/media/signal.js';
 import { AudioSocketPeer, frame, AS_HANGUP, AS_SLIN } from '../fakes/asterisk/audiosocket-peer.js';
 import { RtpPeer } from '../fakes/asterisk/rtp-peer.js';
 import { freeUdpPorts } from '../support/free-udp-ports.js';
+import { shuffled } from '../support/seeded.js';
 
 const log = createLogger({ level: 'silent' });
-
-/** Deterministic shuffle (LCG) so a failure reproduces. */
-function shuffled<T>(xs: T[], seed: number): T[] {
-  const a = [...xs];
-  let s = seed;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 const closedOnce = (leg: MediaLeg) => new Promise<void>((r) => leg.events.once('closed', () => r()));
 
