@@ -3,18 +3,12 @@
  * /health says ari_connected:false, and after the reconnect the calls whose
  * channels vanished meanwhile are closed while the others carry on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 
 describe('ARI reconnect with calls in flight', () => {
   it('keeps media running, reconnects with backoff and reconciles vanished calls', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const a = fake.injectCall({ callerNumber: '800', audio: silence(100) });
@@ -23,7 +17,7 @@ describe('ARI reconnect with calls in flight', () => {
 
     fake.refuseEventSockets(true);
     fake.dropEventSockets();
-    await until(() => !h!.health().ari_connected, 'health shows the drop');
+    await until(() => !h.health().ari_connected, 'health shows the drop');
     expect(h.health().ari_reason).toBeTruthy();
     // B hangs up while the engine cannot hear events; A keeps talking and is still echoed.
     b.hangup();
@@ -32,7 +26,7 @@ describe('ARI reconnect with calls in flight', () => {
     expect(service.ari.connected).toBe(false);
 
     fake.refuseEventSockets(false);
-    await until(() => h!.health().ari_connected, 'reconnected', 8000);
+    await until(() => h.health().ari_connected, 'reconnected', 8000);
     await until(() => service.controller.active.length === 1, 'vanished call reconciled', 5000);
     expect(service.controller.active[0]!.caller.id).toBe(a.id);
     const ended = h.events.find((e) => e.type === 'call.ended');

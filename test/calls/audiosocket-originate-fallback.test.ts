@@ -1,16 +1,10 @@
 /** On a PBX whose externalMedia has no audiosocket encapsulation, the leg is originated as AudioSocket/<host>:<port>/<uuid>/c(slin). */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 
 describe('AudioSocket originate fallback', () => {
   it('originates the AudioSocket leg when externalMedia refuses audiosocket', async () => {
-    h = await startHarness({ fake: { externalMediaAudioSocket: false } });
+    const h = await startHarnessForTest({ fake: { externalMediaAudioSocket: false } });
     const caller = h.fake.injectCall({ callerNumber: '1200', audio: concatPcm([silence(400), tone(1050, 500), silence(100)]) });
     await until(() => tonePower(caller.received(), 1050) > 300, 'echo over the originated leg', 8000);
     const em = h.fake.requests.find((r) => r.path === '/ari/channels/externalMedia');
@@ -20,6 +14,6 @@ describe('AudioSocket originate fallback', () => {
     expect(orig?.query.endpoint).toMatch(/^AudioSocket\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}\/c\(slin\)$/);
     expect(orig?.query.channelId).toMatch(/^aava-.+-media$/);
     caller.hangup();
-    await until(() => h!.fake.inspect().channels === 0 && h!.fake.inspect().bridges === 0, 'cleanup');
+    await until(() => h.fake.inspect().channels === 0 && h.fake.inspect().bridges === 0, 'cleanup');
   });
 });

@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, activeSpans, tonePower, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, tone, silence, concatPcm, activeSpans, tonePower, until } from '../support/calls-harness.js';
 import { speechLike, sine, rms } from '../../engine/src/media/signal.js';
-import { providerFactories } from '../../engine/src/providers/catalog.js';
-import type { Provider } from '../../engine/src/providers/provider.js';
+import { scriptedProvider, standInForDeepgram } from '../support/stand-in-provider.js';
 import { pcmFromBytes } from '../fakes/asterisk/index.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const longGreeting = (p: number) => {
   const c = baseConfig(p);
@@ -19,7 +12,7 @@ const longGreeting = (p: number) => {
 
 describe('barge-in', () => {
   it('caller speech during a long greeting drops the queued agent audio at once', async () => {
-    h = await startHarness({ config: longGreeting });
+    const h = await startHarnessForTest({ config: longGreeting });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const speech = pcmFromBytes(speechLike({ ms: 700, sampleRate: 8000, amplitude: 7000 }));
@@ -28,7 +21,7 @@ describe('barge-in', () => {
     // The caller talks once the greeting is audible (no race with call setup on a busy machine).
     caller.say(concatPcm([silence(300), speech, silence(100)]));
     // the greeting (4 s) is cut shortly after the caller starts talking
-    const bargeIns = async () => (await h!.ctx.metrics.bargeInReaction.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const bargeIns = async () => (await h.ctx.metrics.bargeInReaction.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
     await until(async () => (await bargeIns()) >= 1, 'barge-in observed', 6000);
     await new Promise((r) => setTimeout(r, 300));
     // only the greeting's first part reached the caller (the 440 Hz spans), then the echo of the speech follows later
@@ -41,16 +34,10 @@ describe('barge-in', () => {
 
 describe('provider-reported barge-in', () => {
   it('flushes queued agent audio when a provider with its own VAD reports the caller speaking', async () => {
-    const saved = providerFactories.deepgram;
     let interrupted = 0;
     let reportedAt = 0;
-    providerFactories.deepgram = (name): Provider => ({
-      name,
-      type: 'deepgram',
-      kind: 'provider',
-      capabilities: (wire) => ({ input: { encoding: 'pcm16', sampleRate: wire.sampleRate }, output: { encoding: 'pcm16', sampleRate: wire.sampleRate }, nativeVad: true }),
-      health: () => ({ ready: true, kind: 'provider', type: 'deepgram' }),
-      createSession: (init) => {
+    standInForDeepgram((name) =>
+      scriptedProvider(name, (init) => {
         let reported = false;
         return {
           async start() {
@@ -66,34 +53,26 @@ describe('provider-reported barge-in', () => {
               init.sink.audio(sine({ freqHz: 1700, sampleRate: 8000, ms: 300 }));
             }
           },
-          sendDtmf() {},
           interrupt() {
             interrupted++;
           },
-          async say() {},
-          async close() {},
         };
-      },
-      close: async () => {},
-    });
-    try {
-      h = await startHarness({ config: (p) => ({ ...baseConfig(p, { default_provider: 'agent' }), providers: { agent: { type: 'deepgram', api_key: 'k' } } }) });
-      const caller = h.fake.injectCall({ callerNumber: '320', audio: silence(300) });
-      // The caller speaks only once the greeting is audible (no race with call setup on a busy machine).
-      await until(() => activeSpans(caller.received(), 500).length > 0, 'greeting heard', 8000);
-      caller.say(concatPcm([tone(300, 400), silence(1500)]));
-      await until(() => reportedAt > 0, 'provider reported the caller speaking', 8000);
-      const heardAtReport = caller.received().length;
-      await until(() => caller.received().length > heardAtReport + 8000, 'audio after the barge-in', 8000);
-      const first = activeSpans(caller.received(), 500)[0]!;
-      const greetingMs = ((first.end - first.start) / 8000) * 1000;
-      expect(greetingMs).toBeLessThan(2000);
-      // the provider decided: the engine flushed but did not send it an extra interrupt
-      expect(interrupted).toBe(0);
-      // and the stale in-flight audio after the barge-in was not played
-      expect(tonePower(caller.received(), 1700)).toBeLessThan(100);
-    } finally {
-      providerFactories.deepgram = saved;
-    }
+      }),
+    );
+    const h = await startHarnessForTest({ config: (p) => ({ ...baseConfig(p, { default_provider: 'agent' }), providers: { agent: { type: 'deepgram', api_key: 'k' } } }) });
+    const caller = h.fake.injectCall({ callerNumber: '320', audio: silence(300) });
+    // The caller speaks only once the greeting is audible (no race with call setup on a busy machine).
+    await until(() => activeSpans(caller.received(), 500).length > 0, 'greeting heard', 8000);
+    caller.say(concatPcm([tone(300, 400), silence(1500)]));
+    await until(() => reportedAt > 0, 'provider reported the caller speaking', 8000);
+    const heardAtReport = caller.received().length;
+    await until(() => caller.received().length > heardAtReport + 8000, 'audio after the barge-in', 8000);
+    const first = activeSpans(caller.received(), 500)[0]!;
+    const greetingMs = ((first.end - first.start) / 8000) * 1000;
+    expect(greetingMs).toBeLessThan(2000);
+    // the provider decided: the engine flushed but did not send it an extra interrupt
+    expect(interrupted).toBe(0);
+    // and the stale in-flight audio after the barge-in was not played
+    expect(tonePower(caller.received(), 1700)).toBeLessThan(100);
   });
 });

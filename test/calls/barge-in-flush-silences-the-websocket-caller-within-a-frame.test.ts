@@ -4,17 +4,11 @@
  * agent's audio stops within one 20 ms frame of the flush: the frame playing
  * when it arrived is the last one.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, concatPcm, tonePower, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import { speechLike } from '../../engine/src/media/signal.js';
 import { pcmFromBytes } from '../fakes/asterisk/index.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const longGreeting = (p: number) => {
   const c = baseConfig(p, { audio_transport: 'websocket' });
@@ -24,7 +18,7 @@ const longGreeting = (p: number) => {
 
 describe('barge-in flush over WebSocket', () => {
   it('the caller hears the greeting stop within 20 ms of FLUSH_MEDIA, and the flush is re-marked', async () => {
-    h = await startHarness({ config: longGreeting });
+    const h = await startHarnessForTest({ config: longGreeting });
     const { fake, service } = h;
     const caller = fake.injectCall({ callerNumber: '301' });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeting starts');

@@ -5,28 +5,22 @@
  * line the moment it was published (read-through), and stopping the engine
  * writes whatever was still queued.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../engine/src/store/database.js';
 import { WriteBehind } from '../../engine/src/store/write-behind.js';
-import { startHarness, type Harness, until, silence, tonePower } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { startHarnessForTest, type Harness, until, silence, tonePower } from '../support/calls-harness.js';
 
 const rowsOnDisk = (hh: Harness, sql: string, ...args: unknown[]) => hh.ctx.db.prepare(sql).all(...args);
 
 describe('the call store', () => {
   it('has the call row before the answer, shows queued lines to the API, and flushes them on stop', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service } = h;
     const answeredWithRow: boolean[] = [];
     // At the moment the engine answers, the row must exist already.
     const origAnswer = service.ari.rest!.answer.bind(service.ari.rest);
     service.ari.rest!.answer = async (id: string) => {
-      answeredWithRow.push(rowsOnDisk(h!, 'SELECT id FROM calls WHERE channel_id = ?', id).length === 1);
+      answeredWithRow.push(rowsOnDisk(h, 'SELECT id FROM calls WHERE channel_id = ?', id).length === 1);
       return origAnswer(id);
     };
     const caller = fake.injectCall({ callerNumber: '321', audio: silence(100) });
@@ -35,13 +29,13 @@ describe('the call store', () => {
     const id = service.controller.active[0]!.id;
 
     await caller.dtmf('5');
-    await until(() => h!.events.some((e) => e.type === 'call.transcript' && e.line.text === 'DTMF 5'), 'the line was published');
+    await until(() => h.events.some((e) => e.type === 'call.transcript' && e.line.text === 'DTMF 5'), 'the line was published');
     // Read-through: the API has it whether or not the queue was flushed yet.
     const detail = await service.handlers!['calls.get']!({ id });
     expect(detail?.transcript.map((l) => l.text)).toContain('DTMF 5');
 
     await caller.dtmf('7');
-    await until(() => h!.events.some((e) => e.type === 'call.transcript' && e.line.text === 'DTMF 7'), 'the second line was published');
+    await until(() => h.events.some((e) => e.type === 'call.transcript' && e.line.text === 'DTMF 7'), 'the second line was published');
     await service.stop(Date.now() + 3000);
     // Stopped: everything is on disk without any API read flushing it.
     const texts = (rowsOnDisk(h, 'SELECT text FROM transcript_lines WHERE call_id = ? ORDER BY seq', id) as { text: string }[]).map((r) => r.text);

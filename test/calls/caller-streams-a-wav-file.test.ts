@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import { encodeWav } from '../../engine/src/media/wav.js';
 import { pcmToBytes, upsample2, readWavPcm8k } from '../fakes/asterisk/index.js';
 

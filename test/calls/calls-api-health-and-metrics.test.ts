@@ -1,19 +1,13 @@
 /** The control-API handlers, /health contribution and metrics of the call service. */
 import { writeFileSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startHarness, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarnessForTest, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import type { CallDetail, CallSummary, LatencyPoint } from '../../engine/src/api/calls.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('calls API, health and metrics', () => {
   it('lists, filters (incl. transcript text), details, latency points, health and counters', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service } = h;
     const handlers = service.handlers!;
     const a = fake.injectCall({ callerName: 'Alice', callerNumber: '5551001', audio: concatPcm([silence(400), tone(950, 500), silence(100)]) });
@@ -67,7 +61,7 @@ describe('calls API, health and metrics', () => {
   });
 
   it('a call keeps the config it started with across a reload', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service, ctx } = h;
     const first = fake.injectCall({ callerNumber: '1', audio: silence(100) });
     await until(() => tonePower(first.received(), 440) > 300, 'first call greeted at 440 Hz');

@@ -6,33 +6,22 @@
  * turn the drop left open, and the call goes on. A second drop is a failure:
  * fallback line, failover (here: hangup).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
-import { FakeDeepgramAgent, type AgentFakeOptions } from '../fakes/deepgram/agent-server.js';
-import { TEST_CA_FILE } from '../fakes/openai/tls.js';
-import { concatPcm, silence, tone, tonePower, until, type CallerHandle } from '../fakes/asterisk/index.js';
-import type { Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import type { RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
+import type { AgentFakeOptions } from '../fakes/deepgram/agent-server.js';
+import { silence, tonePower, until, type CallerHandle } from '../fakes/asterisk/index.js';
+import type { Harness } from '../support/calls-harness.js';
+import { realtimeFake, agentFake, utterance } from '../support/provider-fakes.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { AGENT_HZ, audibleMs, expectFailover, expectFallbackWithinOneSecond, heardAfter, startFailoverHarness } from './support/failover.js';
 
-let h: Harness | undefined;
-let oa: FakeOpenAIRealtime | undefined;
-let dg: FakeDeepgramAgent | undefined;
-afterEach(async () => {
-  await h?.close();
-  await oa?.close();
-  await dg?.close();
-  h = oa = dg = undefined;
-});
-
-const utterance = () => concatPcm([silence(300), tone(300, 700, 8000, 9000), silence(900)]);
 const transcribed = (h: Harness, role: string, text: string) => h.events.some((e) => e.type === 'call.transcript' && e.line.role === role && e.line.text === text);
 const reconnects = async (h: Harness) => (await h.ctx.metrics.providerReconnects.get()).values.filter((v) => v.value > 0).map((v) => [v.labels.result, v.value]);
 
 async function startOpenAI(opts: RealtimeFakeOptions, timeoutS = 20) {
-  oa = new FakeOpenAIRealtime({ apiKey: 'sk-r', ...opts });
-  const base = await oa.listen();
-  h = await startFailoverHarness({ type: 'openai_realtime', api_key: 'sk-r', base_url: base, ca_file: TEST_CA_FILE }, { timeoutS });
-  return { h, oa };
+  const rt = await realtimeFake(opts);
+  const h = closeAtEnd(await startFailoverHarness(rt.provider, { timeoutS }));
+  return { h, oa: rt.fake };
 }
 
 async function greeted(h: Harness): Promise<CallerHandle> {
@@ -98,10 +87,9 @@ describe('OpenAI Realtime socket drop', () => {
 
 describe('Deepgram Voice Agent socket drop', () => {
   async function startDeepgram(opts: AgentFakeOptions) {
-    dg = new FakeDeepgramAgent({ apiKey: 'dg-r', ...opts });
-    const url = await dg.listen();
-    h = await startFailoverHarness({ type: 'deepgram', api_key: 'dg-r', url }, { timeoutS: 20 });
-    return { h, dg };
+    const agent = await agentFake(opts);
+    const h = closeAtEnd(await startFailoverHarness(agent.provider, { timeoutS: 20 }));
+    return { h, dg: agent.fake };
   }
 
   it('reconnects with Settings carrying the prompt and the history, no greeting; the next turn is answered', async () => {

@@ -7,27 +7,15 @@
  * legs), every caller is back in the dialplan after Stasis() and no call row
  * is active.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { FakeAsterisk, until, silence, tonePower } from '../fakes/asterisk/index.js';
-import { baseConfig } from './harness.js';
-import { startEngineChild, type EngineChild } from './support/engine-child.js';
+import { until, silence, tonePower } from '../fakes/asterisk/index.js';
+import { startPbxWithConfig } from '../support/calls-harness.js';
+import { closeAtEnd } from '../support/close-at-end.js';
+import { startEngineChild } from './support/engine-child.js';
 
 const APP = 'asterisk-ai-voice-agent';
-let fake: FakeAsterisk | undefined;
-let engine: EngineChild | undefined;
-let dir: string | undefined;
-
-afterEach(async () => {
-  await engine?.kill('SIGKILL');
-  await fake?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  engine = fake = dir = undefined;
-});
 
 function openRows(dbFile: string): number {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
@@ -40,14 +28,10 @@ function openRows(dbFile: string): number {
 
 describe('the engine killed with three calls up', () => {
   it('is started again and within 10 s leaves no bridge, leg or active row of the dead run', async () => {
-    fake = await new FakeAsterisk().start();
-    dir = mkdtempSync(join(tmpdir(), 'aava-kill-calls-'));
-    const configPath = join(dir, 'ai-agent.yaml');
-    writeFileSync(configPath, stringify({ ...baseConfig(fake.port), health: { host: '127.0.0.1', port: 0 } }));
-    const dataDir = join(dir, 'data');
+    const { fake, configPath, dataDir } = closeAtEnd(await startPbxWithConfig());
 
-    engine = await startEngineChild(configPath, dataDir);
-    await until(async () => (await engine!.health()).ari_connected, 'the first engine on ARI', 20_000);
+    let engine = closeAtEnd(await startEngineChild(configPath, dataDir));
+    await until(async () => (await engine.health()).ari_connected, 'the first engine on ARI', 20_000);
     const callers = [
       fake.injectCall({ callerNumber: '7001', audio: silence(100) }),
       fake.injectCall({ callerNumber: '7002', audio: silence(100) }),
@@ -57,19 +41,18 @@ describe('the engine killed with three calls up', () => {
     expect((await engine.health()).active_calls).toBe(3);
 
     expect(await engine.kill('SIGKILL')).toBe('SIGKILL');
-    engine = undefined;
     // What the dead engine left: its three bridges (callers inside), the RTP leg, open rows.
-    await until(() => fake!.inspect().mediaLegs === 1, 'the AudioSocket legs dropped with their TCP connections');
+    await until(() => fake.inspect().mediaLegs === 1, 'the AudioSocket legs dropped with their TCP connections');
     const dead = [...fake.bridges.values()];
     expect(dead.map((b) => b.name.startsWith(`aava-${APP}-`))).toEqual([true, true, true]);
     expect(callers.every((c) => c.channel.stasisApp === APP && c.channel.bridgeId)).toBe(true);
     expect(openRows(join(dataDir, 'aava.db'))).toBe(3);
 
     const restartedAt = Date.now();
-    engine = await startEngineChild(configPath, dataDir);
+    engine = closeAtEnd(await startEngineChild(configPath, dataDir));
     const listeningAt = Date.now();
     await until(
-      () => fake!.bridges.size === 0 && fake!.inspect().mediaLegs === 0 && callers.every((c) => c.channel.stasisApp === undefined) && openRows(join(dataDir, 'aava.db')) === 0,
+      () => fake.bridges.size === 0 && fake.inspect().mediaLegs === 0 && callers.every((c) => c.channel.stasisApp === undefined) && openRows(join(dataDir, 'aava.db')) === 0,
       'nothing of the dead engine left',
       10_000,
       50,
@@ -94,7 +77,6 @@ describe('the engine killed with three calls up', () => {
     const next = fake.injectCall({ callerNumber: '7004', audio: silence(100) });
     await until(() => tonePower(next.received(), 440) > 300, 'a new call greeted', 10_000);
     expect(await engine.kill('SIGTERM')).toBe(0);
-    engine = undefined;
     expect(next.gone || next.channel.stasisApp === undefined).toBe(true);
   });
 });

@@ -3,37 +3,20 @@
  * Asterisk: /health turns healthy once ARI, the AudioSocket listener and the
  * echo provider are up, and a live call shows in /api/calls.active.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { createEngine, type Engine } from '../../engine/src/engine.js';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../engine/src/engine.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
-import { FakeAsterisk, silence, tonePower, until } from '../fakes/asterisk/index.js';
-import { baseConfig } from './harness.js';
+import { silence, tonePower, until } from '../fakes/asterisk/index.js';
+import { startPbxWithConfig } from '../support/calls-harness.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import type { HealthReport } from '../../engine/src/api/health.js';
-
-let engine: Engine | undefined;
-let fake: FakeAsterisk | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await engine?.stop(3000);
-  await fake?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  engine = undefined;
-  fake = undefined;
-  dir = undefined;
-});
 
 describe('engine over HTTP with the call service', () => {
   it('reports healthy and lists the live call', async () => {
-    fake = await new FakeAsterisk().start();
-    dir = mkdtempSync(join(tmpdir(), 'aava-engine-'));
-    const cfg = join(dir, 'ai-agent.yaml');
-    writeFileSync(cfg, stringify(baseConfig(fake.port, { health: { host: '127.0.0.1', port: 0 } })));
-    engine = createEngine({ configPath: cfg, dataDir: join(dir, 'data'), secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '127.0.0.1', port: 0 }, watchConfig: false, defaultMetrics: false });
+    const { fake, configPath, dataDir } = closeAtEnd(await startPbxWithConfig());
+    const engine = createEngine({ configPath, dataDir, secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '127.0.0.1', port: 0 }, watchConfig: false, defaultMetrics: false });
+    closeAtEnd({ stop: () => engine.stop(3000) });
     await engine.start();
     const base = `http://127.0.0.1:${engine.http!.address()!.port}`;
     const health = async () => (await (await fetch(`${base}/health`)).json()) as HealthReport;

@@ -1,17 +1,11 @@
 /** stop(deadline) with calls in progress: hang up (announce_hangup) or back to the dialplan (continue), and free everything. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, tonePower, until } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, silence, tonePower, until } from '../support/calls-harness.js';
 
 describe('service stop with calls in progress', () => {
   it('hangs callers up by default and leaves nothing behind', async () => {
-    h = await startHarness();
-    const callers = [1, 2, 3].map((i) => h!.fake.injectCall({ callerNumber: `30${i}`, audio: silence(100) }));
+    const h = await startHarnessForTest();
+    const callers = [1, 2, 3].map((i) => h.fake.injectCall({ callerNumber: `30${i}`, audio: silence(100) }));
     await until(() => callers.every((c) => tonePower(c.received(), 440) > 300), 'all greeted');
     await h.service.stop(Date.now() + 3000);
     expect(callers.every((c) => c.gone)).toBe(true);
@@ -22,7 +16,7 @@ describe('service stop with calls in progress', () => {
   });
 
   it('sends callers back to the dialplan when on_provider_failure is continue', async () => {
-    h = await startHarness({ config: (p) => baseConfig(p, { on_provider_failure: { action: 'continue', context: 'from-internal', extension: '0', priority: 1 } }) });
+    const h = await startHarnessForTest({ config: (p) => baseConfig(p, { on_provider_failure: { action: 'continue', context: 'from-internal', extension: '0', priority: 1 } }) });
     const caller = h.fake.injectCall({ callerNumber: '310', audio: silence(100) });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeted');
     await h.service.stop(Date.now() + 3000);

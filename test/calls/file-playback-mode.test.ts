@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, activeSpans, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, activeSpans, until } from '../support/calls-harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
 import { speechLike } from '../../engine/src/media/signal.js';
 import { pcmFromBytes } from '../fakes/asterisk/index.js';

@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('a full call over AudioSocket with the echo provider', () => {
   it('greets with a tone, echoes the caller, sees DTMF, transfers with continue and cleans up', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerName: 'Test Caller', callerNumber: '7175882255', audio: concatPcm([silence(500), tone(1000, 600), silence(200)]) });
@@ -26,7 +20,7 @@ describe('a full call over AudioSocket with the echo provider', () => {
     await caller.dtmf('0');
     await until(() => caller.continuedTo, 'continue into the dialplan', 8000);
     expect(caller.continuedTo).toEqual({ context: 'from-internal', extension: '400', priority: 1 });
-    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'call.ended');
+    await until(() => h.events.find((e) => e.type === 'call.ended'), 'call.ended');
     const ended = h.events.find((e) => e.type === 'call.ended');
     expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('transferred');
 
@@ -48,13 +42,13 @@ describe('a full call over AudioSocket with the echo provider', () => {
   });
 
   it('ends with caller_hangup when the caller hangs up, and frees everything', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerNumber: '100', audio: silence(200) });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeting');
     caller.hangup();
-    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'call.ended');
+    await until(() => h.events.find((e) => e.type === 'call.ended'), 'call.ended');
     const ended = h.events.find((e) => e.type === 'call.ended');
     expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('caller_hangup');
     await until(() => fake.inspect().channels === 0 && fake.inspect().bridges === 0, 'all channels and bridges gone');
@@ -64,7 +58,7 @@ describe('a full call over AudioSocket with the echo provider', () => {
   });
 
   it('works with slin16 (0x12 frames, 640 bytes) end to end', async () => {
-    h = await startHarness({
+    const h = await startHarnessForTest({
       config: (p) => {
         const c = baseConfig(p);
         (c.audiosocket as Record<string, unknown>).format = 'slin16';
@@ -79,6 +73,6 @@ describe('a full call over AudioSocket with the echo provider', () => {
     expect([...leg.audiosocket!.receivedTypes]).toContain(0x12);
     expect(h.fake.requests.find((r) => r.path === '/ari/channels/externalMedia')?.query.format).toBe('slin16');
     caller.hangup();
-    await until(() => h!.fake.inspect().channels === 0, 'cleanup');
+    await until(() => h.fake.inspect().channels === 0, 'cleanup');
   });
 });

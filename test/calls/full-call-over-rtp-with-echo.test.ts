@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 
 describe('a full call over ExternalMedia RTP with the echo provider', () => {
   it('greets, echoes the caller over µ-law RTP, hangs up on DTMF # after the farewell and frees the port', async () => {
-    h = await startHarness({ config: (p) => baseConfig(p, { audio_transport: 'externalmedia' }) });
+    const h = await startHarnessForTest({ config: (p) => baseConfig(p, { audio_transport: 'externalmedia' }) });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerNumber: '200', audio: concatPcm([silence(500), tone(1200, 600), silence(200)]) });
@@ -30,7 +24,7 @@ describe('a full call over ExternalMedia RTP with the echo provider', () => {
 
     await caller.dtmf('#');
     await until(() => caller.gone, 'agent hangup', 8000);
-    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'call.ended');
+    await until(() => h.events.find((e) => e.type === 'call.ended'), 'call.ended');
     const ended = h.events.find((e) => e.type === 'call.ended');
     expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('agent_hangup');
     // the farewell (660 Hz "say" tone) was heard before the line closed
@@ -40,7 +34,7 @@ describe('a full call over ExternalMedia RTP with the echo provider', () => {
   });
 
   it('a per-call AI_TRANSPORT override picks RTP while the default stays AudioSocket', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerNumber: '201', vars: { AI_TRANSPORT: 'externalmedia' }, audio: silence(100) });

@@ -6,7 +6,7 @@
  * gaps, so the echo's end of turn comes on the wall clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
 

@@ -4,15 +4,9 @@
  * engine sent the last audio. The PBX stalls its playout for a second in the
  * middle of the farewell, so the two moments are far apart.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { startHarness, baseConfig, type Harness, tonePower, strongestTone, until } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { startHarnessForTest, baseConfig, tonePower, strongestTone, until } from '../support/calls-harness.js';
 
 /** 20 ms frames (160 samples at 8 kHz) of what the caller heard whose strongest tone is `hz`. */
 function framesOf(pcm: Int16Array, hz: number): number {
@@ -23,10 +17,10 @@ function framesOf(pcm: Int16Array, hz: number): number {
 
 describe('mark-based hangup over WebSocket', () => {
   it('hangs up only after the caller heard the whole farewell, even though it was sent long before', async () => {
-    h = await startHarness({ config: (p) => baseConfig(p, { audio_transport: 'websocket' }) });
+    const h = await startHarnessForTest({ config: (p) => baseConfig(p, { audio_transport: 'websocket' }) });
     const { fake } = h;
     const caller = fake.injectCall({ callerNumber: '302' });
-    await until(() => h!.service.controller.active[0]?.state === 'listening', 'greeting heard', 8000);
+    await until(() => h.service.controller.active[0]?.state === 'listening', 'greeting heard', 8000);
     const peer = fake.websocketMedia.connected[0]!;
     const greetingFrames = peer.played.length;
 
@@ -36,7 +30,7 @@ describe('mark-based hangup over WebSocket', () => {
     const stallEnd = performance.now() + 1000;
     peer.stall(1000);
     await dtmf;
-    await until(() => h!.events.find((e) => e.type === 'call.ended'), 'call.ended', 8000);
+    await until(() => h.events.find((e) => e.type === 'call.ended'), 'call.ended', 8000);
     const ended = h.events.find((e) => e.type === 'call.ended');
     expect(ended?.type === 'call.ended' && ended.call.outcome).toBe('agent_hangup');
 

@@ -6,8 +6,8 @@
  * (orphaned_calls: hangup). Another app's bridges and callers, and bridges
  * that are not ours, are left alone. /health and the metrics say what happened.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, until, silence, tonePower } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, until, silence, tonePower } from '../support/calls-harness.js';
 import type { FakeAsterisk } from '../fakes/asterisk/index.js';
 import type { FakeChannel } from '../fakes/asterisk/model.js';
 
@@ -16,12 +16,6 @@ const DEAD_A = '00000000-dead-4eef-8000-00000000000a';
 const DEAD_B = '00000000-dead-4eef-8000-00000000000b';
 const LEGACY = '00000000-dead-4eef-8000-00000000000c';
 const OTHER = '11111111-2222-4333-8444-555555555555';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 interface Seeded {
   fake: FakeAsterisk;
@@ -59,9 +53,9 @@ function seed(fake: FakeAsterisk): Seeded {
 describe('leftovers of a crashed engine', () => {
   it('are reclaimed on the first connect: bridges destroyed, legs hung up, callers back to the dialplan', async () => {
     let s: Seeded | undefined;
-    h = await startHarness({ beforeEngine: (fake) => (s = seed(fake)), service: { reconcileGraceMs: 100 } });
+    const h = await startHarnessForTest({ beforeEngine: (fake) => (s = seed(fake)), service: { reconcileGraceMs: 100 } });
     const { fake } = h;
-    await until(() => h!.health().last_reconcile !== undefined, 'the first reconcile');
+    await until(() => h.health().last_reconcile !== undefined, 'the first reconcile');
 
     expect([...fake.bridges.values()].map((b) => b.name).sort()).toEqual([`aava-another-app-${OTHER}`, 'someone-elses-bridge']);
     expect(fake.channels.has(`aava-${DEAD_A}-media`)).toBe(false);
@@ -91,17 +85,17 @@ describe('leftovers of a crashed engine', () => {
     await until(() => tonePower(caller.received(), 440) > 300, 'greeted');
     expect([...fake.bridges.values()].some((b) => b.name.startsWith(`aava-${APP}-`) && b.channels.includes(caller.id))).toBe(true);
     caller.hangup();
-    await until(() => h!.service.controller.active.length === 0, 'call ended');
+    await until(() => h.service.controller.active.length === 0, 'call ended');
   });
 
   it('hangs orphaned callers up when orphaned_calls is hangup', async () => {
     let s: Seeded | undefined;
-    h = await startHarness({
+    const h = await startHarnessForTest({
       beforeEngine: (fake) => (s = seed(fake)),
       config: (port) => baseConfig(port, { orphaned_calls: 'hangup' }),
       service: { reconcileGraceMs: 100 },
     });
-    await until(() => h!.health().last_reconcile !== undefined, 'the first reconcile');
+    await until(() => h.health().last_reconcile !== undefined, 'the first reconcile');
     expect(s!.bridged.destroyed).toBe(true);
     expect(s!.unbridged.destroyed).toBe(true);
     expect(s!.bridged.continuedTo).toBeUndefined();

@@ -5,7 +5,7 @@
  * the media clock synthesized while the caller's leg sent nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, until } from '../support/calls-harness.js';
 import type { CallLevel } from '../../engine/src/api/calls.js';
 
 let h: Harness | undefined;

@@ -3,20 +3,11 @@
  * afterwards no bridge, media leg, playback, socket, port, pending leg, call
  * or timer is left, and every call row is finalized with an outcome.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, tone, silence, concatPcm, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, tone, silence, concatPcm, until } from '../support/calls-harness.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
+import { seededRandom as rng } from '../support/seeded.js';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -26,7 +17,7 @@ const ENDINGS: Ending[] = ['caller_early', 'caller_late', 'api_hangup', 'dtmf_tr
 
 describe('no leaks', () => {
   it('after 50 calls ended in random orders', async () => {
-    h = await startHarness({ fake: { legStasisOrder: 'random' } });
+    const h = await startHarnessForTest({ fake: { legStasisOrder: 'random' } });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     await sleep(100);

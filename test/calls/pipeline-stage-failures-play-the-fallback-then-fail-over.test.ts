@@ -7,43 +7,23 @@
  * context's failover reaches the fake ARI; the call ends as provider_error
  * with the reason.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { speech8k } from '../support/speech.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { FakeOpenAIRest, type OpenAIRestFakeOptions } from '../fakes/openai/rest-server.js';
-import { concatPcm, silence, tonePower, until } from '../fakes/asterisk/index.js';
-import type { Harness } from './harness.js';
+import { silence, tonePower, until } from '../fakes/asterisk/index.js';
+import type { Harness } from '../support/calls-harness.js';
 import { AGENT_HZ, expectFailover, expectFallbackWithinOneSecond, startFailoverHarness, type FailoverContext } from './support/failover.js';
-import { synthesize } from '../../engine/src/speech/flite.js';
-import { createAudioConverter } from '../../engine/src/media/convert.js';
-import { SLIN16, SLIN8 } from '../../engine/src/media/audio-format.js';
-
-let h: Harness | undefined;
-let rest: FakeOpenAIRest | undefined;
-afterEach(async () => {
-  await h?.close();
-  await rest?.close();
-  h = rest = undefined;
-});
-
-/** Flite speech as the 8 kHz samples a caller channel carries, with trailing silence. */
-async function speech8k(text: string): Promise<Int16Array> {
-  const { pcm } = await synthesize(text, { voice: 'kal16' });
-  const conv = await createAudioConverter(SLIN16, SLIN8);
-  const out = conv.convert(pcm);
-  conv.close();
-  const samples = new Int16Array(out.length / 2);
-  for (let i = 0; i < samples.length; i++) samples[i] = out.readInt16LE(i * 2);
-  return concatPcm([samples, silence(1200)]);
-}
 
 async function start(opts: OpenAIRestFakeOptions, sound = true) {
-  rest = new FakeOpenAIRest({ apiKey: 'sk-p', transcripts: ['when do you open'], ...opts });
+  const rest = closeAtEnd(new FakeOpenAIRest({ apiKey: 'sk-p', transcripts: ['when do you open'], ...opts }));
   await rest.listen();
   const pipeline = {
     stt: { type: 'openai', api_key: 'sk-p', base_url: rest.baseUrl },
     llm: { base_url: rest.baseUrl, api_key: 'sk-p', model: 'test-llm' },
     tts: { type: 'openai', api_key: 'sk-p', base_url: rest.baseUrl },
   };
-  h = await startFailoverHarness(pipeline, { pipeline: true, sound, timeoutS: 20 });
+  const h = closeAtEnd(await startFailoverHarness(pipeline, { pipeline: true, sound, timeoutS: 20 }));
   return { h, rest };
 }
 

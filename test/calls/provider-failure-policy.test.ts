@@ -7,48 +7,34 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, silence, until, activeSpans } from './harness.js';
-import { providerFactories } from '../../engine/src/providers/catalog.js';
+import { startHarness, baseConfig, type Harness, silence, until, activeSpans } from '../support/calls-harness.js';
+import { scriptedProvider, standInForDeepgram } from '../support/stand-in-provider.js';
 import type { Provider } from '../../engine/src/providers/provider.js';
 import { sine } from '../../engine/src/media/signal.js';
 
 let h: Harness | undefined;
 let sounds: string | undefined;
-const saved = providerFactories.deepgram;
 afterEach(async () => {
   await h?.close();
   h = undefined;
-  providerFactories.deepgram = saved;
   if (sounds) rmSync(sounds, { recursive: true, force: true });
   sounds = undefined;
 });
 
 /** Stands in as type `deepgram`: greets, then reports a fatal error. */
 function failingProvider(name: string): Provider {
-  return {
-    name,
-    type: 'deepgram',
-    kind: 'provider',
-    capabilities: (wire) => ({ input: { encoding: 'pcm16', sampleRate: wire.sampleRate }, output: { encoding: 'pcm16', sampleRate: wire.sampleRate }, nativeVad: true }),
-    health: () => ({ ready: true, kind: 'provider', type: 'deepgram' }),
-    createSession: (init) => ({
-      async start() {
-        init.sink.audio(sine({ freqHz: 440, sampleRate: 8000, ms: 100 }));
-        init.sink.agentDone();
-        setTimeout(() => init.sink.error(new Error('socket closed by the provider'), true), 200);
-      },
-      sendAudio() {},
-      sendDtmf() {},
-      interrupt() {},
-      async say(text: string) {
-        init.sink.transcript('agent', text, true);
-        init.sink.audio(sine({ freqHz: 660, sampleRate: 8000, ms: 200 }));
-        init.sink.agentDone();
-      },
-      async close() {},
-    }),
-    close: async () => {},
-  };
+  return scriptedProvider(name, (init) => ({
+    async start() {
+      init.sink.audio(sine({ freqHz: 440, sampleRate: 8000, ms: 100 }));
+      init.sink.agentDone();
+      setTimeout(() => init.sink.error(new Error('socket closed by the provider'), true), 200);
+    },
+    async say(text: string) {
+      init.sink.transcript('agent', text, true);
+      init.sink.audio(sine({ freqHz: 660, sampleRate: 8000, ms: 200 }));
+      init.sink.agentDone();
+    },
+  }));
 }
 
 function config(action: 'announce_hangup' | 'continue') {
@@ -61,7 +47,7 @@ function config(action: 'announce_hangup' | 'continue') {
 
 describe('on_provider_failure', () => {
   it('announce_hangup: says the message, hangs up, outcome provider_error', async () => {
-    providerFactories.deepgram = (name) => failingProvider(name);
+    standInForDeepgram(failingProvider);
     h = await startHarness({ config: config('announce_hangup') });
     const caller = h.fake.injectCall({ callerNumber: '950', audio: silence(100) });
     await until(() => caller.gone, 'hung up');
@@ -72,11 +58,11 @@ describe('on_provider_failure', () => {
   });
 
   it('announce_hangup when the dead provider cannot speak: the engine says the message itself (flite)', async () => {
-    providerFactories.deepgram = (name) => {
+    standInForDeepgram((name) => {
       const p = failingProvider(name);
       const create = p.createSession.bind(p);
       return { ...p, createSession: (init) => ({ ...create(init), say: () => Promise.reject(new Error('socket is closed')) }) };
-    };
+    });
     h = await startHarness({ config: config('announce_hangup') });
     const caller = h.fake.injectCall({ callerNumber: '952', audio: silence(100) });
     await until(() => caller.gone, 'hung up', 15_000);
@@ -88,11 +74,11 @@ describe('on_provider_failure', () => {
   });
 
   it('announce_hangup in downstream_mode file: the engine\'s own message is played as a sound file of its own', async () => {
-    providerFactories.deepgram = (name) => {
+    standInForDeepgram((name) => {
       const p = failingProvider(name);
       const create = p.createSession.bind(p);
       return { ...p, createSession: (init) => ({ ...create(init), say: () => Promise.reject(new Error('socket is closed')) }) };
-    };
+    });
     sounds = mkdtempSync(join(tmpdir(), 'aava-sounds-'));
     const mediaDir = join(sounds, 'ai-generated');
     h = await startHarness({ fake: { soundsDir: sounds }, config: (p) => ({ ...config('announce_hangup')(p), downstream_mode: 'file', media_dir: mediaDir }) });
@@ -105,7 +91,7 @@ describe('on_provider_failure', () => {
   });
 
   it('continue: the caller goes back to the dialplan', async () => {
-    providerFactories.deepgram = (name) => failingProvider(name);
+    standInForDeepgram(failingProvider);
     h = await startHarness({ config: config('continue') });
     const caller = h.fake.injectCall({ callerNumber: '951', audio: silence(100) });
     await until(() => caller.continuedTo, 'continued');
@@ -118,9 +104,9 @@ describe('on_provider_failure', () => {
   });
 
   it('a provider that cannot be built sends the caller to the dialplan under continue, and shows in health', async () => {
-    providerFactories.deepgram = () => {
+    standInForDeepgram(() => {
       throw new Error('api_key is empty');
-    };
+    });
     h = await startHarness({ config: config('continue') });
     expect(h.health().providers.flaky).toMatchObject({ ready: false, reason: 'providers.flaky: api_key is empty', kind: 'provider', type: 'deepgram' });
     const caller = h.fake.injectCall({ callerNumber: '952', audio: silence(100) });

@@ -7,7 +7,7 @@
  * gap the caller lives through (end of its audio → first agent audio it hears).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tone, silence, until } from '../support/calls-harness.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
 import type { CallDetail, TurnLatency } from '../../engine/src/api/calls.js';
 import { FakeOpenAIRealtime } from '../fakes/openai/realtime-server.js';

@@ -8,32 +8,20 @@
  * to the destination, continue → the dialplan target, hangup → DELETE), the
  * call ends as provider_error with the reason, and nothing is left behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
-import { TEST_CA_FILE } from '../fakes/openai/tls.js';
+import { describe, expect, it } from 'vitest';
+import type { RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
 import { FakeCrm } from '../fakes/crm/crm-server.js';
-import { concatPcm, silence, tone, tonePower, until } from '../fakes/asterisk/index.js';
-import type { Harness } from './harness.js';
+import { silence, tonePower, until } from '../fakes/asterisk/index.js';
+import type { Harness } from '../support/calls-harness.js';
+import { realtimeFake, utterance } from '../support/provider-fakes.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { AGENT_HZ, expectFailover, expectFallbackWithinOneSecond, startFailoverHarness, type FailoverContext } from './support/failover.js';
 
-let h: Harness | undefined;
-let fake: FakeOpenAIRealtime | undefined;
-let crm: FakeCrm | undefined;
-afterEach(async () => {
-  await h?.close();
-  await fake?.close();
-  await crm?.close();
-  h = fake = crm = undefined;
-});
-
 async function start(opts: RealtimeFakeOptions, over?: Record<string, unknown>) {
-  fake = new FakeOpenAIRealtime({ apiKey: 'sk-f', ...opts });
-  const base = await fake.listen();
-  h = await startFailoverHarness({ type: 'openai_realtime', api_key: 'sk-f', base_url: base, ca_file: TEST_CA_FILE }, { over });
-  return { h, fake };
+  const rt = await realtimeFake(opts);
+  const h = closeAtEnd(await startFailoverHarness(rt.provider, { over }));
+  return { h, fake: rt.fake };
 }
-
-const utterance = () => concatPcm([silence(300), tone(300, 700, 8000, 9000), silence(900)]);
 
 function call(h: Harness, context: FailoverContext, number: string) {
   return h.fake.injectCall({ callerNumber: number, audio: silence(100), vars: context === 'default' ? {} : { AI_CONTEXT: context } });
@@ -86,7 +74,7 @@ describe('a failing OpenAI Realtime session: fallback line within 1 s, then the 
   });
 
   it('a tool slower than provider_timeout_s is no failure: the clock stops while it runs', async () => {
-    crm = await new FakeCrm().on('GET', /^\/orders\//, { json: { status: 'shipped' }, delayMs: 2500 }).listen();
+    const crm = closeAtEnd(await new FakeCrm().on('GET', /^\/orders\//, { json: { status: 'shipped' }, delayMs: 2500 }).listen());
     const { h, fake } = await start(
       { turns: [{ transcript: 'where is my order', reply: { tool: { name: 'lookup_order', arguments: { order_number: '17' } } } }], afterTool: () => ({ text: 'It shipped.', audioMs: 400 }) },
       {

@@ -4,17 +4,11 @@
  * reclaimed, and the live call keeps its bridge, leg and audio. Both for a
  * link that dropped and for one that went silent without TCP ever closing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, until, silence, tone, concatPcm, tonePower } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, type Harness, until, silence, tone, concatPcm, tonePower } from '../support/calls-harness.js';
 
 const APP = 'asterisk-ai-voice-agent';
 const ORPHAN = '00000000-abcd-4a4a-8000-000000000001';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 async function twoLiveCalls(hh: Harness) {
   const a = hh.fake.injectCall({ callerNumber: '800', audio: silence(100) });
@@ -26,7 +20,7 @@ async function twoLiveCalls(hh: Harness) {
 describe('reconcile on a reconnect', () => {
   for (const outage of ['dropped', 'silent'] as const) {
     it(`after a ${outage} events link: closes the vanished call, reclaims orphans, keeps the live call`, async () => {
-      h = await startHarness({ service: { reconcileGraceMs: 100, ariLiveness: { intervalMs: 100, timeoutMs: 500 } } });
+      const h = await startHarnessForTest({ service: { reconcileGraceMs: 100, ariLiveness: { intervalMs: 100, timeoutMs: 500 } } });
       const { fake, service } = h;
       const { a, b } = await twoLiveCalls(h);
       const aBridge = a.channel.bridgeId;
@@ -43,10 +37,10 @@ describe('reconcile on a reconnect', () => {
       const lost = fake.injectCall({ callerNumber: '802' }).channel;
       fake.addToBridge(fake.createBridge('mixing', `aava-${APP}-${ORPHAN}`), lost);
       if (outage === 'dropped') {
-        await until(() => !h!.health().ari_connected, 'the drop is seen');
+        await until(() => !h.health().ari_connected, 'the drop is seen');
         fake.refuseEventSockets(false);
       }
-      await until(() => h!.health().last_reconcile?.reconnect === true, 'reconciled after the reconnect', 8000);
+      await until(() => h.health().last_reconcile?.reconnect === true, 'reconciled after the reconnect', 8000);
 
       expect(h.health().last_reconcile!.reclaimed).toEqual({ bridges: 1, callers: 1, media_legs: 0, calls: 1 });
       expect(lost.continuedTo).toEqual({ context: 'from-ai-agent', extension: 's', priority: 3 });

@@ -6,17 +6,11 @@
  * ChannelVarset events without a channel, and closes the call on the
  * captured hangup.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, until } from '../support/calls-harness.js';
 import { replayCapture } from '../fakes/asterisk/index.js';
 import { hasFixtures, noticeIfMissing, readJsonl } from '../support/shared-fixtures.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 noticeIfMissing();
 const CAPTURES = [
@@ -26,7 +20,7 @@ const CAPTURES = [
 
 describe.skipIf(!hasFixtures)('replay of a captured inbound call', () => {
   it.each(CAPTURES)("$file yields one call with the capture's vars and caller id, closed as caller_hangup", async ({ file, callerId, foreignLeg, transport }) => {
-    h = await startHarness({
+    const h = await startHarnessForTest({
       config: (p) => {
         const c = baseConfig(p, { audio_transport: transport });
         // The capture's dialplan sets AI_PROVIDER=openai_realtime, AI_CONTEXT=demo: name an echo provider that way.

@@ -7,27 +7,15 @@
  * event-loop lag over the window, read from its /metrics, since a late timer
  * is late for everything).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import Database from 'better-sqlite3';
-import { FakeAsterisk, until, silence, tonePower } from '../fakes/asterisk/index.js';
-import { baseConfig } from './harness.js';
+import { until, silence, tonePower } from '../fakes/asterisk/index.js';
+import { startPbxWithConfig } from '../support/calls-harness.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { startEngineChild, type EngineChild } from './support/engine-child.js';
 import type { ApiEvent } from '../../engine/src/api/index.js';
-
-let fake: FakeAsterisk | undefined;
-let engine: EngineChild | undefined;
-let dir: string | undefined;
-afterEach(async () => {
-  await engine?.kill('SIGKILL');
-  await fake?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  engine = fake = dir = undefined;
-});
 
 async function maxLoopLagMs(e: EngineChild): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${e.port}/metrics`)).text();
@@ -37,13 +25,9 @@ async function maxLoopLagMs(e: EngineChild): Promise<number> {
 
 describe('transcript lines written behind the call path', () => {
   it('lose at most the last 250 ms to a SIGKILL, and never leave a gap', async () => {
-    fake = await new FakeAsterisk().start();
-    dir = mkdtempSync(join(tmpdir(), 'aava-kill-transcript-'));
-    const configPath = join(dir, 'ai-agent.yaml');
-    writeFileSync(configPath, stringify({ ...baseConfig(fake.port), health: { host: '127.0.0.1', port: 0 } }));
-    const dataDir = join(dir, 'data');
-    engine = await startEngineChild(configPath, dataDir);
-    await until(async () => (await engine!.health()).ari_connected, 'engine on ARI', 20_000);
+    const { fake, configPath, dataDir } = closeAtEnd(await startPbxWithConfig());
+    const engine = closeAtEnd(await startEngineChild(configPath, dataDir));
+    await until(async () => (await engine.health()).ari_connected, 'engine on ARI', 20_000);
 
     const lines: { seq: number; at: number; text: string }[] = [];
     const ws = new WebSocket(`ws://127.0.0.1:${engine.port}/api/ws`);
@@ -70,7 +54,6 @@ describe('transcript lines written behind the call path', () => {
     const lagMs = await maxLoopLagMs(engine);
     const killAt = Date.now();
     expect(await engine.kill('SIGKILL')).toBe('SIGKILL');
-    engine = undefined;
     pressing = false;
     await presser;
     ws.terminate();

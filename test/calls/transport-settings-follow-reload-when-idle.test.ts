@@ -1,18 +1,12 @@
 /** A reload that changes the AudioSocket settings restarts the listener once no call uses it; calls in flight keep theirs. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startHarness, type Harness, silence, tonePower, until } from './harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
+import { startHarnessForTest, silence, tonePower, until } from '../support/calls-harness.js';
 
 describe('transport settings on reload', () => {
   it('keeps the listener while a call runs, then applies the new advertise host', async () => {
-    h = await startHarness();
+    const h = await startHarnessForTest();
     const caller = h.fake.injectCall({ callerNumber: '1', audio: silence(100) });
     await until(() => tonePower(caller.received(), 440) > 300, 'greeted');
     const before = h.health().transports.audiosocket!.advertise;
@@ -29,7 +23,7 @@ describe('transport settings on reload', () => {
     expect(h.service.controller.active).toHaveLength(1);
 
     caller.hangup();
-    await until(() => h!.health().transports.audiosocket?.advertise.startsWith('localhost:'), 'new listener after the call');
+    await until(() => h.health().transports.audiosocket?.advertise.startsWith('localhost:'), 'new listener after the call');
     expect(h.health().transports.audiosocket!.listening).toBe(true);
     // and a new call works through it (Asterisk connects to "localhost")
     const next = h.fake.injectCall({ callerNumber: '2', audio: silence(100) });

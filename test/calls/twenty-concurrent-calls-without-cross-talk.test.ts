@@ -2,21 +2,15 @@
  * 20 simultaneous callers per transport, each speaking its own tone: each one
  * must hear its own tone back and nobody else's.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tone, silence, concatPcm, tonePower, strongestTone, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startHarnessForTest, baseConfig, tone, silence, concatPcm, tonePower, strongestTone, until } from '../support/calls-harness.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const N = 20;
 const TONES = Array.from({ length: N }, (_, i) => 520 + i * 75).map((f) => (f === 670 ? 1990 : f));
 
 async function runConcurrent(transport: 'audiosocket' | 'externalmedia' | 'websocket'): Promise<void> {
-  h = await startHarness({ config: (p) => baseConfig(p, { audio_transport: transport }) });
+  const h = await startHarnessForTest({ config: (p) => baseConfig(p, { audio_transport: transport }) });
   const { fake, service } = h;
   await until(() => service.ari.connected, 'ARI connected');
   const callers: CallerHandle[] = TONES.map((hz, i) =>

@@ -6,7 +6,7 @@
  * and nothing is left on the fake PBX or in the transport.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, tonePower, until } from './harness.js';
+import { startHarness, baseConfig, type Harness, tonePower, until } from '../support/calls-harness.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
 
 let h: Harness | undefined;

@@ -6,15 +6,13 @@
  * drop 50 instead of 900/800/1000) so a 1.5 s stall reaches them.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, baseConfig, type Harness, until } from './harness.js';
-import { providerFactories } from '../../engine/src/providers/catalog.js';
+import { startHarness, baseConfig, type Harness, until } from '../support/calls-harness.js';
+import { scriptedProvider, standInForDeepgram } from '../support/stand-in-provider.js';
 import type { Provider } from '../../engine/src/providers/provider.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
 
 let h: Harness | undefined;
-const saved = providerFactories.deepgram;
 afterEach(async () => {
-  providerFactories.deepgram = saved;
   await h?.close();
   h = undefined;
 });
@@ -30,31 +28,18 @@ function numbered(): Buffer {
 
 /** A provider that says one 10 s utterance when the call starts, in 200 ms chunks as a TTS would stream it. */
 function tenSecondAgent(name: string): Provider {
-  return {
-    name,
-    type: 'deepgram',
-    kind: 'provider',
-    capabilities: (wire) => ({ input: { encoding: 'pcm16', sampleRate: wire.sampleRate }, output: { encoding: 'pcm16', sampleRate: wire.sampleRate }, nativeVad: true }),
-    health: () => ({ ready: true, kind: 'provider', type: 'deepgram' }),
-    createSession: (init) => ({
-      async start() {
-        const audio = numbered();
-        for (let off = 0; off < audio.length; off += 6400) init.sink.audio(audio.subarray(off, off + 6400));
-        init.sink.agentDone();
-      },
-      sendAudio() {},
-      sendDtmf() {},
-      interrupt() {},
-      async say() {},
-      async close() {},
-    }),
-    close: async () => {},
-  };
+  return scriptedProvider(name, (init) => ({
+    async start() {
+      const audio = numbered();
+      for (let off = 0; off < audio.length; off += 6400) init.sink.audio(audio.subarray(off, off + 6400));
+      init.sink.agentDone();
+    },
+  }));
 }
 
 describe('XOFF during a 10 s agent utterance over WebSocket', () => {
   it('loses nothing and never over-queues: the caller hears all 500 frames in order, Asterisk never drops a message', async () => {
-    providerFactories.deepgram = tenSecondAgent;
+    standInForDeepgram(tenSecondAgent);
     const levels = { xon: 20, xoff: 30, max: 50 };
     h = await startHarness({
       config: (p) => ({ ...baseConfig(p, { default_provider: 'agent', audio_transport: 'websocket' }), providers: { agent: { type: 'deepgram', api_key: 'k' } } }),

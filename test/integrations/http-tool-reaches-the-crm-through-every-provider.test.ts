@@ -13,10 +13,9 @@ import { FakeDeepgramAgent } from '../fakes/deepgram/agent-server.js';
 import { FakeOpenAIRest } from '../fakes/openai/rest-server.js';
 import { FakeDeepgramSpeech } from '../fakes/deepgram/listen-speak-server.js';
 import { FakeCrm } from '../fakes/crm/crm-server.js';
-import { startHarness, baseConfig } from '../calls/harness.js';
-import { callDetail, until, tone, silence, concatPcm, type Harness } from '../providers/support/call-harness.js';
+import { startHarness, baseConfig, callDetail, until, tone, silence, concatPcm, type Harness } from '../support/calls-harness.js';
 import { createLogger } from '../../engine/src/observability/logger.js';
-import { speech8k } from './support/speech.js';
+import { speech8k } from '../support/speech.js';
 
 const TOKEN = 'crm-secret-token-42';
 const ORDER = 'A 17/9';

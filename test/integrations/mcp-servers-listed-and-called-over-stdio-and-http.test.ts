@@ -15,9 +15,8 @@ import { silentLogger } from '../../engine/src/observability/logger.js';
 import type { ToolCallRecord } from '../../engine/src/api/calls.js';
 import { serveTicketsOverHttp } from '../fakes/mcp/tickets-server.js';
 import { parsedConfig, ticketsOverStdio } from './support/configs.js';
-import { FakeOpenAIRealtime } from '../fakes/openai/realtime-server.js';
-import { TEST_CA_FILE } from '../fakes/openai/tls.js';
-import { startWithProvider, until, tone, silence, concatPcm } from '../providers/support/call-harness.js';
+import { startWithProvider, until } from '../support/calls-harness.js';
+import { realtimeFake, utterance } from '../support/provider-fakes.js';
 
 let dir: string;
 let hub: McpHub | undefined;
@@ -100,37 +99,33 @@ describe('MCP servers', () => {
 describe('MCP tools in a call', () => {
   it('the engine starts the stdio server, the Realtime model is offered tickets__* and its call reaches the server; a reload lists the new tools', async () => {
     const log = join(dir, 'call.jsonl');
-    const fake = new FakeOpenAIRealtime({
-      apiKey: 'sk-mcp',
-      turns: [{ transcript: 'my printer is on fire', reply: { tool: { name: 'tickets__create_ticket', arguments: { subject: 'printer on fire' } } } }],
-      afterTool: () => ({ text: 'Ticket opened.', audioMs: 300 }),
-    });
-    const base = await fake.listen();
-    const h = await startWithProvider('rt', { type: 'openai_realtime', api_key: 'sk-mcp', base_url: base, ca_file: TEST_CA_FILE }, {
+    const { fake, provider } = await realtimeFake(
+      {
+        turns: [{ transcript: 'my printer is on fire', reply: { tool: { name: 'tickets__create_ticket', arguments: { subject: 'printer on fire' } } } }],
+        afterTool: () => ({ text: 'Ticket opened.', audioMs: 300 }),
+      },
+      'sk-mcp',
+    );
+    const h = await startWithProvider('rt', provider, {
       tools: { transfer: { destinations: {} }, mcp: { tickets: ticketsOverStdio({ TICKETS_LOG: log }) } },
       contexts: { default: { tools: ['tickets.*'] } },
     });
-    try {
-      const catalog = () => h.service.handlers!['tools.catalog']!(undefined) as { mcpServers: { state: string; tools: { name: string }[] }[] };
-      await until(() => catalog().mcpServers[0]?.state === 'ready', 'the MCP server was started and listed', 20_000);
-      h.fake.injectCall({ callerNumber: '8001', audio: concatPcm([silence(1500), tone(300, 700, 8000, 9000), silence(900)]) });
-      const tools = () => (fake.received('session.update')[0]?.session as { tools?: { name: string }[] } | undefined)?.tools?.map((t) => t.name);
-      await until(() => tools(), 'session.update');
-      expect(tools()).toEqual(['tickets__create_ticket', 'tickets__ticket_status']);
-      await until(() => fake.toolOutputs().length > 0, 'the ticket result reached the model', 20_000);
-      expect(JSON.parse(fake.toolOutputs()[0]!.output)).toEqual({ content: expect.stringMatching(/^Ticket T-\d+ opened: printer on fire$/) });
-      expect(lines(log)).toEqual([{ tool: 'create_ticket', subject: 'printer on fire' }]);
+    const catalog = () => h.service.handlers!['tools.catalog']!(undefined) as { mcpServers: { state: string; tools: { name: string }[] }[] };
+    await until(() => catalog().mcpServers[0]?.state === 'ready', 'the MCP server was started and listed', 20_000);
+    h.fake.injectCall({ callerNumber: '8001', audio: utterance(1500) });
+    const tools = () => (fake.received('session.update')[0]?.session as { tools?: { name: string }[] } | undefined)?.tools?.map((t) => t.name);
+    await until(() => tools(), 'session.update');
+    expect(tools()).toEqual(['tickets__create_ticket', 'tickets__ticket_status']);
+    await until(() => fake.toolOutputs().length > 0, 'the ticket result reached the model', 20_000);
+    expect(JSON.parse(fake.toolOutputs()[0]!.output)).toEqual({ content: expect.stringMatching(/^Ticket T-\d+ opened: printer on fire$/) });
+    expect(lines(log)).toEqual([{ tool: 'create_ticket', subject: 'printer on fire' }]);
 
-      // Reload with the server's extra tool turned on: the list is read again.
-      const file = join(h.dir, 'ai-agent.yaml');
-      const doc = parse(readFileSync(file, 'utf8')) as { tools: { mcp: { tickets: { env: Record<string, string> } } } };
-      doc.tools.mcp.tickets.env.TICKETS_EXTRA = '1';
-      writeFileSync(file, stringify(doc));
-      h.ctx.config.reload();
-      await until(() => catalog().mcpServers[0]?.tools.some((t) => t.name === 'escalate'), 'the reloaded list', 20_000);
-    } finally {
-      await h.close();
-      await fake.close();
-    }
+    // Reload with the server's extra tool turned on: the list is read again.
+    const file = join(h.dir, 'ai-agent.yaml');
+    const doc = parse(readFileSync(file, 'utf8')) as { tools: { mcp: { tickets: { env: Record<string, string> } } } };
+    doc.tools.mcp.tickets.env.TICKETS_EXTRA = '1';
+    writeFileSync(file, stringify(doc));
+    h.ctx.config.reload();
+    await until(() => catalog().mcpServers[0]?.tools.some((t) => t.name === 'escalate'), 'the reloaded list', 20_000);
   });
 });

@@ -5,29 +5,19 @@
  * attempt becomes a dead letter that can be resent.
  */
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import { FakeCrm, type CrmRequest } from '../fakes/crm/crm-server.js';
-import { startHarness, baseConfig, type Harness } from '../calls/harness.js';
+import { startHarness, baseConfig, type Harness } from '../support/calls-harness.js';
 import { until, tone, silence, concatPcm, tonePower } from '../fakes/asterisk/index.js';
-import { ConfigManager } from '../../engine/src/config/config-manager.js';
-import { openDatabase } from '../../engine/src/store/database.js';
-import { silentLogger } from '../../engine/src/observability/logger.js';
-import { createMetrics } from '../../engine/src/observability/metrics.js';
-import { EventBus } from '../../engine/src/observability/event-bus.js';
-import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
-import { createCallServiceWith, type CallService } from '../../engine/src/calls/call-service.js';
 import type { PostCallDocument } from '../../engine/src/webhooks/post-call-document.js';
 import type { WebhookQueueView } from '../../engine/src/api/integrations.js';
 
 const SECRET = 'whsec-test-4d2f9a';
 let h: Harness | undefined;
 let crm: FakeCrm | undefined;
-let second: { service: CallService; close(): Promise<void> } | undefined;
 afterEach(async () => {
-  await second?.close();
   await h?.close();
   await crm?.close();
-  h = crm = second = undefined;
+  h = crm = undefined;
 });
 
 /** The CRM answers /calls with the next status of `statuses` (the last one repeats). */
@@ -88,24 +78,12 @@ describe('post-call webhook', () => {
     const h = await startEngine({ retry_initial_ms: 100, retry_max_ms: 300 });
     await oneCall(h);
     await until(() => answered(503).length >= 1, 'a failed attempt', 15_000);
-    await h.service.stop(Date.now() + 2000);
-    const before = posts().length;
-    accept = true;
-
-    // The engine comes back on the same data dir and config.
-    const config = new ConfigManager(join(h.dir, 'ai-agent.yaml'));
-    const db = openDatabase(join(h.dir, 'aava.db'));
-    const ctx = { config, db, log: silentLogger(), metrics: createMetrics({ defaultMetrics: false }), bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: h.dir };
-    const service = createCallServiceWith(ctx, { ariBackoff: { baseMs: 50, maxMs: 500, jitter: 0 } });
-    second = {
-      service,
-      close: async () => {
-        await service.stop(Date.now() + 2000);
-        config.close();
-        db.close();
-      },
-    };
-    await service.start();
+    let before = 0;
+    // The engine stops; while it is down the CRM starts accepting; it comes back on the same store and config.
+    const service = await h.restart(() => {
+      before = posts().length;
+      accept = true;
+    });
     await until(() => answered(200).length === 1, 'delivered by the restarted engine', 15_000);
     await service.integrations.queue.runDue();
     expect(answered(200)).toHaveLength(1);

@@ -4,25 +4,16 @@
  * and shown in its detail; a slow or failing CRM never holds the greeting
  * (it goes out with the fallback before the CRM answers).
  */
-import { FakeDeepgramAgent } from '../fakes/deepgram/agent-server.js';
+import type { FakeDeepgramAgent } from '../fakes/deepgram/agent-server.js';
 import { FakeCrm, type CrmReply } from '../fakes/crm/crm-server.js';
-import { startWithProvider, callDetail, until, silence, type Harness } from '../providers/support/call-harness.js';
-
-let h: Harness | undefined;
-let dg: FakeDeepgramAgent | undefined;
-let crm: FakeCrm | undefined;
-afterEach(async () => {
-  await h?.close();
-  await dg?.close();
-  await crm?.close();
-  h = dg = crm = undefined;
-});
+import { startWithProvider, callDetail, until, silence } from '../support/calls-harness.js';
+import { agentFake } from '../support/provider-fakes.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 
 async function start(lookup: CrmReply, timeoutMs = 1500) {
-  crm = await new FakeCrm().on('POST', '/lookup', lookup).listen();
-  dg = new FakeDeepgramAgent({ apiKey: 'dg-pre' });
-  const url = await dg.listen();
-  h = await startWithProvider('deepgram', { type: 'deepgram', api_key: 'dg-pre', url }, {
+  const crm = closeAtEnd(await new FakeCrm().on('POST', '/lookup', lookup).listen());
+  const { fake: dg, provider } = await agentFake();
+  const h = await startWithProvider('deepgram', provider, {
     webhooks: { pre_call: { url: crm.url('/lookup'), timeout_ms: timeoutMs } },
     contexts: { default: { greeting: 'Hello {customer_name|there}, thanks for calling.', prompt: 'You help callers of ACME.', tools: ['hangup'] } },
   });

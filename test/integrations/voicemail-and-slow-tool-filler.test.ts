@@ -8,31 +8,22 @@
  * the turn's first agent audio is the model's answer, after the CRM answered.
  */
 import { performance } from 'node:perf_hooks';
-import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
-import { TEST_CA_FILE } from '../fakes/openai/tls.js';
+import type { RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
 import { FakeCrm } from '../fakes/crm/crm-server.js';
 import type { CallerHandle } from '../fakes/asterisk/index.js';
 import type { TurnLatency } from '../../engine/src/api/calls.js';
-import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower, type Harness } from '../providers/support/call-harness.js';
-
-let h: Harness | undefined;
-let fake: FakeOpenAIRealtime | undefined;
-let crm: FakeCrm | undefined;
-afterEach(async () => {
-  await h?.close();
-  await fake?.close();
-  await crm?.close();
-  h = fake = crm = undefined;
-});
+import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tonePower } from '../support/calls-harness.js';
+import { realtimeFake, utterance as callerTurn } from '../support/provider-fakes.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 
 async function start(opts: RealtimeFakeOptions, over: Record<string, unknown>) {
-  fake = new FakeOpenAIRealtime({ apiKey: 'sk-vm', ...opts });
-  const base = await fake.listen();
-  h = await startWithProvider('rt', { type: 'openai_realtime', api_key: 'sk-vm', base_url: base, ca_file: TEST_CA_FILE }, over);
-  return { h, fake };
+  const rt = await realtimeFake(opts);
+  const h = await startWithProvider('rt', rt.provider, over);
+  return { h, fake: rt.fake };
 }
 
-const utterance = () => concatPcm([silence(1500), tone(300, 700, 8000, 9000), silence(900)]);
+/** The caller waits for the greeting to end, then speaks. */
+const utterance = () => callerTurn(1500);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('voicemail tool', () => {
@@ -64,7 +55,7 @@ describe('filler while a tool runs', () => {
     const call: { caller?: CallerHandle } = {};
     let during: Int16Array | undefined;
     let answeredAt = 0;
-    crm = await new FakeCrm()
+    const crm = closeAtEnd(await new FakeCrm()
       .on('GET', /^\/orders\//, async () => {
         const from = call.caller!.received().length;
         await sleep(3000);
@@ -72,7 +63,7 @@ describe('filler while a tool runs', () => {
         answeredAt = performance.now();
         return { json: { status: 'shipped' } };
       })
-      .listen();
+      .listen());
     const { h, fake } = await start(
       { turns: [{ transcript: 'where is my order', reply: { tool: { name: 'lookup_order', arguments: { order_number: '17' } } } }], afterTool: () => ({ text: 'It shipped.', audioMs: 300 }) },
       {

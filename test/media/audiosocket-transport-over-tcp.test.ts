@@ -1,9 +1,9 @@
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createAudioSocketTransport, type AudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
-import { encodeAudio } from '../../engine/src/media/audiosocket/framing.js';
 import type { MediaLeg, MediaLegEvents } from '../../engine/src/media/transport.js';
 import { createSineGenerator, sine, strongestTone } from '../../engine/src/media/signal.js';
-import { audioOf, connectPeer, type AudioSocketPeer } from './support/audiosocket-peer.js';
+import { AudioSocketPeer, audioOf, frame, AS_DTMF, AS_SLIN } from '../fakes/asterisk/audiosocket-peer.js';
+import { pcmFromBytes } from '../fakes/asterisk/audio.js';
 
 /** Generous: CI runs this suite on 2 busy cores. */
 const WAIT = { timeout: 10_000, interval: 20 };
@@ -27,8 +27,9 @@ function make(over: Partial<Parameters<typeof createAudioSocketTransport>[0]> = 
   });
 }
 
-async function peer(uuid: string | undefined): Promise<AudioSocketPeer> {
-  const p = await connectPeer(transport.port, uuid);
+/** Asterisk's side of the leg (the fake Asterisk's AudioSocket peer). */
+async function peer(uuid: string | undefined, format: 'slin' | 'slin16' = 'slin'): Promise<AudioSocketPeer> {
+  const p = await AudioSocketPeer.open('127.0.0.1', transport.port, uuid, format);
   peers.push(p);
   return p;
 }
@@ -66,7 +67,7 @@ describe('AudioSocket transport over real TCP', () => {
     leg.events.on('audio', ({ frame, synthesized }) => !synthesized && inbound.push(Buffer.from(frame)));
     leg.events.on('dtmf', ({ digit }) => digits.push(digit));
     const tone = createSineGenerator(440, 8000);
-    for (let i = 0; i < 10; i++) p.sendAudio(tone.next(160));
+    for (let i = 0; i < 10; i++) p.sendAudio(pcmFromBytes(tone.next(160)));
     p.sendDtmf('1');
     p.sendDtmf('#');
     await vi.waitFor(() => expect(digits).toEqual(['1', '#']), WAIT);
@@ -88,7 +89,8 @@ describe('AudioSocket transport over real TCP', () => {
 
     // Asterisk ends with a plain FIN.
     const closed = nextClosed(leg);
-    await p.end();
+    p.close();
+    await p.whenClosed;
     expect((await closed).reason).toBe('remote_hangup');
     expect(leg.closed).toBe(true);
     await vi.waitFor(() => expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 }), WAIT);
@@ -98,7 +100,7 @@ describe('AudioSocket transport over real TCP', () => {
     transport = make();
     await transport.start();
     const p = await peer('11111111-2222-3333-4444-555555555555');
-    await p.closed;
+    await p.whenClosed;
     expect(p.received).toEqual([expect.objectContaining({ type: 'error' })]);
   });
 
@@ -106,8 +108,8 @@ describe('AudioSocket transport over real TCP', () => {
     transport = make();
     await transport.start();
     const p = await peer(undefined);
-    p.raw(encodeAudio(Buffer.alloc(320)));
-    await p.closed;
+    p.writeRaw(frame(AS_SLIN, Buffer.alloc(320)));
+    await p.whenClosed;
     expect(p.received.map((m) => m.type)).toEqual(['error']);
   });
 
@@ -118,11 +120,11 @@ describe('AudioSocket transport over real TCP', () => {
     const p = await peer(pending.externalMedia.data);
     const leg = await pending.connected;
     const closed = nextClosed(leg);
-    p.raw(Buffer.from([0x03, 0x00, 0x02, 0x31, 0x32]));
+    p.writeRaw(frame(AS_DTMF, Buffer.from('12', 'ascii')));
     const ev = await closed;
     expect(ev.reason).toBe('error');
     expect(ev.error?.message).toMatch(/DTMF frame has 2 bytes/);
-    await p.closed;
+    await p.whenClosed;
     expect(p.received.at(-1)).toMatchObject({ type: 'error' });
   });
 
@@ -131,7 +133,7 @@ describe('AudioSocket transport over real TCP', () => {
     await transport.start();
     const pending = await transport.allocate('call-16');
     expect(pending.originateEndpoint).toMatch(/\/c\(slin16\)$/);
-    const p = await peer(pending.externalMedia.data);
+    const p = await peer(pending.externalMedia.data, 'slin16');
     const leg = await pending.connected;
     leg.enqueue(sine({ freqHz: 700, sampleRate: 16000, ms: 100 }));
     await p.until((m) => m.length >= 5);
@@ -151,7 +153,7 @@ describe('AudioSocket transport over real TCP', () => {
     });
     await leg.close();
     expect((await closed).reason).toBe('local');
-    await p.closed;
+    await p.whenClosed;
     expect(p.received.at(-1)).toEqual({ type: 'hangup' });
     expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
   });
@@ -164,7 +166,7 @@ describe('AudioSocket transport over real TCP', () => {
     await expect(pending.connected).rejects.toThrow(/call-3: externalMedia failed/);
     expect(transport.stats().pending).toBe(0);
     const p = await peer(pending.externalMedia.data);
-    await p.closed;
+    await p.whenClosed;
     expect(p.received.map((m) => m.type)).toEqual(['error']);
   });
 
@@ -179,7 +181,7 @@ describe('AudioSocket transport over real TCP', () => {
     await transport.stop();
     await expect(b.connected).rejects.toThrow(/transport stopped/);
     expect((await closed).reason).toBe('local');
-    await p.closed;
+    await p.whenClosed;
     expect(transport.health().listening).toBe(false);
   });
 
@@ -208,7 +210,7 @@ describe('AudioSocket transport over real TCP', () => {
     );
     for (const c of calls) {
       const g = createSineGenerator(c.f, 8000);
-      for (let k = 0; k < 15; k++) c.p.sendAudio(g.next(160));
+      for (let k = 0; k < 15; k++) c.p.sendAudio(pcmFromBytes(g.next(160)));
     }
     await Promise.all(calls.map((c) => c.p.until((m) => audioOf(m).length >= 15)));
     for (const c of calls) {

@@ -2,7 +2,7 @@ import { createLogger } from '../../engine/src/observability/logger.js';
 import { createAudioSocketTransport, type AudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
 import { encodeUuid } from '../../engine/src/media/audiosocket/framing.js';
 import { hasFixtures, noticeIfMissing, readFixture } from '../support/shared-fixtures.js';
-import { connectPeer } from './support/audiosocket-peer.js';
+import { AudioSocketPeer } from '../fakes/asterisk/audiosocket-peer.js';
 
 noticeIfMissing();
 
@@ -20,8 +20,8 @@ describe.skipIf(!hasFixtures)('AudioSocket transport fed the byte stream Asteris
     const capture = readFixture('audiosocket', 'externalmedia-slin16-dtmf.bin');
     // The capture's own UUID frame (19 bytes) is replaced by the one we allocated.
     const stream = Buffer.concat([encodeUuid(pending.externalMedia.data!), capture.subarray(19)]);
-    const peer = await connectPeer(transport.port, undefined);
-    peer.raw(stream.subarray(0, 19));
+    const peer = await AudioSocketPeer.open('127.0.0.1', transport.port, undefined, 'slin16');
+    peer.writeRaw(stream.subarray(0, 19));
     const leg = await pending.connected;
     const sizes: number[] = [];
     const digits: string[] = [];
@@ -34,8 +34,8 @@ describe.skipIf(!hasFixtures)('AudioSocket transport fed the byte stream Asteris
     leg.events.on('dtmf', ({ digit }) => digits.push(digit));
     const closed = new Promise<string>((r) => leg.events.once('closed', ({ reason }) => r(reason)));
     // Odd-sized writes so frames straddle TCP reads.
-    for (let i = 19; i < stream.length; i += 1021) peer.raw(stream.subarray(i, i + 1021));
-    peer.socket.end();
+    for (let i = 19; i < stream.length; i += 1021) peer.writeRaw(stream.subarray(i, i + 1021));
+    peer.close();
     expect(await closed).toBe('remote_hangup');
     // Every audio message is one clocked frame; the short end-of-prompt frames (48 and 472 B) are padded with silence.
     expect(sizes).toHaveLength(382);

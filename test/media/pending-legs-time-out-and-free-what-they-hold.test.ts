@@ -7,8 +7,8 @@
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createAudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
 import { createRtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
-import { connectPeer } from './support/audiosocket-peer.js';
-import { freeUdpPorts } from './support/free-udp-ports.js';
+import { AudioSocketPeer } from '../fakes/asterisk/audiosocket-peer.js';
+import { freeUdpPorts } from '../support/free-udp-ports.js';
 
 const log = createLogger({ level: 'silent' });
 
@@ -21,8 +21,8 @@ describe('pending legs', () => {
       await expect(p.connected).rejects.toThrow('audiosocket leg for call call-late: Asterisk did not connect within 50 ms');
       expect(t.stats()).toMatchObject({ pending: 0, legs: 0 });
       expect(t.activeTimers()).toBe(0);
-      const peer = await connectPeer(t.port, p.externalMedia.data);
-      await peer.closed;
+      const peer = await AudioSocketPeer.open('127.0.0.1', t.port, p.externalMedia.data, 'slin');
+      await peer.whenClosed;
       // Refused with an error frame (unknown UUID), as Asterisk is told when it names no pending leg.
       expect(peer.received.some((m) => m.type === 'error')).toBe(true);
       expect(t.stats().legs).toBe(0);

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createRtpTransport, type RtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
-import { encodeRtp, seqDiff } from '../../engine/src/media/rtp/packet.js';
+import { seqDiff } from '../../engine/src/media/rtp/packet.js';
 import { pcm16ToUlaw, ulawToPcm16 } from '../../engine/src/media/codecs/g711.js';
 import { createSineGenerator, strongestTone } from '../../engine/src/media/signal.js';
 import type { MediaLeg } from '../../engine/src/media/transport.js';
-import { createRtpPeer, type RtpPeer } from './support/rtp-peer.js';
-import { freeUdpPorts as freePorts } from './support/free-udp-ports.js';
+import { RtpPeer } from '../fakes/asterisk/rtp-peer.js';
+import { freeUdpPorts as freePorts } from '../support/free-udp-ports.js';
 
 /** Generous: CI runs this suite on 2 busy cores. */
 const WAIT = { timeout: 10_000, interval: 20 };
@@ -25,13 +25,20 @@ function portOf(external: string): number {
   return Number(external.split(':')[1]);
 }
 
+/** Asterisk's side of the leg (the fake Asterisk's RTP peer), sending to the engine's `port`. */
+async function rtpPeer(port: number, ssrc?: number): Promise<RtpPeer> {
+  const p = await RtpPeer.open({ bindHost: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: port, ssrc });
+  peers.push(p);
+  return p;
+}
+
 const ulawTone = (f: number) => {
   const g = createSineGenerator(f, 8000);
   return () => pcm16ToUlaw(g.next(160));
 };
 
 afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close();
+  for (const p of peers.splice(0)) p.close();
   if (transport) {
     await transport.stop();
     expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
@@ -67,9 +74,8 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const pb = portOf(b.externalMedia.external_host);
     expect(pa).toBeGreaterThan(0);
     expect(pb).not.toBe(pa);
-    const peer = await createRtpPeer(pa);
-    peers.push(peer);
-    peer.send(0, Buffer.alloc(160, 0xff));
+    const peer = await rtpPeer(pa);
+    peer.sendNumbered(0, Buffer.alloc(160, 0xff));
     const leg = await a.connected;
     expect(leg.id).toBe('a');
     expect(t.stats()).toEqual({ legs: 1, pending: 1, sockets: 2, ports: 2 });
@@ -87,18 +93,17 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const t = await make(await freePorts(1));
     const pending = await t.allocate('call-1');
     const port = portOf(pending.externalMedia.external_host);
-    const asterisk = await createRtpPeer(port);
-    const intruder = await createRtpPeer(port, 0x55555555);
-    peers.push(asterisk, intruder);
+    const asterisk = await rtpPeer(port);
+    const intruder = await rtpPeer(port, 0x55555555);
     const tone = ulawTone(500);
-    asterisk.send(0, tone());
+    asterisk.sendNumbered(0, tone());
     const leg: MediaLeg = await pending.connected;
     expect(leg.wireFormat).toEqual({ encoding: 'ulaw', sampleRate: 8000 });
     const heard: Buffer[] = [];
     // Real frames only: the leg's inbound clock adds silent frames for the slots after the packets stopped.
     leg.events.on('audio', ({ frame, synthesized }) => !synthesized && heard.push(Buffer.from(frame)));
-    for (let n = 1; n <= 10; n++) asterisk.send(n, tone());
-    intruder.send(0, Buffer.alloc(160, 0x00));
+    for (let n = 1; n <= 10; n++) asterisk.sendNumbered(n, tone());
+    intruder.sendNumbered(0, Buffer.alloc(160, 0x00));
     await vi.waitFor(() => expect(heard.length).toBe(10), WAIT);
     await vi.waitFor(() => expect(t.legStats('call-1')?.droppedForeign).toBe(1), WAIT);
     expect(strongestTone(ulawToPcm16(Buffer.concat(heard)), 8000, [500, 1000]).freqHz).toBe(500);
@@ -112,17 +117,17 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     expect(pk).toHaveLength(10);
     expect(intruder.received).toHaveLength(0);
     expect(pk.every((p) => p.payloadType === 0 && p.payload.length === 160 && p.ssrc === pk[0]!.ssrc)).toBe(true);
-    expect(pk[0]!.ssrc).not.toBe(0x171ddb4f);
+    expect(pk[0]!.ssrc).not.toBe(asterisk.ssrc);
     expect(pk[0]!.marker).toBe(true);
     expect(pk.slice(1).some((p) => p.marker)).toBe(false);
     for (let i = 1; i < pk.length; i++) {
-      expect(seqDiff(pk[i]!.sequence, pk[i - 1]!.sequence)).toBe(1);
+      expect(seqDiff(pk[i]!.seq, pk[i - 1]!.seq)).toBe(1);
       expect((pk[i]!.timestamp - pk[i - 1]!.timestamp) >>> 0).toBe(160);
     }
     expect(strongestTone(ulawToPcm16(Buffer.concat(pk.map((p) => p.payload))), 8000, [500, 1000]).freqHz).toBe(1000);
 
     // Our own packets looped back are dropped.
-    asterisk.socket.send(encodeRtp({ payloadType: 0, sequence: 1, timestamp: 1, ssrc: pk[0]!.ssrc }, Buffer.alloc(160)), port, '127.0.0.1');
+    asterisk.sendPacket({ seq: 1, ts: 1, ssrc: pk[0]!.ssrc, payload: Buffer.alloc(160) });
     await vi.waitFor(() => expect(t.legStats('call-1')?.droppedOwnSsrc).toBe(1), WAIT);
     expect(heard).toHaveLength(10);
 
@@ -134,17 +139,16 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const t = await make(await freePorts(1));
     const pending = await t.allocate('call-2');
     const port = portOf(pending.externalMedia.external_host);
-    const asterisk = await createRtpPeer(port);
-    const other = await createRtpPeer(port);
-    peers.push(asterisk, other);
+    const asterisk = await rtpPeer(port);
+    const other = await rtpPeer(port);
     pending.setRemoteHint!('127.0.0.1', asterisk.port);
     const leg = await pending.connected;
     leg.enqueue(Buffer.alloc(480, 0x7a));
     await asterisk.until((p) => p.length >= 3);
     const heard: Buffer[] = [];
     leg.events.on('audio', ({ frame, synthesized }) => !synthesized && heard.push(frame));
-    other.send(0, Buffer.alloc(160, 1));
-    asterisk.send(0, Buffer.alloc(160, 2));
+    other.sendNumbered(0, Buffer.alloc(160, 1));
+    asterisk.sendNumbered(0, Buffer.alloc(160, 2));
     await vi.waitFor(() => expect(heard).toHaveLength(1), WAIT);
     expect(heard[0]![0]).toBe(2);
     expect(t.legStats('call-2')?.droppedForeign).toBe(1);
@@ -153,8 +157,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
   it('a second talkspurt starts with the marker bit and a timestamp that jumped by the silent gap', async () => {
     const t = await make(await freePorts(1));
     const pending = await t.allocate('call-ts');
-    const asterisk = await createRtpPeer(portOf(pending.externalMedia.external_host));
-    peers.push(asterisk);
+    const asterisk = await rtpPeer(portOf(pending.externalMedia.external_host));
     const arrivals: number[] = [];
     asterisk.socket.on('message', () => arrivals.push(performance.now()));
     pending.setRemoteHint!('127.0.0.1', asterisk.port);
@@ -166,7 +169,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     await asterisk.until((p) => p.length >= 6);
     const pk = asterisk.received;
     expect(pk.map((p) => p.marker)).toEqual([true, false, false, true, false, false]);
-    for (let i = 1; i < 6; i++) expect(seqDiff(pk[i]!.sequence, pk[i - 1]!.sequence)).toBe(1);
+    for (let i = 1; i < 6; i++) expect(seqDiff(pk[i]!.seq, pk[i - 1]!.seq)).toBe(1);
     const tsGapMs = ((pk[3]!.timestamp - pk[2]!.timestamp) >>> 0) / 8;
     const wallGapMs = arrivals[3]! - arrivals[2]!;
     expect(tsGapMs).toBeGreaterThan(180);
@@ -177,13 +180,12 @@ describe('ExternalMedia RTP transport over real UDP', () => {
   it('reordered packets come out in order; a lost one becomes a µ-law silence frame', async () => {
     const t = await make(await freePorts(1), 60);
     const pending = await t.allocate('call-3');
-    const asterisk = await createRtpPeer(portOf(pending.externalMedia.external_host));
-    peers.push(asterisk);
+    const asterisk = await rtpPeer(portOf(pending.externalMedia.external_host));
     pending.setRemoteHint!('127.0.0.1', asterisk.port);
     const leg = await pending.connected;
     const heard: number[] = [];
     leg.events.on('audio', ({ frame }) => heard.push(frame[0]!));
-    for (const n of [0, 2, 1, 3, 5, 6]) asterisk.send(n, Buffer.alloc(160, n + 1));
+    for (const n of [0, 2, 1, 3, 5, 6]) asterisk.sendNumbered(n, Buffer.alloc(160, n + 1));
     // The lost packet's slot is synthesized (µ-law silence); the clock's own silent slots follow after the last packet.
     await vi.waitFor(() => expect(heard.slice(0, 7)).toEqual([1, 2, 3, 4, 0xff, 6, 7]), WAIT);
     expect(t.legStats('call-3')).toMatchObject({ lost: 1, reordered: 1 });
@@ -193,13 +195,12 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const t = await make(await freePorts(1));
     const pending = await t.allocate('call-dtx');
     const port = portOf(pending.externalMedia.external_host);
-    const asterisk = await createRtpPeer(port);
-    peers.push(asterisk);
+    const asterisk = await rtpPeer(port);
     pending.setRemoteHint!('127.0.0.1', asterisk.port);
     const leg = await pending.connected;
     const out: Array<{ kind: string; at: number }> = [];
     leg.events.on('audio', ({ synthesized, at }) => out.push({ kind: synthesized ? 's' : 'r', at }));
-    const send = (seq: number, ts: number) => asterisk.socket.send(encodeRtp({ payloadType: 0, sequence: seq, timestamp: ts, ssrc: 0x1234 }, Buffer.alloc(160, 0x55)), port, '127.0.0.1');
+    const send = (seq: number, ts: number) => asterisk.sendPacket({ seq, ts, payload: Buffer.alloc(160, 0x55) });
     send(100, 160);
     await vi.waitFor(() => expect(out.map((o) => o.kind)).toEqual(['r']), WAIT);
     await new Promise((r) => setTimeout(r, 100));
@@ -217,17 +218,17 @@ describe('ExternalMedia RTP transport over real UDP', () => {
   it('RFC 4733 telephone-events become one dtmf event per digit', async () => {
     const t = await make(await freePorts(1));
     const pending = await t.allocate('call-4');
-    const asterisk = await createRtpPeer(portOf(pending.externalMedia.external_host));
-    peers.push(asterisk);
+    const asterisk = await rtpPeer(portOf(pending.externalMedia.external_host));
     pending.setRemoteHint!('127.0.0.1', asterisk.port);
     const leg = await pending.connected;
     const digits: string[] = [];
     leg.events.on('dtmf', ({ digit }) => digits.push(digit));
     const ev = (code: number, end: boolean) => Buffer.from([code, end ? 0x8a : 0x0a, 0x03, 0x20]);
-    asterisk.send(0, ev(5, false), { pt: 101 });
-    asterisk.send(1, ev(5, true), { pt: 101 });
-    asterisk.socket.send(encodeRtp({ payloadType: 101, sequence: 53517, timestamp: 320, ssrc: 0x171ddb4f }, ev(5, true)), portOf(pending.externalMedia.external_host), '127.0.0.1');
-    asterisk.send(3, ev(11, true), { pt: 101 });
+    asterisk.sendNumbered(0, ev(5, false), { payloadType: 101 });
+    asterisk.sendNumbered(1, ev(5, true), { payloadType: 101 });
+    // The end packet repeated, as RFC 4733 senders do: next sequence number, the same timestamp.
+    asterisk.sendPacket({ seq: asterisk.firstSeq + 2, ts: 320, payload: ev(5, true), payloadType: 101 });
+    asterisk.sendNumbered(3, ev(11, true), { payloadType: 101 });
     await vi.waitFor(() => expect(digits).toEqual(['5', '#']), WAIT);
   });
 
@@ -237,8 +238,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     const calls = await Promise.all(
       freqs.map(async (f, i) => {
         const pending = await t.allocate(`c${i}`);
-        const peer = await createRtpPeer(portOf(pending.externalMedia.external_host), 0x1000 + i);
-        peers.push(peer);
+        const peer = await rtpPeer(portOf(pending.externalMedia.external_host), 0x1000 + i);
         pending.setRemoteHint!('127.0.0.1', peer.port);
         const leg = await pending.connected;
         leg.events.on('audio', ({ frame }) => leg.enqueue(Buffer.from(frame)));
@@ -247,7 +247,7 @@ describe('ExternalMedia RTP transport over real UDP', () => {
     );
     for (const c of calls) {
       const tone = ulawTone(c.f);
-      for (let n = 0; n < 15; n++) c.peer.send(n, tone());
+      for (let n = 0; n < 15; n++) c.peer.sendNumbered(n, tone());
     }
     await Promise.all(calls.map((c) => c.peer.until((p) => p.length >= 15)));
     for (const c of calls) {

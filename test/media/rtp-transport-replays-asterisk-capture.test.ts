@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createRtpTransport, type RtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
 import { hasFixtures, noticeIfMissing, readFixture } from '../support/shared-fixtures.js';
-import { freeUdpPorts } from './support/free-udp-ports.js';
+import { freeUdpPorts } from '../support/free-udp-ports.js';
 
 /** Generous: CI runs this suite on 2 busy cores. */
 const WAIT = { timeout: 10_000, interval: 20 };

@@ -1,26 +1,14 @@
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createAudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
-import { encodeHangup } from '../../engine/src/media/audiosocket/framing.js';
 import { createRtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
 import type { MediaLeg } from '../../engine/src/media/transport.js';
 import { sine } from '../../engine/src/media/signal.js';
-import { connectPeer, type AudioSocketPeer } from './support/audiosocket-peer.js';
-import { createRtpPeer, type RtpPeer } from './support/rtp-peer.js';
-import { freeUdpPorts } from './support/free-udp-ports.js';
+import { AudioSocketPeer, frame, AS_HANGUP, AS_SLIN } from '../fakes/asterisk/audiosocket-peer.js';
+import { RtpPeer } from '../fakes/asterisk/rtp-peer.js';
+import { freeUdpPorts } from '../support/free-udp-ports.js';
+import { shuffled } from '../support/seeded.js';
 
 const log = createLogger({ level: 'silent' });
-
-/** Deterministic shuffle (LCG) so a failure reproduces. */
-function shuffled<T>(xs: T[], seed: number): T[] {
-  const a = [...xs];
-  let s = seed;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 const closedOnce = (leg: MediaLeg) => new Promise<void>((r) => leg.events.once('closed', () => r()));
 
@@ -37,7 +25,7 @@ describe('transports leave nothing behind', () => {
         calls.push({ ending, cancel: () => pending.cancel('test') });
         continue;
       }
-      const peer = await connectPeer(t.port, pending.externalMedia.data);
+      const peer = await AudioSocketPeer.open('127.0.0.1', t.port, pending.externalMedia.data, 'slin');
       peer.socket.on('data', () => {
         if (peer.received.some((m) => m.type === 'hangup')) peer.socket.end();
       });
@@ -50,7 +38,7 @@ describe('transports leave nothing behind', () => {
       const closed = c.leg ? closedOnce(c.leg) : Promise.resolve();
       switch (c.ending) {
         case 'fin':
-          c.peer!.socket.end();
+          c.peer!.close();
           break;
         case 'local':
           await c.leg!.close();
@@ -59,10 +47,10 @@ describe('transports leave nothing behind', () => {
           c.cancel();
           break;
         case 'hangup-frame':
-          c.peer!.raw(encodeHangup());
+          c.peer!.writeRaw(frame(AS_HANGUP));
           break;
         case 'violation':
-          c.peer!.raw(Buffer.from([0x10, 0x00, 0x03, 1, 2, 3]));
+          c.peer!.writeRaw(frame(AS_SLIN, Buffer.from([1, 2, 3])));
           break;
         case 'stop':
           continue;
@@ -72,7 +60,7 @@ describe('transports leave nothing behind', () => {
     await t.stop();
     expect(t.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
     expect(t.activeTimers()).toBe(0);
-    for (const c of calls) if (c.peer) await c.peer.closed;
+    for (const c of calls) if (c.peer) await c.peer.whenClosed;
   });
 
   it('RTP: 20 calls (cancelled, hinted, learned from a packet, closed, left for stop) → every port and timer freed', async () => {
@@ -90,12 +78,12 @@ describe('transports leave nothing behind', () => {
         calls.push({ ending, cancel: () => pending.cancel('test') });
         continue;
       }
-      const peer = await createRtpPeer(port, 0x2000 + i);
+      const peer = await RtpPeer.open({ bindHost: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: port, ssrc: 0x2000 + i });
       peers.push(peer);
       if (ending === 'learn-close') {
-        peer.send(0, Buffer.alloc(160, 0xff));
+        peer.sendNumbered(0, Buffer.alloc(160, 0xff));
         // A gap so the jitter buffer holds a packet (and arms its timer) when the leg closes.
-        peer.send(2, Buffer.alloc(160, 0xff));
+        peer.sendNumbered(2, Buffer.alloc(160, 0xff));
       } else pending.setRemoteHint!('127.0.0.1', peer.port);
       const leg = await pending.connected;
       leg.enqueue(Buffer.alloc(1600, 0x55));
@@ -116,6 +104,6 @@ describe('transports leave nothing behind', () => {
     for (let i = 0; i < 20; i++) await again.allocate(`again-${i}`);
     expect(again.stats().ports).toBe(20);
     await again.stop();
-    for (const p of peers) await p.close();
+    for (const p of peers) p.close();
   });
 });

@@ -3,7 +3,7 @@
  * fake's model of chan_websocket's queue (as captured from Asterisk 22.10.1).
  */
 import { describe, expect, it } from 'vitest';
-import { ChanWebSocketSim, numberedFrames } from './support/chan-websocket-sim.js';
+import { ChanWebSocketSim, numberedFrames } from '../support/chan-websocket-sim.js';
 import { MAX_BINARY_BYTES } from '../../engine/src/media/websocket/outbound-flow.js';
 
 const frameNo = (f: Buffer) => f.readInt16LE(0);

@@ -11,20 +11,10 @@ import { createLogger } from '../../engine/src/observability/logger.js';
 import { createWebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
 import type { MediaLeg, PendingLeg } from '../../engine/src/media/transport.js';
 import { sine } from '../../engine/src/media/signal.js';
+import { shuffled } from '../support/seeded.js';
 
 const log = createLogger({ level: 'silent' });
 const AUTH = { authorization: `Basic ${Buffer.from('aiagent:aiagentpass').toString('base64')}` };
-
-function shuffled<T>(xs: T[], seed: number): T[] {
-  const a = [...xs];
-  let s = seed;
-  for (let i = a.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 describe('WebSocket transport leaves nothing behind', () => {
   it('24 legs ended in random ways and orders → no legs, sockets, pending legs or timers; no channels on the PBX', async () => {

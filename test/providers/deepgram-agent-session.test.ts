@@ -2,50 +2,42 @@
  * deepgram (Voice Agent) sessions against the fake agent server on real
  * sockets, through @deepgram/sdk's agent client.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeDeepgramAgent, type AgentFakeOptions } from '../fakes/deepgram/agent-server.js';
 import { tone, silence, pcm16ToUlaw } from '../fakes/openai/audio.js';
 import { RecordingSink, streamAudio } from './support/recording-sink.js';
+import { agentFake } from '../support/provider-fakes.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { createDeepgramAgentProvider } from '../../engine/src/providers/deepgram/provider.js';
 import { deepgramAgentSchema } from '../../engine/src/config/provider-schemas.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { SLIN8, SLIN16, ULAW8, frameBytes, type AudioFormat } from '../../engine/src/media/audio-format.js';
 import { DeepgramAgentSession } from '../../engine/src/providers/deepgram/session.js';
 import { KEEPALIVE_INTERVAL_MS } from '../../engine/src/providers/deepgram/settings.js';
-import type { ProviderSession } from '../../engine/src/providers/provider.js';
 
 const TRANSFER_TOOL = { name: 'transfer', description: 'Transfer the caller', parameters: { type: 'object', properties: { destination: { type: 'string' } } } };
 
-let fake: FakeDeepgramAgent | undefined;
-let session: ProviderSession | undefined;
-
-afterEach(async () => {
-  await session?.close();
-  await fake?.close();
-  session = undefined;
-  fake = undefined;
-});
-
 async function setup(opts: AgentFakeOptions, extra: Record<string, unknown> = {}, wire: AudioFormat = ULAW8, sink = new RecordingSink()) {
-  fake = new FakeDeepgramAgent({ apiKey: 'dg-test-key', ...opts });
-  const url = await fake.listen();
-  const config = deepgramAgentSchema.parse({ type: 'deepgram', api_key: 'dg-test-key', url, ...extra });
+  const { fake, provider: settings } = await agentFake(opts, 'dg-test-key');
+  const config = deepgramAgentSchema.parse({ ...settings, ...extra });
   const provider = createDeepgramAgentProvider('deepgram', config, { log: silentLogger() });
   const caps = provider.capabilities(wire);
-  session = provider.createSession({
-    callId: 'c1',
-    context: 'default',
-    greeting: 'Thanks for calling the test line.',
-    instructions: 'You are a test agent.',
-    tools: [TRANSFER_TOOL],
-    wireFormat: wire,
-    sink,
-    log: silentLogger(),
-  });
+  const session = closeAtEnd(
+    provider.createSession({
+      callId: 'c1',
+      context: 'default',
+      greeting: 'Thanks for calling the test line.',
+      instructions: 'You are a test agent.',
+      tools: [TRANSFER_TOOL],
+      wireFormat: wire,
+      sink,
+      log: silentLogger(),
+    }),
+  );
   // Audio sent before SettingsApplied is held, not sent.
   session.sendAudio(Buffer.alloc(frameBytes(caps.input), 0xff));
   await session.start();
-  return { sink, caps, provider, f: fake };
+  return { sink, caps, provider, f: fake, session };
 }
 
 function utterance(format: AudioFormat): Buffer {
@@ -77,9 +69,9 @@ describe('deepgram agent session', () => {
   });
 
   it('answers a caller utterance with transcripts of both sides and latency marks', async () => {
-    const { sink, caps } = await setup({ turns: [{ transcript: 'what are your hours', reply: { text: 'Nine to five.' } }] });
+    const { sink, caps, session } = await setup({ turns: [{ transcript: 'what are your hours', reply: { text: 'Nine to five.' } }] });
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.agentDones >= 2, 'reply done');
     expect(sink.texts('caller')).toEqual(['what are your hours']);
     expect(sink.texts('agent')).toContain('Nine to five.');
@@ -97,14 +89,14 @@ describe('deepgram agent session', () => {
 
   it('answers a FunctionCallRequest with a FunctionCallResponse and speaks the follow-up', async () => {
     const sink = new RecordingSink(() => ({ ok: true, output: { status: 'transferring' }, after: { action: 'transfer', destination: 'sales' } }));
-    const { caps, f } = await setup(
+    const { caps, f, session } = await setup(
       { turns: [{ transcript: 'sales please', reply: { tool: { name: 'transfer', arguments: { destination: 'sales' } } } }], afterTool: () => ({ text: 'Connecting you to sales.' }) },
       {},
       ULAW8,
       sink,
     );
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.texts('agent').includes('Connecting you to sales.'), 'follow-up');
     expect(sink.toolCalls).toEqual([{ name: 'transfer', args: { destination: 'sales' } }]);
     const resp = f.received('FunctionCallResponse')[0]!;
@@ -113,12 +105,12 @@ describe('deepgram agent session', () => {
   });
 
   it('UserStartedSpeaking during a long reply is a barge-in and its audio stops', async () => {
-    const { sink, caps } = await setup({ turns: [{ transcript: 'story', reply: { text: 'Long story.', audioMs: 20_000 } }] });
+    const { sink, caps, session } = await setup({ turns: [{ transcript: 'story', reply: { text: 'Long story.', audioMs: 20_000 } }] });
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.audioBytes > 8000 * 2, 'long reply streaming');
     const before = sink.bargeIns;
-    await streamAudio((fr) => session!.sendAudio(fr), pcm16ToUlaw(tone(8000, 300, 300, 9000)), 160);
+    await streamAudio((fr) => session.sendAudio(fr), pcm16ToUlaw(tone(8000, 300, 300, 9000)), 160);
     await sink.waitFor(() => sink.bargeIns > before, 'barge-in');
     const bytes = sink.audioBytes;
     await new Promise((r) => setTimeout(r, 200));
@@ -140,11 +132,11 @@ describe('deepgram agent session', () => {
   });
 
   it('sends KeepAlive on its interval', async () => {
-    fake = new FakeDeepgramAgent({});
+    const fake = closeAtEnd(new FakeDeepgramAgent({}));
     const url = await fake.listen();
     const cfg = deepgramAgentSchema.parse({ type: 'deepgram', api_key: 'k', url });
     const sink = new RecordingSink();
-    session = new DeepgramAgentSession(cfg, { callId: 'c', context: 'd', greeting: '', instructions: 'x', tools: [], wireFormat: ULAW8, sink, log: silentLogger() }, ULAW8, { apiKey: 'k', onError: () => {}, keepAliveMs: 30 });
+    const session = closeAtEnd(new DeepgramAgentSession(cfg, { callId: 'c', context: 'd', greeting: '', instructions: 'x', tools: [], wireFormat: ULAW8, sink, log: silentLogger() }, ULAW8, { apiKey: 'k', onError: () => {}, keepAliveMs: 30 }));
     await session.start();
     const conn = fake.connections[0]!;
     await new Promise<void>((resolve) => {
@@ -160,15 +152,15 @@ describe('deepgram agent session', () => {
   });
 
   it('say() speaks an injected agent message', async () => {
-    const { sink, f } = await setup({});
+    const { sink, f, session } = await setup({});
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
-    await session!.say('Are you still there?');
+    await session.say('Are you still there?');
     expect(f.received('InjectAgentMessage')).toEqual([{ type: 'InjectAgentMessage', message: 'Are you still there?' }]);
     expect(sink.texts('agent')).toContain('Are you still there?');
   });
 
   it('rejects start when the key is refused, and is not ready without a key', async () => {
-    fake = new FakeDeepgramAgent({ apiKey: 'right' });
+    const fake = closeAtEnd(new FakeDeepgramAgent({ apiKey: 'right' }));
     const url = await fake.listen();
     const p = createDeepgramAgentProvider('deepgram', deepgramAgentSchema.parse({ type: 'deepgram', api_key: 'wrong', url }), { log: silentLogger() });
     const s = p.createSession({ callId: 'c', context: 'd', greeting: '', instructions: '', tools: [], wireFormat: ULAW8, sink: new RecordingSink(), log: silentLogger() });

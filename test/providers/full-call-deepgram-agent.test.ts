@@ -2,26 +2,16 @@
  * Full calls through the call engine and the fake Asterisk (AudioSocket)
  * with the deepgram (Voice Agent) provider against the fake agent server.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeDeepgramAgent, type AgentFakeOptions } from '../fakes/deepgram/agent-server.js';
-import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower, type Harness } from './support/call-harness.js';
-
-let h: Harness | undefined;
-let fake: FakeDeepgramAgent | undefined;
-afterEach(async () => {
-  await h?.close();
-  await fake?.close();
-  h = fake = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import type { AgentFakeOptions } from '../fakes/deepgram/agent-server.js';
+import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower } from '../support/calls-harness.js';
+import { agentFake, utterance } from '../support/provider-fakes.js';
 
 async function start(opts: AgentFakeOptions, over: Record<string, unknown> = {}) {
-  fake = new FakeDeepgramAgent({ apiKey: 'dg-call', ...opts });
-  const url = await fake.listen();
-  h = await startWithProvider('deepgram', { type: 'deepgram', api_key: 'dg-call', url }, over);
-  return { h, fake };
+  const agent = await agentFake(opts);
+  const h = await startWithProvider('deepgram', agent.provider, over);
+  return { h, fake: agent.fake };
 }
-
-const utterance = () => concatPcm([silence(300), tone(300, 700, 8000, 9000), silence(900)]);
 
 describe('full call with the deepgram voice agent', () => {
   it('greeting heard, a caller utterance gets a reply, both sides in the call record', async () => {

@@ -2,27 +2,16 @@
  * Full calls through the call engine and the fake Asterisk (AudioSocket)
  * with the openai_realtime provider against the TLS Realtime fake.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
-import { TEST_CA_FILE } from '../fakes/openai/tls.js';
-import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower, type Harness } from './support/call-harness.js';
-
-let h: Harness | undefined;
-let fake: FakeOpenAIRealtime | undefined;
-afterEach(async () => {
-  await h?.close();
-  await fake?.close();
-  h = fake = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import type { RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
+import { startWithProvider, audibleMs, callDetail, endedOutcome, until, tone, silence, concatPcm, tonePower } from '../support/calls-harness.js';
+import { realtimeFake, utterance } from '../support/provider-fakes.js';
 
 async function start(opts: RealtimeFakeOptions, over: Record<string, unknown> = {}, provider: Record<string, unknown> = {}) {
-  fake = new FakeOpenAIRealtime({ apiKey: 'sk-call', ...opts });
-  const base = await fake.listen();
-  h = await startWithProvider('openai', { type: 'openai_realtime', api_key: 'sk-call', base_url: base, ca_file: TEST_CA_FILE, ...provider }, over);
-  return { h, fake };
+  const rt = await realtimeFake(opts);
+  const h = await startWithProvider('openai', { ...rt.provider, ...provider }, over);
+  return { h, fake: rt.fake };
 }
-
-const utterance = () => concatPcm([silence(300), tone(300, 700, 8000, 9000), silence(900)]);
 
 describe('full call with openai_realtime', () => {
   it('greeting heard, a caller utterance gets a reply, both sides in the call record', async () => {

@@ -4,39 +4,16 @@
  * speech), every stage against its fake. The caller speaks real (flite)
  * speech at 8 kHz so the engine's VAD endpoints it.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { speech8k } from '../support/speech.js';
 import { FakeOpenAIRest, type OpenAIRestFakeOptions } from '../fakes/openai/rest-server.js';
 import { FakeDeepgramSpeech } from '../fakes/deepgram/listen-speak-server.js';
-import { audibleMs, callDetail, endedOutcome, until, silence, concatPcm, tonePower, type Harness } from './support/call-harness.js';
-import { startHarness, baseConfig } from '../calls/harness.js';
-import { synthesize } from '../../engine/src/speech/flite.js';
-import { createAudioConverter } from '../../engine/src/media/convert.js';
-import { SLIN16, SLIN8 } from '../../engine/src/media/audio-format.js';
-
-let h: Harness | undefined;
-let rest: FakeOpenAIRest | undefined;
-let dg: FakeDeepgramSpeech | undefined;
-afterEach(async () => {
-  await h?.close();
-  await rest?.close();
-  await dg?.close();
-  h = rest = dg = undefined;
-});
-
-/** Flite speech as the 8 kHz samples a caller channel carries, with trailing silence. */
-async function speech8k(text: string): Promise<Int16Array> {
-  const { pcm } = await synthesize(text, { voice: 'kal16' });
-  const conv = await createAudioConverter(SLIN16, SLIN8);
-  const out = conv.convert(pcm);
-  conv.close();
-  const samples = new Int16Array(out.length / 2);
-  for (let i = 0; i < samples.length; i++) samples[i] = out.readInt16LE(i * 2);
-  return concatPcm([samples, silence(1200)]);
-}
+import { audibleMs, callDetail, endedOutcome, until, silence, concatPcm, tonePower, startWithPipeline } from '../support/calls-harness.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 
 async function start(restOpts: OpenAIRestFakeOptions, transcripts: string[], over: Record<string, unknown> = {}) {
-  rest = new FakeOpenAIRest({ apiKey: 'sk-p', ...restOpts });
-  dg = new FakeDeepgramSpeech({ apiKey: 'dg-p', transcripts });
+  const rest = closeAtEnd(new FakeOpenAIRest({ apiKey: 'sk-p', ...restOpts }));
+  const dg = closeAtEnd(new FakeDeepgramSpeech({ apiKey: 'dg-p', transcripts }));
   await rest.listen();
   await dg.listen();
   const pipeline = {
@@ -45,10 +22,7 @@ async function start(restOpts: OpenAIRestFakeOptions, transcripts: string[], ove
     tts: { type: 'openai', api_key: 'sk-p', base_url: rest.baseUrl },
     greeting: 'Pipeline line, hello.',
   };
-  h = await startHarness({
-    config: (port) => ({ ...baseConfig(port, { default_provider: 'cloud', ...over }), pipelines: { cloud: pipeline } }),
-    setupTimeoutMs: 10_000,
-  });
+  const h = await startWithPipeline('cloud', pipeline, over);
   return { h, rest, dg };
 }
 
@@ -94,7 +68,7 @@ describe('full call with an STT → LLM → TTS pipeline', () => {
     const caller = h.fake.injectCall({ callerNumber: '4003', audio: concatPcm([silence(2500), await speech8k('tell me everything')]) });
     await until(() => audibleMs(caller.received()) > 3000, 'the long answer is playing', 15_000);
     caller.say(await speech8k('stop'));
-    await until(() => h!.events.some((e) => e.type === 'call.transcript' && e.line.text === 'Okay.'), 'answer to the interruption', 15_000);
+    await until(() => h.events.some((e) => e.type === 'call.transcript' && e.line.text === 'Okay.'), 'answer to the interruption', 15_000);
     const heard = audibleMs(caller.received());
     await new Promise((r) => setTimeout(r, 1500));
     expect(audibleMs(caller.received()) - heard).toBeLessThan(1000);

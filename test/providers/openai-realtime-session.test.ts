@@ -3,16 +3,17 @@
  * sockets, through the official SDK client: greeting, a reply per caller
  * utterance, a tool call, barge-in, provider disconnect.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeOpenAIRealtime, type RealtimeFakeOptions } from '../fakes/openai/realtime-server.js';
 import { TEST_CA_FILE } from '../fakes/openai/tls.js';
 import { tone, silence, pcm16ToUlaw } from '../fakes/openai/audio.js';
 import { RecordingSink, streamAudio } from './support/recording-sink.js';
+import { realtimeFake } from '../support/provider-fakes.js';
+import { closeAtEnd } from '../support/close-at-end.js';
 import { createOpenAIRealtimeProvider } from '../../engine/src/providers/openai-realtime/provider.js';
 import { openaiRealtimeSchema } from '../../engine/src/config/provider-schemas.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { SLIN8, ULAW8 } from '../../engine/src/media/audio-format.js';
-import type { ProviderSession } from '../../engine/src/providers/provider.js';
 import type { AudioFormat } from '../../engine/src/media/audio-format.js';
 
 const TRANSFER_TOOL = {
@@ -28,34 +29,25 @@ interface SessionShape {
   tools: unknown;
 }
 
-let fake: FakeOpenAIRealtime | undefined;
-let session: ProviderSession | undefined;
-
-afterEach(async () => {
-  await session?.close();
-  await fake?.close();
-  session = undefined;
-  fake = undefined;
-});
-
 async function setup(opts: RealtimeFakeOptions, extra: Record<string, unknown> = {}, wire: AudioFormat = SLIN8, sink = new RecordingSink()) {
-  fake = new FakeOpenAIRealtime({ apiKey: 'sk-test-key-123', ...opts });
-  const baseUrl = await fake.listen();
-  const config = openaiRealtimeSchema.parse({ type: 'openai_realtime', api_key: 'sk-test-key-123', base_url: baseUrl, ca_file: TEST_CA_FILE, ...extra });
+  const { fake, provider: settings } = await realtimeFake(opts, 'sk-test-key-123');
+  const config = openaiRealtimeSchema.parse({ ...settings, ...extra });
   const provider = createOpenAIRealtimeProvider('openai', config, { log: silentLogger() });
   const caps = provider.capabilities(wire);
-  session = provider.createSession({
-    callId: 'c1',
-    context: 'default',
-    greeting: 'Welcome to the test line.',
-    instructions: 'You are a test agent.',
-    tools: [TRANSFER_TOOL],
-    wireFormat: wire,
-    sink,
-    log: silentLogger(),
-  });
+  const session = closeAtEnd(
+    provider.createSession({
+      callId: 'c1',
+      context: 'default',
+      greeting: 'Welcome to the test line.',
+      instructions: 'You are a test agent.',
+      tools: [TRANSFER_TOOL],
+      wireFormat: wire,
+      sink,
+      log: silentLogger(),
+    }),
+  );
   await session.start();
-  return { sink, caps, provider, f: fake };
+  return { sink, caps, provider, f: fake, session };
 }
 
 /** One caller utterance: 600 ms of tone then 800 ms of silence, in the session's input format. */
@@ -86,10 +78,10 @@ describe('openai_realtime session', () => {
   });
 
   it('answers a caller utterance with audio, transcripts and latency marks', async () => {
-    const { sink, caps } = await setup({ turns: [{ transcript: 'what are your hours', reply: { text: 'We are open nine to five.' } }] });
+    const { sink, caps, session } = await setup({ turns: [{ transcript: 'what are your hours', reply: { text: 'We are open nine to five.' } }] });
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
     const before = sink.audioBytes;
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.agentDones >= 2, 'reply done');
     expect(sink.audioBytes).toBeGreaterThan(before);
     expect(sink.texts('caller')).toEqual(['what are your hours']);
@@ -98,26 +90,26 @@ describe('openai_realtime session', () => {
   });
 
   it('uses pcmu end to end when the wire is µ-law and config asks for it', async () => {
-    const { sink, caps, f } = await setup({}, { audio_format: 'pcmu' }, ULAW8);
+    const { sink, caps, f, session } = await setup({}, { audio_format: 'pcmu' }, ULAW8);
     expect(caps.input).toEqual(ULAW8);
     const update = f.received('session.update')[0]!.session as unknown as SessionShape;
     expect(update.audio.input.format).toEqual({ type: 'audio/pcmu' });
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
     expect(sink.audioBytes).toBe(8000 * 0.6);
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.agentDones >= 2, 'reply done');
   });
 
   it('runs a tool, returns function_call_output, then asks for the follow-up response', async () => {
     const sink = new RecordingSink((name) => ({ ok: true, output: { transferred: name === 'transfer' }, after: { action: 'transfer', destination: 'sales' } }));
-    const { caps, f } = await setup(
+    const { caps, f, session } = await setup(
       { turns: [{ transcript: 'sales please', reply: { tool: { name: 'transfer', arguments: { destination: 'sales' } } } }], afterTool: () => ({ text: 'Transferring you now.' }) },
       {},
       SLIN8,
       sink,
     );
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.texts('agent').includes('Transferring you now.'), 'follow-up reply');
     expect(sink.toolCalls).toEqual([{ name: 'transfer', args: { destination: 'sales' } }]);
     const out = f.received('conversation.item.create')[0]!.item as Record<string, unknown>;
@@ -128,13 +120,13 @@ describe('openai_realtime session', () => {
   });
 
   it('barge-in during a long reply drops its audio and cancels the response', async () => {
-    const { sink, caps, f } = await setup({ turns: [{ transcript: 'tell me a story', reply: { text: 'Once upon a time.', audioMs: 20_000 } }], paceMs: 20 });
+    const { sink, caps, f, session } = await setup({ turns: [{ transcript: 'tell me a story', reply: { text: 'Once upon a time.', audioMs: 20_000 } }], paceMs: 20 });
     await sink.waitFor(() => sink.agentDones >= 1, 'greeting done');
-    await streamAudio((fr) => session!.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), utterance(caps.input), frameBytes(caps.input));
     await sink.waitFor(() => sink.audioBytes > 24000 * 2 * 2, 'long reply streaming');
     const bargeBefore = sink.bargeIns;
     // The caller talks over the agent.
-    await streamAudio((fr) => session!.sendAudio(fr), tone(24000, 300, 300, 9000), frameBytes(caps.input));
+    await streamAudio((fr) => session.sendAudio(fr), tone(24000, 300, 300, 9000), frameBytes(caps.input));
     await sink.waitFor(() => sink.bargeIns > bargeBefore, 'barge-in');
     expect(f.received('response.cancel').length).toBeGreaterThanOrEqual(1);
     const bytesAtBarge = sink.audioBytes;
@@ -160,7 +152,7 @@ describe('openai_realtime session', () => {
   });
 
   it('fails start with a clear error when the key is rejected', async () => {
-    fake = new FakeOpenAIRealtime({ apiKey: 'sk-right' });
+    const fake = closeAtEnd(new FakeOpenAIRealtime({ apiKey: 'sk-right' }));
     const baseUrl = await fake.listen();
     const config = openaiRealtimeSchema.parse({ type: 'openai_realtime', api_key: 'sk-wrong-key', base_url: baseUrl, ca_file: TEST_CA_FILE });
     const provider = createOpenAIRealtimeProvider('openai', config, { log: silentLogger() });

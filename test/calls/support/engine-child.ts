@@ -16,6 +16,8 @@ export interface EngineChild {
   api<T>(method: string, args?: unknown): Promise<T>;
   /** Sends the signal and waits for the exit; resolves with the signal or exit code. */
   kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
+  /** SIGKILL unless it already exited (for closeAtEnd). */
+  close(): Promise<unknown>;
   output(): string;
 }
 
@@ -33,6 +35,10 @@ export async function startEngineChild(configPath: string, dataDir: string, env:
   const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
   if (!m) throw new Error(`engine child exited (${proc.exitCode}): ${err.slice(-2000)}`);
   const port = Number(m[1]);
+  const kill = (signal: NodeJS.Signals) => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    return exited;
+  };
   const base = `http://127.0.0.1:${port}`;
   return {
     proc,
@@ -43,10 +49,8 @@ export async function startEngineChild(configPath: string, dataDir: string, env:
       const body = (await r.json()) as { ok?: boolean; result?: T; error?: unknown } & T;
       return (body.result ?? body) as T;
     },
-    kill: (signal) => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      return exited;
-    },
+    kill,
+    close: () => kill('SIGKILL'),
     output: () => `${out}\n${err}`,
   };
 }

@@ -10,8 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { startHarness, baseConfig, type Harness } from '../harness.js';
-import { concatPcm, strongestTone, activeSpans, until, tone, tonePower, rms, type CallerHandle } from '../../fakes/asterisk/index.js';
+import { startHarness, baseConfig, audibleMs, type Harness } from '../../support/calls-harness.js';
+
+export { audibleMs };
+import { concatPcm, strongestTone, until, tone, tonePower, rms, type CallerHandle } from '../../fakes/asterisk/index.js';
 import { encodeWav } from '../../../engine/src/media/wav.js';
 import type { CallDetail } from '../../../engine/src/api/calls.js';
 
@@ -72,10 +74,6 @@ export function heardAfter(caller: CallerHandle, t: number): Int16Array {
   const chunks = ch.received ?? [];
   const at = ch.receivedAt ?? [];
   return concatPcm(chunks.filter((_, i) => at[i]! > t));
-}
-
-export function audibleMs(pcm: Int16Array): number {
-  return activeSpans(pcm).reduce((a, s) => a + ((s.end - s.start) / 8000) * 1000, 0);
 }
 
 /**

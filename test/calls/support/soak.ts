@@ -17,11 +17,12 @@
 import { createHook } from 'node:async_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startHarness, baseConfig, until, silence, type Harness } from '../harness.js';
+import { startHarness, baseConfig, until, silence, type Harness } from '../../support/calls-harness.js';
 import { FakeDeepgramAgent } from '../../fakes/deepgram/agent-server.js';
 import { FakeCrm } from '../../fakes/crm/crm-server.js';
 import type { CallerHandle } from '../../fakes/asterisk/index.js';
 import type { MediaTransport } from '../../../engine/src/media/transport.js';
+import { seededRandom as rng } from '../../support/seeded.js';
 
 type TransportStats = ReturnType<MediaTransport['stats']>;
 
@@ -73,10 +74,6 @@ export interface SoakReport {
   };
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 0x100000000;
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (what: string) => process.getActiveResourcesInfo().filter((r) => r === what).length;
 

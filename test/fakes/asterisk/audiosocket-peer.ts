@@ -3,7 +3,10 @@
  * captures in ../shared/fixtures/asterisk-22/audiosocket/ show it: connects
  * during the ARI request, sends the 0x01 UUID frame ~5 ms later, audio as
  * 0x10 (slin) or 0x12 (slin16) frames of 20 ms, DTMF as 0x03 (one ASCII
- * byte), and on hangup only a TCP FIN (never 0x00/0xff).
+ * byte), and on hangup only a TCP FIN (never 0x00/0xff). Frames are written
+ * and read here, independently of the engine's framing, so a framing bug on
+ * either side shows. The fake Asterisk's legs and the transport tests
+ * (test/media/) both use it.
  */
 import { connect, type Socket } from 'node:net';
 import { pcmFromBytes, pcmToBytes, upsample2, downsample2 } from './audio.js';
@@ -14,6 +17,17 @@ export const AS_DTMF = 0x03;
 export const AS_SLIN = 0x10;
 export const AS_SLIN16 = 0x12;
 export const AS_ERROR = 0xff;
+
+/** A frame the engine sent, as the peer read it. */
+export type AudioSocketFrame =
+  | { type: 'audio'; sampleRate: 8000 | 16000; payload: Buffer }
+  | { type: 'dtmf'; digit: string }
+  | { type: 'hangup' }
+  | { type: 'error'; payload: Buffer }
+  | { type: 'other'; code: number; payload: Buffer };
+
+/** Frames kept in `received` (older ones are dropped first): 400 s of audio. */
+const KEEP_FRAMES = 20_000;
 
 export function uuidToBytes(uuid: string): Buffer {
   const hex = uuid.replace(/-/g, '');
@@ -35,6 +49,11 @@ export interface AudioSocketPeerEvents {
   onRemoteHangup(reason: 'hangup_frame' | 'closed' | 'error_frame'): void;
 }
 
+/** The payloads of the audio frames in `frames`; only those with sound unless `includeSilence`. */
+export function audioOf(frames: AudioSocketFrame[], opts: { includeSilence?: boolean } = {}): Buffer[] {
+  return frames.flatMap((m) => (m.type === 'audio' && (opts.includeSilence || m.payload.some((b) => b !== 0)) ? [m.payload] : []));
+}
+
 export class AudioSocketPeer {
   readonly socket: Socket;
   readonly sampleRate: 8000 | 16000;
@@ -44,24 +63,40 @@ export class AudioSocketPeer {
   errorFrames = 0;
   /** Types of frames received, in order of first appearance. */
   readonly receivedTypes = new Set<number>();
+  /** Every frame received, in order (the last KEEP_FRAMES). */
+  readonly received: AudioSocketFrame[] = [];
+  /** Resolves once the socket closed (either side). */
+  readonly whenClosed: Promise<void>;
   private buf: Buffer = Buffer.alloc(0);
   private closedByUs = false;
+  private readonly watchers = new Set<() => void>();
   closed = false;
 
-  private constructor(socket: Socket, sampleRate: 8000 | 16000, private readonly events: AudioSocketPeerEvents) {
+  private constructor(
+    socket: Socket,
+    sampleRate: 8000 | 16000,
+    private readonly events: Partial<AudioSocketPeerEvents>,
+  ) {
     this.socket = socket;
     this.sampleRate = sampleRate;
     socket.setNoDelay(true);
     socket.on('data', (d) => this.onData(d));
     socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      if (!this.closedByUs) this.events.onRemoteHangup('closed');
-    });
+    this.whenClosed = new Promise((resolve) =>
+      socket.on('close', () => {
+        this.closed = true;
+        if (!this.closedByUs) this.events.onRemoteHangup?.('closed');
+        for (const w of [...this.watchers]) w();
+        resolve();
+      }),
+    );
   }
 
-  /** Connects like chan_audiosocket; rejects when nothing listens (the ARI request then fails with 500). */
-  static open(host: string, port: number, uuid: string, format: 'slin' | 'slin16', events: AudioSocketPeerEvents): Promise<AudioSocketPeer> {
+  /**
+   * Connects like chan_audiosocket; rejects when nothing listens (the ARI request then fails with 500).
+   * `uuid` undefined: no UUID frame (tests of a first frame that is not one).
+   */
+  static open(host: string, port: number, uuid: string | undefined, format: 'slin' | 'slin16', events: Partial<AudioSocketPeerEvents> = {}): Promise<AudioSocketPeer> {
     return new Promise((resolve, reject) => {
       const s = connect({ host, port });
       const fail = (err: Error) => reject(err);
@@ -69,9 +104,11 @@ export class AudioSocketPeer {
       s.once('connect', () => {
         s.off('error', fail);
         const peer = new AudioSocketPeer(s, format === 'slin16' ? 16000 : 8000, events);
-        setTimeout(() => {
-          if (!peer.closed) s.write(frame(AS_UUID, uuidToBytes(uuid)));
-        }, 5);
+        if (uuid !== undefined) {
+          setTimeout(() => {
+            if (!peer.closed) s.write(frame(AS_UUID, uuidToBytes(uuid)));
+          }, 5);
+        }
         resolve(peer);
       });
     });
@@ -102,26 +139,61 @@ export class AudioSocketPeer {
     this.socket.destroySoon?.();
   }
 
+  /** Resolves once `holds` is true of the frames received; rejects if the socket closes first. */
+  until(holds: (frames: AudioSocketFrame[]) => boolean): Promise<void> {
+    if (holds(this.received)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (holds(this.received)) {
+          this.watchers.delete(check);
+          resolve();
+        } else if (this.closed) {
+          this.watchers.delete(check);
+          reject(new Error(`AudioSocket peer closed before the condition held (${this.received.length} frames received)`));
+        }
+      };
+      this.watchers.add(check);
+      if (this.closed) check();
+    });
+  }
+
   private onData(d: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
     while (this.buf.length >= 3) {
       const type = this.buf[0]!;
       const len = this.buf.readUInt16BE(1);
       if (this.buf.length < 3 + len) break;
-      const payload = this.buf.subarray(3, 3 + len);
+      const payload = Buffer.from(this.buf.subarray(3, 3 + len));
       this.buf = this.buf.subarray(3 + len);
       this.receivedTypes.add(type);
       this.framesReceived++;
+      this.record(type, payload);
       if (type === AS_SLIN || type === AS_SLIN16) {
         this.bytesReceived += len;
-        const pcm = pcmFromBytes(Buffer.from(payload));
-        this.events.onAudio(type === AS_SLIN16 ? downsample2(pcm) : pcm);
+        const pcm = pcmFromBytes(payload);
+        this.events.onAudio?.(type === AS_SLIN16 ? downsample2(pcm) : pcm);
       } else if (type === AS_HANGUP) {
-        this.events.onRemoteHangup('hangup_frame');
+        this.events.onRemoteHangup?.('hangup_frame');
       } else if (type === AS_ERROR) {
         this.errorFrames++;
-        this.events.onRemoteHangup('error_frame');
+        this.events.onRemoteHangup?.('error_frame');
       }
     }
+    for (const w of [...this.watchers]) w();
+  }
+
+  private record(type: number, payload: Buffer): void {
+    const f: AudioSocketFrame =
+      type === AS_SLIN || type === AS_SLIN16
+        ? { type: 'audio', sampleRate: type === AS_SLIN16 ? 16000 : 8000, payload }
+        : type === AS_DTMF
+          ? { type: 'dtmf', digit: payload.toString('ascii') }
+          : type === AS_HANGUP
+            ? { type: 'hangup' }
+            : type === AS_ERROR
+              ? { type: 'error', payload }
+              : { type: 'other', code: type, payload };
+    this.received.push(f);
+    if (this.received.length > KEEP_FRAMES) this.received.splice(0, this.received.length - KEEP_FRAMES / 2);
   }
 }

@@ -97,7 +97,12 @@ export async function externalMedia(fake: FakeAsterisk, q: Record<string, string
   if (encapsulation !== 'rtp') throw new AriHttpError(400, { message: `encapsulation ${encapsulation} is not supported` });
   if (q.format !== 'ulaw') throw fail(400, `format ${q.format} is not supported by the fake for rtp`);
   const ref: { leg?: FakeChannel } = {};
-  const peer = await RtpPeer.open(fake.opts.rtpBindHost, target.host, target.port, (pcm) => ref.leg && deliverToCallers(fake, ref.leg, pcm));
+  const peer = await RtpPeer.open({
+    bindHost: fake.opts.rtpBindHost,
+    remoteHost: target.host,
+    remotePort: target.port,
+    onAudio: (pcm) => ref.leg && deliverToCallers(fake, ref.leg, pcm),
+  });
   const leg = fake.createChannel({
     id: q.channelId,
     name: `UnicastRTP/${q.external_host}-0x${randomBytes(6).toString('hex')}`,

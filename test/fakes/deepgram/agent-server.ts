@@ -13,20 +13,14 @@
  * HTTP status; a turn can get no reply at all (a stalled agent). A resumed
  * session's history arrives in Settings as agent.context.messages.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { FakeWebSocketServer, type HttpRefusal, type ScriptedFakeOptions } from '../fake-websocket-server.js';
 import { EnergyVad, tone, ulawToPcm16, pcm16ToUlaw } from '../openai/audio.js';
 
 export type AgentReply = { text: string; audioMs?: number } | { tool: { name: string; arguments: Record<string, unknown> } } | { silent: true };
 
-export interface AgentFakeOptions {
-  apiKey?: string;
-  delayMs?: number;
-  turns?: Array<{ transcript: string; reply: AgentReply }>;
-  afterTool?: (name: string, content: string) => AgentReply;
-  chunkMs?: number;
-  paceMs?: number;
+export interface AgentFakeOptions extends ScriptedFakeOptions<AgentReply> {
   /** Never answer Settings (a stuck setup). */
   holdSettings?: boolean;
 }
@@ -53,64 +47,35 @@ export interface AgentFakeConnection {
 let n = 0;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class FakeDeepgramAgent {
+export class FakeDeepgramAgent extends FakeWebSocketServer {
   readonly connections: AgentFakeConnection[] = [];
   readonly speechStoppedAt: number[] = [];
   readonly firstAudioAt: number[] = [];
-  private server: Server;
-  private wss = new WebSocketServer({ noServer: true });
-  private sockets = new Set<WebSocket>();
-  private raw = new Set<Socket>();
   private turnIndex = 0;
-  private refuseWith: number | undefined;
-  /** performance.now() of each connection refused by refuseConnections(). */
-  readonly refusedAt: number[] = [];
 
   constructor(private readonly opts: AgentFakeOptions = {}) {
-    this.server = createServer((_req, res) => {
-      res.writeHead(404);
-      res.end();
-    });
-    this.server.on('connection', (s: Socket) => {
-      this.raw.add(s);
-      s.on('close', () => this.raw.delete(s));
-    });
-    this.server.on('upgrade', (req, socket, head) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path !== '/v1/agent/converse') {
-        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      if (this.refuseWith !== undefined) {
-        this.refusedAt.push(performance.now());
-        socket.end(`HTTP/1.1 ${this.refuseWith} Refused\r\nContent-Length: 0\r\ndg-error: refused by the test\r\n\r\n`);
-        return;
-      }
-      if (opts.apiKey !== undefined && req.headers.authorization !== `Token ${opts.apiKey}`) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\ndg-error: Invalid credentials.\r\n\r\n');
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req.url ?? '', req.headers));
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return this.url;
+    super({ apiKey: opts.apiKey, authScheme: 'Token' });
   }
 
   /** For the SDK's agent websocket url. */
   get url(): string {
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  protected override acceptsPath(url: URL): boolean {
+    return url.pathname === '/v1/agent/converse';
+  }
+
+  protected override unauthorized(): HttpRefusal {
+    return { status: 401, statusText: 'Unauthorized', headers: { 'dg-error': 'Invalid credentials.' } };
+  }
+
+  protected override refusal(status: number): HttpRefusal {
+    return { status, statusText: 'Refused', headers: { 'dg-error': 'refused by the test' } };
   }
 
   received(type: string): Json[] {
     return this.connections.flatMap((c) => c.received.filter((e) => e.type === type));
-  }
-
-  /** Agent sockets open now (leak checks). */
-  get openSockets(): number {
-    return this.sockets.size;
   }
 
   /** Every FunctionCallResponse the engine sent (the tool results the agent's model got). */
@@ -118,31 +83,14 @@ export class FakeDeepgramAgent {
     return this.received('FunctionCallResponse').map((e) => ({ id: String(e.id), name: String(e.name), content: String(e.content) }));
   }
 
-  dropAll(): void {
-    for (const ws of this.sockets) ws.terminate();
-  }
-
-  /** New connections get this HTTP status instead of an upgrade (undefined: accept again). */
-  refuseConnections(status: number | undefined): void {
-    this.refuseWith = status;
-  }
-
-  async close(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    for (const s of this.raw) s.destroy();
-    this.wss.close();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-
-  private onConnection(ws: WebSocket, url: string, headers: Record<string, string | string[] | undefined>): void {
-    this.sockets.add(ws);
+  protected override onConnection(ws: WebSocket, req: IncomingMessage): void {
     const send = (e: Json) => {
       conn.sent.push(e);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
     };
     const conn: AgentFakeConnection = {
-      url,
-      headers,
+      url: req.url ?? '',
+      headers: req.headers,
       received: [],
       sent: [],
       audioBytes: 0,
@@ -283,7 +231,6 @@ export class FakeDeepgramAgent {
       }
     });
     ws.on('close', () => {
-      this.sockets.delete(ws);
       if (speaking) speaking.stopped = true;
     });
   }

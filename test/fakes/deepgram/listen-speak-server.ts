@@ -6,9 +6,9 @@
  * Transcripts are scripted per detected utterance; `delayMs` is injected
  * before each final result and each speak response's first byte.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { FakeWebSocketServer } from '../fake-websocket-server.js';
 import { EnergyVad, tone, pcm16ToUlaw, ulawToPcm16 } from '../openai/audio.js';
 
 export interface ListenSpeakFakeOptions {
@@ -20,90 +20,59 @@ export interface ListenSpeakFakeOptions {
 type Json = Record<string, unknown>;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class FakeDeepgramSpeech {
+export class FakeDeepgramSpeech extends FakeWebSocketServer {
   readonly listenConnections: Array<{ query: Record<string, string>; received: Json[]; audioBytes: number; keepAlives: number }> = [];
   readonly speakRequests: Array<{ query: Record<string, string>; text: string }> = [];
   readonly speechStoppedAt: number[] = [];
-  private server: Server;
-  private wss = new WebSocketServer({ noServer: true });
-  private sockets = new Set<WebSocket>();
-  private raw = new Set<Socket>();
   private transcriptIndex = 0;
 
   constructor(private readonly opts: ListenSpeakFakeOptions = {}) {
-    this.server = createServer((req, res) => {
-      void (async () => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        if (!this.authorized(req)) {
-          res.writeHead(401, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.', request_id: 'fake' }));
-          return;
-        }
-        if (req.method !== 'POST' || url.pathname !== '/v1/speak') {
-          res.writeHead(404);
-          res.end();
-          return;
-        }
-        const parts: Buffer[] = [];
-        for await (const p of req) parts.push(p as Buffer);
-        const text = String((JSON.parse(Buffer.concat(parts).toString('utf8')) as Json).text ?? '');
-        const query = Object.fromEntries(url.searchParams);
-        this.speakRequests.push({ query, text });
-        const rate = Number(query.sample_rate ?? 24000);
-        const pcm = tone(rate, Math.max(200, text.split(/\s+/).length * 60), 440, 6000);
-        const audio = query.encoding === 'mulaw' ? pcm16ToUlaw(pcm) : pcm;
-        res.writeHead(200, { 'content-type': 'audio/l16', 'dg-request-id': 'fake', 'transfer-encoding': 'chunked' });
-        if (this.opts.delayMs) await sleep(this.opts.delayMs);
-        for (let off = 0; off < audio.length; off += 3201) res.write(audio.subarray(off, off + 3201));
-        res.end();
-      })();
-    });
-    this.server.on('connection', (s: Socket) => {
-      this.raw.add(s);
-      s.on('close', () => this.raw.delete(s));
-    });
-    this.server.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname !== '/v1/listen') {
-        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      if (!this.authorized(req)) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onListen(ws, Object.fromEntries(url.searchParams)));
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return this.url;
+    super({ apiKey: opts.apiKey, authScheme: 'Token' });
   }
 
   /** REST base (the STT adapter derives ws:// from it). */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Cuts every listen socket without a close frame (outage). */
-  dropAll(): void {
-    for (const ws of this.sockets) ws.terminate();
+  protected override acceptsPath(url: URL): boolean {
+    return url.pathname === '/v1/listen';
   }
 
-  async close(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    for (const s of this.raw) s.destroy();
-    this.wss.close();
-    await new Promise<void>((r) => this.server.close(() => r()));
+  /** Aura TTS: POST /v1/speak. */
+  protected override onRequest(req: IncomingMessage, res: ServerResponse): void {
+    void this.speak(req, res);
   }
 
-  private authorized(req: IncomingMessage): boolean {
-    return this.opts.apiKey === undefined || req.headers.authorization === `Token ${this.opts.apiKey}`;
+  private async speak(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!this.authorized(req)) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.', request_id: 'fake' }));
+      return;
+    }
+    if (req.method !== 'POST' || url.pathname !== '/v1/speak') {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const parts: Buffer[] = [];
+    for await (const p of req) parts.push(p as Buffer);
+    const text = String((JSON.parse(Buffer.concat(parts).toString('utf8')) as Json).text ?? '');
+    const query = Object.fromEntries(url.searchParams);
+    this.speakRequests.push({ query, text });
+    const rate = Number(query.sample_rate ?? 24000);
+    const pcm = tone(rate, Math.max(200, text.split(/\s+/).length * 60), 440, 6000);
+    const audio = query.encoding === 'mulaw' ? pcm16ToUlaw(pcm) : pcm;
+    res.writeHead(200, { 'content-type': 'audio/l16', 'dg-request-id': 'fake', 'transfer-encoding': 'chunked' });
+    if (this.opts.delayMs) await sleep(this.opts.delayMs);
+    for (let off = 0; off < audio.length; off += 3201) res.write(audio.subarray(off, off + 3201));
+    res.end();
   }
 
-  private onListen(ws: WebSocket, query: Record<string, string>): void {
-    this.sockets.add(ws);
+  /** Streaming STT: one WebSocket per /v1/listen. */
+  protected override onConnection(ws: WebSocket, _req: IncomingMessage, url: URL): void {
+    const query = Object.fromEntries(url.searchParams);
     const conn = { query, received: [] as Json[], audioBytes: 0, keepAlives: 0 };
     this.listenConnections.push(conn);
     const rate = Number(query.sample_rate ?? 16000);
@@ -166,6 +135,5 @@ export class FakeDeepgramSpeech {
         ws.close(1000);
       }
     });
-    ws.on('close', () => this.sockets.delete(ws));
   }
 }

@@ -1,7 +1,10 @@
 /**
- * Audio helpers for the provider fakes (test-only): tones, G.711 µ-law,
- * and the simple energy VAD the fakes use to play "server VAD".
+ * Audio helpers for the provider fakes (test-only): tones, G.711 µ-law on
+ * byte buffers (the fake Asterisk's codec), and the simple energy VAD the
+ * fakes use to play "server VAD".
  */
+import { linearToUlaw, ulawToLinear } from '../asterisk/audio.js';
+
 export function tone(sampleRate: number, ms: number, hz = 440, amplitude = 8000): Buffer {
   const n = Math.round((sampleRate * ms) / 1000);
   const out = Buffer.alloc(n * 2);
@@ -24,37 +27,16 @@ export function rms(pcm16: Buffer): number {
   return Math.sqrt(sum / n);
 }
 
-export function ulawDecodeSample(u: number): number {
-  const x = ~u & 0xff;
-  const sign = x & 0x80;
-  const exponent = (x >> 4) & 0x07;
-  const mantissa = x & 0x0f;
-  const magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84;
-  return sign ? -magnitude : magnitude;
-}
-
-export function ulawEncodeSample(sample: number): number {
-  const BIAS = 0x84;
-  let s = Math.max(-32635, Math.min(32635, Math.round(sample)));
-  const sign = s < 0 ? 0x80 : 0;
-  if (s < 0) s = -s;
-  s += BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (s >> (exponent + 3)) & 0x0f;
-  return ~(sign | (exponent << 4) | mantissa) & 0xff;
-}
-
 export function ulawToPcm16(ulaw: Buffer): Buffer {
   const out = Buffer.alloc(ulaw.length * 2);
-  for (let i = 0; i < ulaw.length; i++) out.writeInt16LE(ulawDecodeSample(ulaw[i]!), i * 2);
+  for (let i = 0; i < ulaw.length; i++) out.writeInt16LE(ulawToLinear(ulaw[i]!), i * 2);
   return out;
 }
 
 export function pcm16ToUlaw(pcm: Buffer): Buffer {
   const n = Math.floor(pcm.length / 2);
   const out = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) out[i] = ulawEncodeSample(pcm.readInt16LE(i * 2));
+  for (let i = 0; i < n; i++) out[i] = linearToUlaw(pcm.readInt16LE(i * 2));
   return out;
 }
 

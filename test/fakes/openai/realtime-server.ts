@@ -13,10 +13,9 @@
  * error) or never comes. Message items the client creates (the history a
  * resumed session loads) are kept per connection.
  */
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { testTls } from './tls.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { FakeWebSocketServer, type HttpRefusal, type ScriptedFakeOptions } from '../fake-websocket-server.js';
 import { EnergyVad, tone, ulawToPcm16, pcm16ToUlaw } from './audio.js';
 
 export type FakeReply =
@@ -27,17 +26,7 @@ export type FakeReply =
   /** No response at all (a stalled model). */
   | { silent: true };
 
-export interface RealtimeFakeOptions {
-  apiKey?: string;
-  /** Injected server time before the first audio delta of every response. */
-  delayMs?: number;
-  /** Per user turn, in order: what the caller "said" and how the model answers. */
-  turns?: Array<{ transcript: string; reply: FakeReply }>;
-  /** Answer after a function_call_output + response.create. */
-  afterTool?: (name: string, output: string) => FakeReply;
-  /** Audio per delta (ms) and wall time between deltas (ms). */
-  chunkMs?: number;
-  paceMs?: number;
+export interface RealtimeFakeOptions extends ScriptedFakeOptions<FakeReply> {
   /** Never answer session.update (a stuck setup). */
   holdSession?: boolean;
 }
@@ -71,59 +60,43 @@ let counter = 0;
 const nextId = (p: string) => `${p}_${(++counter).toString(36).padStart(6, '0')}`;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class FakeOpenAIRealtime {
+const jsonError = (status: number, statusText: string, error: Json): HttpRefusal => ({ status, statusText, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ error }) });
+
+export class FakeOpenAIRealtime extends FakeWebSocketServer {
   readonly connections: RealtimeFakeConnection[] = [];
   /** performance.now() of each speech_stopped sent, and of the first delta after it (bench). */
   readonly speechStoppedAt: number[] = [];
   readonly firstDeltaAt: number[] = [];
-  private server: Server;
-  private wss = new WebSocketServer({ noServer: true });
-  private sockets = new Set<WebSocket>();
-  private rawSockets = new Set<Socket>();
   private turnIndex = 0;
-  private refuseWith: number | undefined;
-  /** performance.now() of each connection refused by refuseConnections(). */
-  readonly refusedAt: number[] = [];
 
   constructor(private readonly opts: RealtimeFakeOptions = {}) {
-    this.server = createServer(testTls(), (_req, res) => {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
-    });
-    this.server.on('connection', (s: Socket) => {
-      this.rawSockets.add(s);
-      s.on('close', () => this.rawSockets.delete(s));
-    });
-    this.server.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', 'https://x');
-      const auth = req.headers.authorization;
-      if (url.pathname !== '/v1/realtime' || !url.searchParams.get('model')) {
-        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      if (this.refuseWith !== undefined) {
-        this.refusedAt.push(performance.now());
-        const body = JSON.stringify({ error: { message: `refused with ${this.refuseWith}`, type: this.refuseWith >= 500 ? 'server_error' : 'invalid_request_error' } });
-        socket.end(`HTTP/1.1 ${this.refuseWith} Refused\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-        return;
-      }
-      if (opts.apiKey !== undefined && auth !== `Bearer ${opts.apiKey}`) {
-        const body = JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
-        socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req.url ?? '', req.headers));
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return this.baseUrl;
+    super({ tls: true, apiKey: opts.apiKey, authScheme: 'Bearer' });
   }
 
   /** For the SDK's baseURL: https://127.0.0.1:<port>/v1 */
+  get url(): string {
+    return `https://127.0.0.1:${this.port}/v1`;
+  }
+
   get baseUrl(): string {
-    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return this.url;
+  }
+
+  protected override acceptsPath(url: URL): boolean {
+    return url.pathname === '/v1/realtime' && !!url.searchParams.get('model');
+  }
+
+  protected override unauthorized(): HttpRefusal {
+    return jsonError(401, 'Unauthorized', { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' });
+  }
+
+  protected override refusal(status: number): HttpRefusal {
+    return jsonError(status, 'Refused', { message: `refused with ${status}`, type: status >= 500 ? 'server_error' : 'invalid_request_error' });
+  }
+
+  protected override onRequest(_req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
   }
 
   /** Every client event of a type, across connections. */
@@ -143,32 +116,9 @@ export class FakeOpenAIRealtime {
     );
   }
 
-  /** Cuts every connection without a close frame (provider outage). */
-  dropAll(): void {
-    for (const ws of this.sockets) ws.terminate();
-  }
-
-  /** New connections get this HTTP status instead of an upgrade (undefined: accept again). */
-  refuseConnections(status: number | undefined): void {
-    this.refuseWith = status;
-  }
-
-  /** Sockets open now. */
-  get openSockets(): number {
-    return this.sockets.size;
-  }
-
-  async close(): Promise<void> {
-    for (const ws of this.sockets) ws.terminate();
-    for (const s of this.rawSockets) s.destroy();
-    this.wss.close();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-
-  private onConnection(ws: WebSocket, url: string, headers: Record<string, string | string[] | undefined>): void {
-    this.sockets.add(ws);
+  protected override onConnection(ws: WebSocket, req: IncomingMessage): void {
     const calls = new Map<string, string>();
-    const conn: RealtimeFakeConnection = { url, headers, received: [], session: { type: 'realtime', object: 'realtime.session', id: nextId('sess') }, calls, history: [] };
+    const conn: RealtimeFakeConnection = { url: req.url ?? '', headers: req.headers, received: [], session: { type: 'realtime', object: 'realtime.session', id: nextId('sess') }, calls, history: [] };
     this.connections.push(conn);
     let active: ActiveResponse | undefined;
     let pendingTool: { name: string; output: string } | undefined;
@@ -361,7 +311,6 @@ export class FakeOpenAIRealtime {
       }
     });
     ws.on('close', () => {
-      this.sockets.delete(ws);
       if (active) active.cancelled = true;
     });
   }

@@ -4,9 +4,9 @@
  * 20 ms playout tick (optionally stalled), messages delivered instantly both
  * ways. Deterministic: no timers, no sockets.
  */
-import { OutboundFlow, type OutboundFlowOptions, type MarkOutcome } from '../../../engine/src/media/websocket/outbound-flow.js';
-import { formatCommand, parseControlMessage } from '../../../engine/src/media/websocket/control-messages.js';
-import { ChanWebSocketQueue, type QueueLevels } from '../../fakes/asterisk/chan-websocket-queue.js';
+import { OutboundFlow, type OutboundFlowOptions, type MarkOutcome } from '../../engine/src/media/websocket/outbound-flow.js';
+import { formatCommand, parseControlMessage } from '../../engine/src/media/websocket/control-messages.js';
+import { ChanWebSocketQueue, type QueueLevels } from '../fakes/asterisk/chan-websocket-queue.js';
 
 export interface SimOptions {
   flow?: Partial<OutboundFlowOptions>;
