@@ -8,7 +8,7 @@
 import { FakeAsterisk, concatPcm, silence, tone, until } from '../fakes/asterisk/index.js';
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
-import { startEngine, type RunningEngine } from './support/engine.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 
 if (!hasChromium) console.warn('[notice] /usr/bin/chromium not installed: dashboard e2e skipped (apt-get install chromium)');
 

@@ -15,7 +15,7 @@ import { createSettingsService } from '../../engine/src/settings/settings-servic
 import { createDoctorService } from '../../engine/src/doctor/doctor-service.js';
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
-import { startEngine, type RunningEngine } from './support/engine.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 
 noticeIfMissing();
 if (!canRunSshd) console.warn('[notice] /usr/sbin/sshd missing: doctor dashboard e2e skipped');

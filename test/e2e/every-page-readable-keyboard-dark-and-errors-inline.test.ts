@@ -9,7 +9,7 @@ import { DEFAULT_SERVICES } from '../../engine/src/engine.js';
 import { createRecordingsService } from '../../engine/src/recordings/recordings-service.js';
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot } from './support/browser.js';
-import { startEngine, type RunningEngine } from './support/engine.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 
 if (!hasChromium) console.warn('[notice] /usr/bin/chromium not installed: dashboard e2e skipped');
 

@@ -11,7 +11,7 @@ import { resamplePcm16 } from '../../engine/src/analysis/pcm.js';
 import { encodeWav } from '../../engine/src/media/wav.js';
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
-import { startEngine, type RunningEngine } from './support/engine.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 
 const canTranscribe = pocketsphinxHealth().ready;
 if (!hasChromium) console.warn('[notice] /usr/bin/chromium not installed: recordings e2e skipped');

@@ -8,7 +8,7 @@
  */
 import { buildDashboard, removeDashboards } from './support/dashboard.js';
 import { hasChromium, openBrowser, screenshot, type BrowserSession } from './support/browser.js';
-import { startEngine, type RunningEngine } from './support/engine.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 
 if (!hasChromium) console.warn('[notice] /usr/bin/chromium not installed: dashboard e2e skipped');
 

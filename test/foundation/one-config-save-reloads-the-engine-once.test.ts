@@ -5,13 +5,10 @@
  * own write. An edit made outside the engine still reloads it, once.
  */
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createEngine, type Engine } from '../../engine/src/engine.js';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { createSettingsService } from '../../engine/src/settings/settings-service.js';
-import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
-import { silentLogger } from '../../engine/src/observability/logger.js';
+import type { Engine } from '../../engine/src/engine.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 import type { ApiEvent, ConfigView } from '../../engine/src/api/index.js';
 import type { ServiceFactory } from '../../engine/src/engine-context.js';
 import type * as Yaml from 'yaml';
@@ -42,9 +39,9 @@ contexts:
     tools: [hangup]
 `;
 
-let dir: string;
-let file: string;
+let running: RunningEngine;
 let engine: Engine;
+let file: string;
 let base: string;
 /** What a service sees: each engine reload (providers, ARI and transports refresh on this). */
 let reloads = 0;
@@ -71,26 +68,16 @@ const configReloadedEvents = () => busEvents.filter((e) => e.type === 'config.re
 const parsesOf = (text: string) => parsedTexts.filter((t) => t === text).length;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aava-one-save-'));
-  file = join(dir, 'ai-agent.yaml');
-  writeFileSync(file, CONFIG);
-  engine = createEngine({
-    configPath: file,
-    dataDir: join(dir, 'data'),
-    secrets: new MemorySecretStore(),
-    log: silentLogger(),
-    http: { host: '127.0.0.1', port: 0 },
-    services: [createSettingsService, reloadCounter],
-    defaultMetrics: false,
+  running = await startEngine({
+    configText: CONFIG,
+    extra: { services: [createSettingsService, reloadCounter] },
+    beforeStart: (e) => e.ctx.bus.subscribe((ev) => busEvents.push(ev)),
   });
-  engine.ctx.bus.subscribe((e) => busEvents.push(e));
-  await engine.start();
-  base = `http://127.0.0.1:${engine.http!.address()!.port}`;
+  ({ engine, base, configPath: file } = running);
 });
 
 afterAll(async () => {
-  await engine.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await running.stop();
 });
 
 describe('one config save', () => {

@@ -12,6 +12,7 @@ import { createSettingsService } from '../../engine/src/settings/settings-servic
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import type { ApiEvent, WireResponse } from '../../engine/src/api/index.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 
 const CONFIG = `# top comment kept
 default_provider: echo
@@ -28,6 +29,7 @@ contexts:
     tools: [hangup]
 `;
 
+let running: RunningEngine;
 let dir: string;
 let engine: Engine;
 let base: string;
@@ -43,29 +45,22 @@ async function api(method: string, args?: unknown, init: { token?: string; get?:
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'aava-serve-'));
-  writeFileSync(join(dir, 'ai-agent.yaml'), CONFIG);
-  mkdirSync(join(dir, 'dash'));
-  writeFileSync(join(dir, 'dash', 'index.html'), '<!doctype html><title>AAVA</title>');
-  writeFileSync(join(dir, 'secret.txt'), 'outside');
-  engine = createEngine({
-    configPath: join(dir, 'ai-agent.yaml'),
-    dataDir: join(dir, 'data'),
-    secrets: new MemorySecretStore(),
-    log: silentLogger(),
-    http: { host: '127.0.0.1', port: 0 },
-    dashboardDir: join(dir, 'dash'),
-    services: [createSettingsService],
-    defaultMetrics: false,
+  running = await startEngine({
+    configText: CONFIG,
+    prepare: (d) => {
+      mkdirSync(join(d, 'dash'));
+      writeFileSync(join(d, 'dash', 'index.html'), '<!doctype html><title>AAVA</title>');
+      writeFileSync(join(d, 'secret.txt'), 'outside');
+      return { dashboardDir: join(d, 'dash') };
+    },
+    extra: { services: [createSettingsService] },
+    beforeStart: (e) => e.ctx.bus.subscribe((ev) => busEvents.push(ev)),
   });
-  engine.ctx.bus.subscribe((e) => busEvents.push(e));
-  await engine.start();
-  base = `http://127.0.0.1:${engine.http!.address()!.port}`;
+  ({ engine, base, dir } = running);
 });
 
 afterAll(async () => {
-  await engine.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await running.stop();
 });
 
 describe('serve HTTP server', () => {
@@ -167,11 +162,8 @@ describe('token protection', () => {
   });
 
   it('with a token, API and WebSocket need it; health stays open', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'aava-tok-'));
-    writeFileSync(join(d, 'c.yaml'), `${CONFIG}api:\n  token: t0ken-abc\n`);
-    const e = createEngine({ configPath: join(d, 'c.yaml'), dataDir: join(d, 'data'), secrets: new MemorySecretStore(), log: silentLogger(), http: { host: '127.0.0.1', port: 0 }, services: [createSettingsService], defaultMetrics: false });
-    await e.start();
-    const b = `http://127.0.0.1:${e.http!.address()!.port}`;
+    const withToken = await startEngine({ configText: `${CONFIG}api:\n  token: t0ken-abc\n`, extra: { services: [createSettingsService] } });
+    const b = withToken.base;
     expect((await fetch(`${b}/api/config.get`)).status).toBe(401);
     expect((await fetch(`${b}/api/config.get`, { headers: { authorization: 'Bearer t0ken-abc' } })).status).toBe(200);
     expect((await fetch(`${b}/health`)).status).toBe(200);
@@ -180,7 +172,6 @@ describe('token protection', () => {
     const ok = new WebSocket(`${b.replace('http', 'ws')}/api/ws?token=t0ken-abc`);
     await new Promise((r) => ok.once('open', r));
     ok.close();
-    await e.stop();
-    rmSync(d, { recursive: true, force: true });
+    await withToken.stop();
   });
 });

@@ -3,19 +3,13 @@
  * and /media), against the fake ARI: Save → Test Connection → Sync now →
  * list/get → the WAV over /media; health carries the recordings part.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createEngine, type Engine } from '../../engine/src/engine.js';
 import { createRecordingsService } from '../../engine/src/recordings/recordings-service.js';
-import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
-import { silentLogger } from '../../engine/src/observability/logger.js';
+import { startEngine, type RunningEngine } from '../support/engine-in-process.js';
 import type { ConnectionDiagnosis, RecordingDetail, RecordingSummary, SyncSummary, HealthReport } from '../../engine/src/api/index.js';
 import { FakeAriRecordingsServer } from '../fakes/ari-recordings/server.js';
 import { toneWav, freepbxName } from '../fakes/ari-recordings/recordings-set.js';
 
-let dir: string;
-let engine: Engine;
+let running: RunningEngine;
 let server: FakeAriRecordingsServer;
 let base: string;
 
@@ -30,26 +24,16 @@ beforeAll(async () => {
   server = new FakeAriRecordingsServer();
   for (let i = 0; i < 3; i++) server.add(freepbxName(i), toneWav(i, 300));
   await server.listen();
-  dir = mkdtempSync(join(tmpdir(), 'aava-serve-rec-'));
-  writeFileSync(join(dir, 'ai-agent.yaml'), 'default_provider: echo\nasterisk: { host: 127.0.0.1, port: 1, username: u }\nproviders:\n  echo: { type: echo }\nrecordings: { transcriber: none }\n');
-  engine = createEngine({
-    configPath: join(dir, 'ai-agent.yaml'),
-    dataDir: join(dir, 'data'),
-    secrets: new MemorySecretStore(),
-    log: silentLogger(),
-    http: { host: '127.0.0.1', port: 0 },
-    services: [createRecordingsService],
-    defaultMetrics: false,
-    watchConfig: false,
+  running = await startEngine({
+    configText: 'default_provider: echo\nasterisk: { host: 127.0.0.1, port: 1, username: u }\nproviders:\n  echo: { type: echo }\nrecordings: { transcriber: none }\n',
+    extra: { services: [createRecordingsService], watchConfig: false },
   });
-  await engine.start();
-  base = `http://127.0.0.1:${engine.http!.address()!.port}`;
+  ({ base } = running);
 });
 
 afterAll(async () => {
-  await engine?.stop();
+  await running?.stop();
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 it('save, test, sync now, search and play a recording through the control API', async () => {
