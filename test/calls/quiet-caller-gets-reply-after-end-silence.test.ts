@@ -106,7 +106,9 @@ for (const transport of ['audiosocket', 'externalmedia', 'websocket'] as const) 
         await until(() => caller.firstAudibleAfter(endOfAudio) !== undefined, 'the reply reached the caller', 10_000);
         const gapMs = caller.firstAudibleAfter(endOfAudio)! - endOfAudio;
         expect(gapMs).toBeGreaterThanOrEqual(setup.endSilenceMs - 20);
-        expect(gapMs).toBeLessThanOrEqual(setup.endSilenceMs + 100);
+        // Not a speed assertion: before the inbound clock the reply never came at all. The bound leaves room for a
+        // loaded machine (the provider's own work and two processes' scheduling); the bench measures the figure.
+        expect(gapMs).toBeLessThanOrEqual(setup.endSilenceMs + 250);
 
         let turn: TurnLatency | undefined;
         await until(async () => (turn = (await detail(id)).turnLatencies.find((t) => t.firstAudioMs !== null)) !== undefined, 'turn latency stored');
