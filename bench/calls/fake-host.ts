@@ -5,9 +5,18 @@
  */
 import { FakeAsterisk, tone, silence, concatPcm, rms, pcmFromBytes, type CallerHandle } from '../../test/fakes/asterisk/index.js';
 import { speechLike } from '../../engine/src/media/signal.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { epochNow } from './caller-side.js';
+import { startProfile } from '../lib/profiler.js';
 
-type Msg = { type: 'inject'; n: number; seconds: number } | { type: 'hangupAll' } | { type: 'inspect' } | { type: 'timelines' } | { type: 'stop' };
+type Msg =
+  | { type: 'inject'; n: number; seconds: number }
+  | { type: 'hangupAll' }
+  | { type: 'inspect' }
+  | { type: 'timelines' }
+  | { type: 'cpu' }
+  | { type: 'profile'; file?: string }
+  | { type: 'stop' };
 
 const loud = new Map<string, number[]>();
 const fake = await new FakeAsterisk({
@@ -21,6 +30,9 @@ const fake = await new FakeAsterisk({
   },
 }).start();
 const callers: CallerHandle[] = [];
+let stopProfile: ((file: string) => Promise<void>) | undefined;
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 const send = (m: unknown) => process.send?.(m);
 send({ type: 'ready', port: fake.port });
 
@@ -50,6 +62,19 @@ process.on('message', (m: Msg) => {
       return;
     case 'inspect':
       send({ type: 'inspect', ...fake.inspect() });
+      return;
+    case 'cpu':
+      // The fake shares the machine's cores with the engine: its own CPU time (µs) and its event loop's lateness.
+      send({ type: 'cpu', ...process.cpuUsage(), loopP99Ms: loop.percentile(99) / 1e6 });
+      loop.reset();
+      return;
+    case 'profile':
+      // Start (no file) or stop and write (file) a CPU profile of the fake's thread.
+      void (async () => {
+        if (!m.file) stopProfile = await startProfile();
+        else await stopProfile?.(m.file);
+        send({ type: 'profiled' });
+      })();
       return;
     case 'timelines':
       send({ type: 'timelines', loud: Object.fromEntries(loud) });

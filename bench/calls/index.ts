@@ -8,10 +8,11 @@
  * to hear it), and flush → silence at the caller (the engine flushes on
  * barge-in; the caller's last agent frame ends), and the inbound frames the
  * media clock synthesized per call and second (the fake caller, like a real
- * leg, sends nothing while silent). Env: CALLS_BENCH_N="1,50,200",
+ * leg, sends nothing while silent), plus the fake PBX process's own CPU and
+ * event-loop delay (it shares the cores). CALLS_BENCH_PROF=<dir> writes CPU
+ * profiles of both over the measured window. Env: CALLS_BENCH_N="1,200,500,1000",
  * CALLS_BENCH_SECONDS=8, CALLS_BENCH_TRANSPORTS="audiosocket,websocket".
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -28,16 +29,20 @@ import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { FrameScheduler } from '../../engine/src/media/pacer.js';
 import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
 import { summarize, round, table, cpuMeter } from '../lib/stats.js';
+import { startProfile } from '../lib/profiler.js';
 import type { TransportKind } from '../../engine/src/api/calls.js';
 import type { CallService } from '../../engine/src/calls/call-service.js';
 import type { CallSession } from '../../engine/src/calls/call-session.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
 import { epochNow, flushToSilenceMs, heardDelayMs } from './caller-side.js';
+import { startFake, fakeCpuMeter, type FakeHost } from './fake-process.js';
 
 export interface CallsBenchRow {
   transport: TransportKind;
   calls: number;
   cpuPercent: number;
+  /** Engine CPU per call: ms of CPU per second of call (cpu% × 10 / calls). */
+  cpuMsPerCallSec: number;
   rssPerCallMiB: number;
   latenessP50Ms: number;
   latenessP99Ms: number;
@@ -62,14 +67,11 @@ export interface CallsBenchRow {
   inboundFillPerCallPerSec: number;
   /** Engine event-loop delay p99 (ms): how late any callback ran. */
   loopDelayP99Ms: number;
+  /** The fake PBX's CPU % over the row (it shares the cores) and its event-loop delay p99. */
+  fakeCpuPercent: number;
+  fakeLoopP99Ms: number;
   /** 1-minute load average when the row was measured (other processes skew every figure). */
   load1: number;
-}
-
-interface FakeHost {
-  child: ChildProcess;
-  port: number;
-  ask(m: object, reply: string): Promise<Record<string, unknown>>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,24 +82,6 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-function startFake(): Promise<FakeHost> {
-  const child = fork(join(import.meta.dirname, 'fake-host.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (m: object, reply: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const on = (msg: Record<string, unknown>) => {
-        if (msg.type !== reply) return;
-        child.off('message', on);
-        resolve(msg);
-      };
-      child.on('message', on);
-      child.send(m);
-    });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('message', (m: { type: string; port: number }) => resolve({ child, port: m.port, ask }));
-  });
-}
-
 async function until(check: () => boolean, what: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
@@ -106,7 +90,11 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
   }
 }
 
-const push = (m: Map<string, number[]>, k: string, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
+const push = (m: Map<string, number[]>, k: string, v: number): void => {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+};
 
 /**
  * Records, per call (epoch ms), when the engine flushed its leg and dropped audio doing so, and when it began
@@ -210,14 +198,24 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   const fillsBefore = await engine.fillFrames();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  // CALLS_BENCH_PROF=<dir>: CPU profiles of the engine and the fake over the measured window only.
+  const profDir = process.env.CALLS_BENCH_PROF;
+  const stopProfile = profDir ? await startProfile() : undefined;
+  if (profDir) await fake.ask({ type: 'profile' }, 'profiled');
   const cpu = cpuMeter();
+  const fakeCpu = await fakeCpuMeter(fake);
   let rssMax = 0;
   const t0 = Date.now();
   while (Date.now() - t0 < seconds * 1000) {
     await sleep(250);
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    rssMax = Math.max(rssMax, process.memoryUsage.rss());
   }
   const cpuPercent = cpu();
+  const fakeRow = await fakeCpu();
+  if (profDir) {
+    await stopProfile!(join(profDir, `engine-${kind}-${n}.cpuprofile`));
+    await fake.ask({ type: 'profile', file: join(profDir, `fake-${kind}-${n}.cpuprofile`) }, 'profiled');
+  }
   const fillsPerCallPerSec = ((await engine.fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
   loop.disable();
   const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
@@ -238,6 +236,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     transport: kind,
     calls: n,
     cpuPercent: round(cpuPercent, 1),
+    cpuMsPerCallSec: round((cpuPercent * 10) / n, 3),
     rssPerCallMiB: round((rssMax - rssBefore) / n / 2 ** 20, 3),
     latenessP50Ms: round(late.p50),
     latenessP99Ms: round(late.p99),
@@ -256,11 +255,31 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     frames: late.n,
     inboundFillPerCallPerSec: round(fillsPerCallPerSec, 1),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+    fakeCpuPercent: round(fakeRow.cpuPercent, 1),
+    fakeLoopP99Ms: round(fakeRow.loopP99Ms),
     load1: round(loadavg()[0] ?? 0, 1),
   };
   await fake.ask({ type: 'hangupAll' }, 'done');
   await until(() => service.controller.active.length === 0, 'calls ended', 30_000);
   return row;
+}
+
+/** The columns the 500-call goal is judged by, one row per measured row. */
+function goalColumns(r: CallsBenchRow): Record<string, string | number> {
+  return {
+    transport: r.transport,
+    calls: r.calls,
+    'cpu%': r.cpuPercent,
+    'cpu ms/call-s': r.cpuMsPerCallSec,
+    'MiB/call': r.rssPerCallMiB,
+    'late p50/p99/max': `${r.latenessP50Ms}/${r.latenessP99Ms}/${r.latenessMaxMs}`,
+    'out p99': r.outboundDelayP99Ms,
+    'in p99': r.inboundDelayP99Ms,
+    'loop p99 main': r.loopDelayP99Ms,
+    'fake cpu%': r.fakeCpuPercent,
+    'fake loop p99': r.fakeLoopP99Ms,
+    load1: r.load1,
+  };
 }
 
 /** The transports side by side: one row per call count, one column set per transport. */
@@ -284,7 +303,7 @@ function sideBySide(rows: CallsBenchRow[], kinds: TransportKind[]): Record<strin
 }
 
 export async function runCallsBench(opts: { counts?: number[]; seconds?: number; transports?: TransportKind[] } = {}): Promise<{ rows: CallsBenchRow[] }> {
-  const counts = opts.counts ?? (process.env.CALLS_BENCH_N ?? '1,50,200').split(',').map(Number).filter((n) => n > 0);
+  const counts = opts.counts ?? (process.env.CALLS_BENCH_N ?? '1,200,500,1000').split(',').map(Number).filter((n) => n > 0);
   const seconds = opts.seconds ?? Number(process.env.CALLS_BENCH_SECONDS ?? 8);
   const kinds = opts.transports ?? ((process.env.CALLS_BENCH_TRANSPORTS ?? 'audiosocket,websocket').split(',') as TransportKind[]);
   const fake = await startFake();
@@ -293,7 +312,11 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number;
     for (const kind of kinds) {
       const engine = await startEngine(kind, fake.port);
       try {
-        for (const n of counts) rows.push(await measureRow(kind, n, seconds, engine, fake));
+        for (const n of counts) {
+          const row = await measureRow(kind, n, seconds, engine, fake);
+          rows.push(row);
+          console.log(JSON.stringify(row));
+        }
       } finally {
         await engine.close();
       }
@@ -303,6 +326,8 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number;
   }
   console.log(`Calls (echo provider, ${seconds} s per row; engine process only; lateness = frame send − deadline, AudioSocket only)`);
   console.log(table(rows.map((r) => ({ ...r }))));
+  console.log('The issue-15 columns (engine = this process; fake = the fake PBX process; ms):');
+  console.log(table(rows.map(goalColumns)));
   console.log(
     "Transports side by side (ms; flush→silence at the fake caller, inbound = arrival → provider, out sent = provider audio → first frame to the socket, out mark = → the caller began to hear it by the engine's mark estimate (firstAudioMs), caller heard = → the fake caller's first loud frame):",
   );
