@@ -33,6 +33,7 @@ export interface PacedStreamOptions {
   /**
    * Puts one frame on the wire. `first` = first frame of a burst; `silence` = filler;
    * `deadline` = when it was due (consecutive frames differ by exactly frameMs; use it for RTP timestamps).
+   * `info` is one object per stream, rewritten for every frame (no allocation per frame): read it, don't keep it.
    */
   send(frame: Buffer, info: FrameInfo): void;
   onFirstFrameOut?(at: number): void;
@@ -62,6 +63,8 @@ export class PacedStream {
   private waiters: Array<() => void> = [];
   private readonly silence: Buffer;
   private readonly endGapMs: number;
+  /** Handed to every send(), rewritten per frame. */
+  private readonly info: FrameInfo = { at: 0, deadline: 0, first: false, silence: false };
   private closedFlag = false;
   /** Frames sent (audio + silence) and underruns, for stats. */
   framesSent = 0;
@@ -228,7 +231,12 @@ export class PacedStream {
     this.lastSentAt = now;
     this.framesSent++;
     this.sched.reportLateness(now - deadline);
-    this.opts.send(frame, { at: now, deadline, first, silence });
+    const info = this.info;
+    info.at = now;
+    info.deadline = deadline;
+    info.first = first;
+    info.silence = silence;
+    this.opts.send(frame, info);
   }
 
   private take(n: number): Buffer {

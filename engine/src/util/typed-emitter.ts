@@ -28,7 +28,12 @@ export class TypedEmitter<Events extends Record<string, unknown>> {
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const set = this.listeners.get(event);
-    if (!set) return;
+    if (!set || set.size === 0) return;
+    if (set.size === 1) {
+      // The common case on the media path (one listener per frame event): no copy of the set per emit.
+      for (const l of set) (l as Listener<Events[K]>)(payload);
+      return;
+    }
     for (const l of [...set]) (l as Listener<Events[K]>)(payload);
   }
 

@@ -6,11 +6,11 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../observability/logger.js';
-import type { AudioFormat } from '../audio-format.js';
+import { frameBytes, type AudioFormat } from '../audio-format.js';
 import type { FrameScheduler } from '../pacer.js';
 import { PacedLeg } from '../paced-leg.js';
 import type { PendingEntry } from '../pending-legs.js';
-import { AS_ERROR_PROTOCOL, AS_ERROR_UNKNOWN_UUID, AudioSocketParser, encodeError, encodeFrame, encodeHangup, type AudioSocketMessage } from './framing.js';
+import { AS_ERROR_PROTOCOL, AS_ERROR_UNKNOWN_UUID, AS_HEADER_BYTES, AudioSocketParser, encodeError, encodeFrame, encodeFrameInto, encodeHangup, type AudioSocketMessage } from './framing.js';
 
 /** ~1.6 s of slin16 queued in the kernel/Node buffers: beyond that the peer is not reading. */
 const MAX_WRITE_BACKLOG_BYTES = 64 * 1024;
@@ -125,6 +125,9 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
 
 function makeLeg(sock: Socket, p: PendingEntry<void>, ctx: ConnectionContext): PacedLeg {
   let droppedFrames = 0;
+  const frameSize = AS_HEADER_BYTES + frameBytes(ctx.wireFormat);
+  /** The leg's outbound frame, reused while the kernel takes each write at once (a queued write keeps its buffer). */
+  let out = Buffer.allocUnsafe(frameSize);
   return new PacedLeg({
     kind: 'audiosocket',
     id: p.callId,
@@ -140,9 +143,10 @@ function makeLeg(sock: Socket, p: PendingEntry<void>, ctx: ConnectionContext): P
         if (droppedFrames++ === 0) ctx.log.warn({ callId: p.callId, backlogBytes: sock.writableLength }, 'AudioSocket peer is not reading; dropping outbound frames');
         return;
       }
-      const out = encodeFrame(ctx.frameType, frame);
-      sock.write(out);
-      ctx.onBytes?.('tx', out.length);
+      const wire = frame.length + AS_HEADER_BYTES === frameSize ? encodeFrameInto(out, ctx.frameType, frame) : encodeFrame(ctx.frameType, frame);
+      sock.write(wire);
+      if (wire === out && sock.writableLength > 0) out = Buffer.allocUnsafe(frameSize);
+      ctx.onBytes?.('tx', wire.length);
     },
     teardown: (why) =>
       new Promise<void>((resolve) => {

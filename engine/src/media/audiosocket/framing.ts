@@ -229,6 +229,19 @@ export function encodeFrame(type: number, payload: Buffer = Buffer.alloc(0)): Bu
   return out;
 }
 
+/**
+ * encodeFrame into `out` (exactly header + payload bytes, e.g. one reused per leg): no allocation.
+ * Returns `out`.
+ */
+export function encodeFrameInto(out: Buffer, type: number, payload: Buffer): Buffer {
+  if (out.length !== AS_HEADER_BYTES + payload.length) throw new RangeError(`AudioSocket frame buffer of ${out.length} bytes for a ${payload.length}-byte payload`);
+  out[0] = type;
+  out[1] = payload.length >> 8;
+  out[2] = payload.length & 0xff;
+  payload.copy(out, AS_HEADER_BYTES);
+  return out;
+}
+
 export function encodeUuid(uuid: string): Buffer {
   return encodeFrame(AS_UUID, uuidToBytes(uuid));
 }
