@@ -86,8 +86,13 @@ export class MediaClock {
     const f = new Int16Array(FRAME);
     f.set(src.pcm.subarray(src.pos, end));
     src.pos = end;
-    if (f.every((s) => s === 0)) return src.dtx ? undefined : f;
+    if (allZero(f)) return src.dtx ? undefined : f;
     src.lastAudioAt = performance.now();
     return f;
   }
+}
+
+function allZero(f: Int16Array): boolean {
+  for (let i = 0; i < f.length; i++) if (f[i] !== 0) return false;
+  return true;
 }
