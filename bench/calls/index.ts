@@ -13,7 +13,7 @@
  * profiles of both over the measured window. Env: CALLS_BENCH_N="1,200,500,1000",
  * CALLS_BENCH_SECONDS=8, CALLS_BENCH_TRANSPORTS="audiosocket,websocket".
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
-import { openDatabase } from '../../engine/src/store/database.js';
+import { openDatabase, type Db } from '../../engine/src/store/database.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
 import { EventBus } from '../../engine/src/observability/event-bus.js';
@@ -29,7 +29,7 @@ import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { FrameScheduler } from '../../engine/src/media/pacer.js';
 import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
 import { summarize, round, table, cpuMeter } from '../lib/stats.js';
-import { startProfile } from '../lib/profiler.js';
+import { startAllocationSampling, startProfile } from '../lib/profiler.js';
 import type { TransportKind } from '../../engine/src/api/calls.js';
 import type { CallService } from '../../engine/src/calls/call-service.js';
 import type { CallSession } from '../../engine/src/calls/call-session.js';
@@ -70,6 +70,17 @@ export interface CallsBenchRow {
   /** The fake PBX's CPU % over the row (it shares the cores) and its event-loop delay p99. */
   fakeCpuPercent: number;
   fakeLoopP99Ms: number;
+  /** Write-behind transactions (SQLite, on the event loop): p99 and max duration (ms). */
+  storeFlushP99Ms: number;
+  storeFlushMaxMs: number;
+  storeFlushes: number;
+  /** Garbage-collection pauses of the engine's thread: longest (ms) and how many per second. */
+  gcPauseMaxMs: number;
+  gcPausesPerSec: number;
+  /** Of those, full (mark-compact) collections over the row. */
+  majorGcs: number;
+  /** Wake-ups of the shared media clock's timer per second (one per 5 ms grid point in use). */
+  wakeupsPerSec: number;
   /** 1-minute load average when the row was measured (other processes skew every figure). */
   load1: number;
 }
@@ -128,12 +139,31 @@ function watchLegs(service: CallService, kind: TransportKind, engine: Engine): v
 
 interface Engine {
   service: CallService;
+  scheduler: FrameScheduler;
   lateness: number[];
+  /** How long each write-behind transaction held the event loop (ms). */
+  storeFlushes: number[];
   flushes: Map<string, number[]>;
   bursts: Map<string, number[]>;
   /** Synthesized inbound frames so far (ai_agent_inbound_fill_frames_total). */
   fillFrames(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Times every transaction run on `db` (the write-behind flushes): how long each held the event loop. */
+function timeTransactions(db: Db, record: (ms: number) => void): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = transaction(fn);
+    return (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return tx(...args);
+      } finally {
+        record(performance.now() - t);
+      }
+    };
+  }) as typeof db.transaction;
 }
 
 async function startEngine(kind: TransportKind, fakePort: number): Promise<Engine> {
@@ -155,8 +185,10 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
   const db = openDatabase(join(dir, 'aava.db'));
   const metrics = createMetrics({ defaultMetrics: false });
   const fillFrames = async () => (await metrics.inboundFills.get()).values.reduce((a, v) => a + v.value, 0);
-  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
+  timeTransactions(db, (ms) => engine.storeFlushes.push(ms));
+  const engine: Engine = { service: undefined as unknown as CallService, scheduler: undefined as unknown as FrameScheduler, lateness: [], storeFlushes: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
+  engine.scheduler = scheduler;
   const ctx = { config, db, log: silentLogger(), metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
   await service.start();
@@ -193,6 +225,17 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   };
   for (const l of wsLegs()) l.firstSentDelayMs.length = 0;
   engine.lateness = [];
+  engine.storeFlushes = [];
+  const gcPauses: number[] = [];
+  let majorGcs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcPauses.push(e.duration);
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const wakeupsBefore = engine.scheduler.wakeups;
   engine.flushes.clear();
   engine.bursts.clear();
   const fillsBefore = await engine.fillFrames();
@@ -201,21 +244,31 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   // CALLS_BENCH_PROF=<dir>: CPU profiles of the engine and the fake over the measured window only.
   const profDir = process.env.CALLS_BENCH_PROF;
   const stopProfile = profDir ? await startProfile() : undefined;
+  // CALLS_BENCH_ALLOC=1: where the engine's garbage comes from (sampled allocations over the window).
+  const stopAlloc = process.env.CALLS_BENCH_ALLOC ? await startAllocationSampling() : undefined;
   if (profDir) await fake.ask({ type: 'profile' }, 'profiled');
   const cpu = cpuMeter();
   const fakeCpu = await fakeCpuMeter(fake);
   let rssMax = 0;
   const t0 = Date.now();
   while (Date.now() - t0 < seconds * 1000) {
-    await sleep(250);
+    await sleep(1000);
     rssMax = Math.max(rssMax, process.memoryUsage.rss());
   }
   const cpuPercent = cpu();
   const fakeRow = await fakeCpu();
+  if (stopAlloc) {
+    const top = await stopAlloc();
+    const total = top.reduce((a, r) => a + r.bytes, 0);
+    console.log(`allocations over the row (${n} calls): ${(total / 2 ** 20 / seconds).toFixed(1)} MiB/s`);
+    for (const r of top.slice(0, 20)) console.log(`${((r.bytes / total) * 100).toFixed(1).padStart(5)} %  ${r.fn}`);
+  }
   if (profDir) {
     await stopProfile!(join(profDir, `engine-${kind}-${n}.cpuprofile`));
     await fake.ask({ type: 'profile', file: join(profDir, `fake-${kind}-${n}.cpuprofile`) }, 'profiled');
   }
+  gc.disconnect();
+  const wakeupsPerSec = (engine.scheduler.wakeups - wakeupsBefore) / ((Date.now() - t0) / 1000);
   const fillsPerCallPerSec = ((await engine.fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
   loop.disable();
   const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
@@ -232,6 +285,8 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   const sentS = summarize(sent);
   const heardS = summarize(heard);
   const fS = summarize(f2s);
+  const storeS = summarize(engine.storeFlushes);
+  const gcS = summarize(gcPauses);
   const row: CallsBenchRow = {
     transport: kind,
     calls: n,
@@ -257,6 +312,13 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
     fakeCpuPercent: round(fakeRow.cpuPercent, 1),
     fakeLoopP99Ms: round(fakeRow.loopP99Ms),
+    storeFlushP99Ms: round(storeS.p99),
+    storeFlushes: storeS.n,
+    storeFlushMaxMs: round(storeS.max),
+    gcPauseMaxMs: round(gcS.max),
+    gcPausesPerSec: round(gcS.n / seconds, 1),
+    majorGcs,
+    wakeupsPerSec: round(wakeupsPerSec),
     load1: round(loadavg()[0] ?? 0, 1),
   };
   await fake.ask({ type: 'hangupAll' }, 'done');
@@ -276,6 +338,9 @@ function goalColumns(r: CallsBenchRow): Record<string, string | number> {
     'out p99': r.outboundDelayP99Ms,
     'in p99': r.inboundDelayP99Ms,
     'loop p99 main': r.loopDelayP99Ms,
+    'store flush p99/max (n)': `${r.storeFlushP99Ms}/${r.storeFlushMaxMs} (${r.storeFlushes})`,
+    'gc max (n/s, major)': `${r.gcPauseMaxMs} (${r.gcPausesPerSec}/s, ${r.majorGcs})`,
+    'wakeups/s': r.wakeupsPerSec,
     'fake cpu%': r.fakeCpuPercent,
     'fake loop p99': r.fakeLoopP99Ms,
     load1: r.load1,

@@ -25,3 +25,35 @@ export async function startProfile(intervalUs = 500): Promise<(file: string) => 
     writeFileSync(file, JSON.stringify(profile));
   };
 }
+
+/**
+ * Sampled allocations of this thread over a window (HeapProfiler sampling):
+ * `const stop = await startAllocationSampling(); …; const top = await stop()`
+ * gives bytes allocated per function (self), largest first, objects collected
+ * since included — where the garbage comes from.
+ */
+export async function startAllocationSampling(intervalBytes = 4096): Promise<() => Promise<{ fn: string; bytes: number }[]>> {
+  const s = new Session();
+  s.connect();
+  await post(s, 'HeapProfiler.enable');
+  await post(s, 'HeapProfiler.startSampling', { samplingInterval: intervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await post<{ profile: { head: SamplingNode } }>(s, 'HeapProfiler.stopSampling');
+    s.disconnect();
+    const bytes = new Map<string, number>();
+    const walk = (n: SamplingNode): void => {
+      const f = n.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}:${f.columnNumber}`;
+      bytes.set(key, (bytes.get(key) ?? 0) + n.selfSize);
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    return [...bytes].map(([fn, b]) => ({ fn, bytes: b })).sort((a, b) => b.bytes - a.bytes);
+  };
+}
+
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
