@@ -19,7 +19,8 @@ export interface StreamClock {
   /** Make sure the shared timer fires no later than this stream needs. */
   wakeFor(s: PacedStream): void;
   detach(s: PacedStream): void;
-  reportLateness(ms: number): void;
+  /** A frame due at `deadline` is going on the wire now (the scheduler measures how late, if anyone listens). */
+  reportSent(deadline: number): void;
 }
 
 export interface PacedStreamOptions {
@@ -230,7 +231,7 @@ export class PacedStream {
   private put(frame: Buffer, now: number, deadline: number, first: boolean, silence: boolean): void {
     this.lastSentAt = now;
     this.framesSent++;
-    this.sched.reportLateness(now - deadline);
+    this.sched.reportSent(deadline);
     const info = this.info;
     info.at = now;
     info.deadline = deadline;

@@ -29,7 +29,7 @@ export interface FrameSchedulerOptions {
   manual?: boolean;
   /** After a stall, send at most this many overdue frames per stream in one tick, then re-anchor (default 5). */
   maxCatchUpFrames?: number;
-  /** Called for each frame sent: actual send time minus its deadline (ms). */
+  /** Called for each frame sent: the clock when it is handed to the transport minus its deadline (ms). */
   onLateness?: (lateMs: number) => void;
 }
 
@@ -199,8 +199,9 @@ export class FrameScheduler implements StreamClock {
   }
 
   /** @internal */
-  reportLateness(ms: number): void {
-    this.onLateness?.(ms);
+  reportSent(deadline: number): void {
+    // The clock is read per frame (not the tick's start), so a leg serviced late in a busy tick counts as late.
+    if (this.onLateness) this.onLateness(this.now() - deadline);
   }
 
   /** Earliest wake-up anything attached wants (ms on this clock), Infinity if none. */
