@@ -68,6 +68,8 @@ export class PacedLeg implements MediaLeg {
   private readonly inbound: InboundClock;
   /** The last agent (non-silence) frame sent and when; one object per leg, updated per frame. */
   private readonly lastOut: { frame: Buffer | undefined; at: number } = { frame: undefined, at: 0 };
+  /** The `audio` event payload, rewritten for every inbound frame. */
+  private readonly audioEvent: MediaLegEvents['audio'] = { frame: Buffer.alloc(0), at: 0, synthesized: false };
   private closing: Promise<void> | undefined;
   private isClosed = false;
 
@@ -96,7 +98,13 @@ export class PacedLeg implements MediaLeg {
     this.inbound = new InboundClock(sched, {
       frameBytes: frameBytes(opts.wireFormat),
       silenceByte,
-      deliver: (frame, at, synthesized) => this.events.emit('audio', { frame, at, synthesized }),
+      deliver: (frame, at, synthesized) => {
+        const ev = this.audioEvent;
+        ev.frame = frame;
+        ev.at = at;
+        ev.synthesized = synthesized;
+        this.events.emit('audio', ev);
+      },
       onFill: opts.onFill,
       poll: opts.poll,
       pollAt: opts.pollAt,

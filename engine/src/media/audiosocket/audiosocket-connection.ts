@@ -80,11 +80,7 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
     }
     switch (m.type) {
       case 'audio':
-        if (m.sampleRate !== ctx.wireFormat.sampleRate && !rateWarned) {
-          rateWarned = true;
-          log.warn({ callId: leg.id, got: m.sampleRate, expected: ctx.wireFormat.sampleRate }, 'AudioSocket audio arrives at a different rate than audiosocket.format');
-        }
-        leg.arrive(m.payload);
+        onAudio(m.payload, m.sampleRate);
         break;
       case 'dtmf':
         leg.events.emit('dtmf', { digit: m.digit });
@@ -101,10 +97,20 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
     }
   };
 
+  /** Audio frames, the 50-per-second case, come straight here from the parser. */
+  const onAudio = (payload: Buffer, sampleRate: number): void => {
+    if (!leg) return;
+    if (sampleRate !== ctx.wireFormat.sampleRate && !rateWarned) {
+      rateWarned = true;
+      log.warn({ callId: leg.id, got: sampleRate, expected: ctx.wireFormat.sampleRate }, 'AudioSocket audio arrives at a different rate than audiosocket.format');
+    }
+    leg.arrive(payload);
+  };
+
   sock.on('data', (chunk: Buffer) => {
     ctx.onBytes?.('rx', chunk.length);
     if (rejected) return;
-    const err = parser.push(chunk, onMessage);
+    const err = parser.push(chunk, onMessage, onAudio);
     if (err) {
       log.warn({ violation: err.violation, callId: leg?.id }, err.message);
       endWith(encodeError(AS_ERROR_PROTOCOL));
