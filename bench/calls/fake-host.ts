@@ -10,7 +10,7 @@ import { epochNow } from './caller-side.js';
 import { startProfile } from '../lib/profiler.js';
 
 type Msg =
-  | { type: 'inject'; n: number; seconds: number }
+  | { type: 'inject'; n: number; from: number }
   | { type: 'hangupAll' }
   | { type: 'inspect' }
   | { type: 'timelines' }
@@ -37,22 +37,25 @@ const send = (m: unknown) => process.send?.(m);
 send({ type: 'ready', port: fake.port });
 
 /**
- * One caller cycle (2.6 s): a 800 ms tone, 300 ms pause, then 500 ms of speech-like sound that starts while the
- * echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then silence. Like a real
- * leg with transmit_silence off, the caller sends no frames while silent (the engine's inbound clock fills them).
+ * One caller cycle (2.6 s, looped until hangup): a 800 ms tone, 300 ms pause, then 500 ms of speech-like sound
+ * that starts while the echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then
+ * silence. Like a real leg with transmit_silence off, the caller sends no frames while silent (the engine's
+ * inbound clock fills them).
  */
 const SPEECH = pcmFromBytes(speechLike({ ms: 500, sampleRate: 8000, amplitude: 7000 }));
-function pattern(i: number, seconds: number): Int16Array {
+function pattern(i: number): Int16Array {
   const hz = 500 + (i % 40) * 35;
-  const cycles = Math.ceil((seconds * 1000) / 2600) + 2;
-  return concatPcm(Array.from({ length: cycles }, () => concatPcm([silence(400 + (i % 7) * 30), tone(hz, 800), silence(300), SPEECH, silence(600 - (i % 7) * 30)])));
+  return concatPcm([silence(400 + (i % 7) * 30), tone(hz, 800), silence(300), SPEECH, silence(600 - (i % 7) * 30)]);
 }
 
 process.on('message', (m: Msg) => {
   switch (m.type) {
     case 'inject': {
-      loud.clear();
-      for (let i = 0; i < m.n; i++) callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i, m.seconds) }));
+      if (m.from === 0) loud.clear();
+      for (let i = m.from; i < m.from + m.n; i++) {
+        // Callers keep nothing they receive (onDeliver above notes the loud frames): 1,000 callers would hold every frame.
+        callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i), loop: true, keepReceived: false }));
+      }
       send({ type: 'injected' });
       return;
     }

@@ -81,6 +81,7 @@ export class MediaClock {
   private nextFrame(ch: FakeChannel): Int16Array | undefined {
     const src = ch.source!;
     if (src.pausedUntil !== undefined && performance.now() < src.pausedUntil) return undefined;
+    if (src.pos >= src.pcm.length && src.loop && src.pcm.length > 0) src.pos = 0;
     if (src.pos >= src.pcm.length) return src.after === 'silence' ? SILENCE : undefined;
     const end = Math.min(src.pos + FRAME, src.pcm.length);
     const f = new Int16Array(FRAME);
