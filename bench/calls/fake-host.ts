@@ -21,6 +21,9 @@ type Msg =
 const loud = new Map<string, number[]>();
 const fake = await new FakeAsterisk({
   legStasisOrder: 'after-response',
+  // CALLS_BENCH_FAKE_PHASES (default 1: every caller's frame in the same tick, as the issue measured); 4 = spread over
+  // the 20 ms in 5 ms steps, as real phones' independent clocks spread them.
+  mediaPhases: Number(process.env.CALLS_BENCH_FAKE_PHASES ?? 1),
   onDeliver: (caller, pcm) => {
     if (rms(pcm) < 300) return;
     const n = caller.caller.number;
