@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase, type Db } from '../../engine/src/store/database.js';
+import { startWalCheckpointer } from '../../engine/src/store/wal-checkpointer.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
 import { EventBus } from '../../engine/src/observability/event-bus.js';
@@ -186,6 +187,8 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
   const metrics = createMetrics({ defaultMetrics: false });
   const fillFrames = async () => (await metrics.inboundFills.get()).values.reduce((a, v) => a + v.value, 0);
   timeTransactions(db, (ms) => engine.storeFlushes.push(ms));
+  // As the engine does (engine.ts): WAL checkpoints in a worker thread, not in a commit on this thread.
+  const checkpointer = startWalCheckpointer(db);
   const engine: Engine = { service: undefined as unknown as CallService, scheduler: undefined as unknown as FrameScheduler, lateness: [], storeFlushes: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
   engine.scheduler = scheduler;
@@ -198,6 +201,7 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
     await service.stop(Date.now() + 5000);
     scheduler.stop();
     config.close();
+    await checkpointer?.stop();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   };
