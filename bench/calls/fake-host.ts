@@ -5,13 +5,25 @@
  */
 import { FakeAsterisk, tone, silence, concatPcm, rms, pcmFromBytes, type CallerHandle } from '../../test/fakes/asterisk/index.js';
 import { speechLike } from '../../engine/src/media/signal.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { epochNow } from './caller-side.js';
+import { startProfile } from '../lib/profiler.js';
 
-type Msg = { type: 'inject'; n: number; seconds: number } | { type: 'hangupAll' } | { type: 'inspect' } | { type: 'timelines' } | { type: 'stop' };
+type Msg =
+  | { type: 'inject'; n: number; from: number }
+  | { type: 'hangupAll' }
+  | { type: 'inspect' }
+  | { type: 'timelines' }
+  | { type: 'cpu' }
+  | { type: 'profile'; file?: string }
+  | { type: 'stop' };
 
 const loud = new Map<string, number[]>();
 const fake = await new FakeAsterisk({
   legStasisOrder: 'after-response',
+  // CALLS_BENCH_FAKE_PHASES (default 1: every caller's frame in the same tick, as the issue measured); 4 = spread over
+  // the 20 ms in 5 ms steps, as real phones' independent clocks spread them.
+  mediaPhases: Number(process.env.CALLS_BENCH_FAKE_PHASES ?? 1),
   onDeliver: (caller, pcm) => {
     if (rms(pcm) < 300) return;
     const n = caller.caller.number;
@@ -21,26 +33,32 @@ const fake = await new FakeAsterisk({
   },
 }).start();
 const callers: CallerHandle[] = [];
+let stopProfile: ((file: string) => Promise<void>) | undefined;
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 const send = (m: unknown) => process.send?.(m);
 send({ type: 'ready', port: fake.port });
 
 /**
- * One caller cycle (2.6 s): a 800 ms tone, 300 ms pause, then 500 ms of speech-like sound that starts while the
- * echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then silence. Like a real
- * leg with transmit_silence off, the caller sends no frames while silent (the engine's inbound clock fills them).
+ * One caller cycle (2.6 s, looped until hangup): a 800 ms tone, 300 ms pause, then 500 ms of speech-like sound
+ * that starts while the echo of the tone plays (a barge-in: the engine's VAD hears speech, so it flushes), then
+ * silence. Like a real leg with transmit_silence off, the caller sends no frames while silent (the engine's
+ * inbound clock fills them).
  */
 const SPEECH = pcmFromBytes(speechLike({ ms: 500, sampleRate: 8000, amplitude: 7000 }));
-function pattern(i: number, seconds: number): Int16Array {
+function pattern(i: number): Int16Array {
   const hz = 500 + (i % 40) * 35;
-  const cycles = Math.ceil((seconds * 1000) / 2600) + 2;
-  return concatPcm(Array.from({ length: cycles }, () => concatPcm([silence(400 + (i % 7) * 30), tone(hz, 800), silence(300), SPEECH, silence(600 - (i % 7) * 30)])));
+  return concatPcm([silence(400 + (i % 7) * 30), tone(hz, 800), silence(300), SPEECH, silence(600 - (i % 7) * 30)]);
 }
 
 process.on('message', (m: Msg) => {
   switch (m.type) {
     case 'inject': {
-      loud.clear();
-      for (let i = 0; i < m.n; i++) callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i, m.seconds) }));
+      if (m.from === 0) loud.clear();
+      for (let i = m.from; i < m.from + m.n; i++) {
+        // Callers keep nothing they receive (onDeliver above notes the loud frames): 1,000 callers would hold every frame.
+        callers.push(fake.injectCall({ callerNumber: String(10000 + i), audio: pattern(i), loop: true, keepReceived: false }));
+      }
       send({ type: 'injected' });
       return;
     }
@@ -50,6 +68,19 @@ process.on('message', (m: Msg) => {
       return;
     case 'inspect':
       send({ type: 'inspect', ...fake.inspect() });
+      return;
+    case 'cpu':
+      // The fake shares the machine's cores with the engine: its own CPU time (µs) and its event loop's lateness.
+      send({ type: 'cpu', ...process.cpuUsage(), loopP99Ms: loop.percentile(99) / 1e6 });
+      loop.reset();
+      return;
+    case 'profile':
+      // Start (no file) or stop and write (file) a CPU profile of the fake's thread.
+      void (async () => {
+        if (!m.file) stopProfile = await startProfile();
+        else await stopProfile?.(m.file);
+        send({ type: 'profiled' });
+      })();
       return;
     case 'timelines':
       send({ type: 'timelines', loud: Object.fromEntries(loud) });

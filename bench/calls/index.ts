@@ -8,11 +8,12 @@
  * to hear it), and flush → silence at the caller (the engine flushes on
  * barge-in; the caller's last agent frame ends), and the inbound frames the
  * media clock synthesized per call and second (the fake caller, like a real
- * leg, sends nothing while silent). Env: CALLS_BENCH_N="1,50,200",
+ * leg, sends nothing while silent), plus the fake PBX process's own CPU and
+ * event-loop delay (it shares the cores). CALLS_BENCH_PROF=<dir> writes CPU
+ * profiles of both over the measured window. Env: CALLS_BENCH_N="1,200,500,1000",
  * CALLS_BENCH_SECONDS=8, CALLS_BENCH_TRANSPORTS="audiosocket,websocket".
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
-import { openDatabase } from '../../engine/src/store/database.js';
+import { openDatabase, type Db } from '../../engine/src/store/database.js';
+import { startWalCheckpointer } from '../../engine/src/store/wal-checkpointer.js';
 import { silentLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
 import { EventBus } from '../../engine/src/observability/event-bus.js';
@@ -28,49 +30,16 @@ import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
 import { FrameScheduler } from '../../engine/src/media/pacer.js';
 import { createCallServiceWith } from '../../engine/src/calls/call-service.js';
 import { summarize, round, table, cpuMeter } from '../lib/stats.js';
+import { startAllocationSampling, startProfile } from '../lib/profiler.js';
 import type { TransportKind } from '../../engine/src/api/calls.js';
 import type { CallService } from '../../engine/src/calls/call-service.js';
 import type { CallSession } from '../../engine/src/calls/call-session.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
 import { epochNow, flushToSilenceMs, heardDelayMs } from './caller-side.js';
+import { startFake, fakeCpuMeter, type FakeHost } from './fake-process.js';
+import { goalColumns, sideBySide, type CallsBenchRow } from './report.js';
 
-export interface CallsBenchRow {
-  transport: TransportKind;
-  calls: number;
-  cpuPercent: number;
-  rssPerCallMiB: number;
-  latenessP50Ms: number;
-  latenessP99Ms: number;
-  latenessMaxMs: number;
-  inboundDelayP50Ms: number;
-  inboundDelayP99Ms: number;
-  /** Provider audio → the turn's firstFrameOut: AudioSocket the first frame on the wire, WebSocket when the caller began to hear it (mark). */
-  outboundDelayP50Ms: number;
-  outboundDelayP99Ms: number;
-  /** Provider audio → the first frame of its burst handed to the socket (the engine's share; AudioSocket: same as above). */
-  outboundSentP50Ms: number;
-  outboundSentP99Ms: number;
-  /** First audio of a burst enqueued on the leg → the fake caller got its first loud frame (epoch clocks of both processes). */
-  callerHeardP50Ms: number;
-  callerHeardP99Ms: number;
-  /** Engine flush (barge-in) → end of the last agent frame the caller got. */
-  flushToSilenceP50Ms: number;
-  flushToSilenceP99Ms: number;
-  flushes: number;
-  frames: number;
-  /** Inbound frames the media clock synthesized (slots the PBX sent nothing for), per call per second. */
-  inboundFillPerCallPerSec: number;
-  /** Engine event-loop delay p99 (ms): how late any callback ran. */
-  loopDelayP99Ms: number;
-  /** 1-minute load average when the row was measured (other processes skew every figure). */
-  load1: number;
-}
-
-interface FakeHost {
-  child: ChildProcess;
-  port: number;
-  ask(m: object, reply: string): Promise<Record<string, unknown>>;
-}
+export type { CallsBenchRow } from './report.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,24 +47,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
-}
-
-function startFake(): Promise<FakeHost> {
-  const child = fork(join(import.meta.dirname, 'fake-host.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (m: object, reply: string) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const on = (msg: Record<string, unknown>) => {
-        if (msg.type !== reply) return;
-        child.off('message', on);
-        resolve(msg);
-      };
-      child.on('message', on);
-      child.send(m);
-    });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('message', (m: { type: string; port: number }) => resolve({ child, port: m.port, ask }));
-  });
 }
 
 async function until(check: () => boolean, what: string, ms: number): Promise<void> {
@@ -106,7 +57,11 @@ async function until(check: () => boolean, what: string, ms: number): Promise<vo
   }
 }
 
-const push = (m: Map<string, number[]>, k: string, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
+const push = (m: Map<string, number[]>, k: string, v: number): void => {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+};
 
 /**
  * Records, per call (epoch ms), when the engine flushed its leg and dropped audio doing so, and when it began
@@ -140,12 +95,31 @@ function watchLegs(service: CallService, kind: TransportKind, engine: Engine): v
 
 interface Engine {
   service: CallService;
+  scheduler: FrameScheduler;
   lateness: number[];
+  /** How long each write-behind transaction held the event loop (ms). */
+  storeFlushes: number[];
   flushes: Map<string, number[]>;
   bursts: Map<string, number[]>;
   /** Synthesized inbound frames so far (ai_agent_inbound_fill_frames_total). */
   fillFrames(): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Times every transaction run on `db` (the write-behind flushes): how long each held the event loop. */
+function timeTransactions(db: Db, record: (ms: number) => void): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = transaction(fn);
+    return (...args: unknown[]) => {
+      const t = performance.now();
+      try {
+        return tx(...args);
+      } finally {
+        record(performance.now() - t);
+      }
+    };
+  }) as typeof db.transaction;
 }
 
 async function startEngine(kind: TransportKind, fakePort: number): Promise<Engine> {
@@ -167,8 +141,12 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
   const db = openDatabase(join(dir, 'aava.db'));
   const metrics = createMetrics({ defaultMetrics: false });
   const fillFrames = async () => (await metrics.inboundFills.get()).values.reduce((a, v) => a + v.value, 0);
-  const engine: Engine = { service: undefined as unknown as CallService, lateness: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
+  timeTransactions(db, (ms) => engine.storeFlushes.push(ms));
+  // As the engine does (engine.ts): WAL checkpoints in a worker thread, not in a commit on this thread.
+  const checkpointer = startWalCheckpointer(db);
+  const engine: Engine = { service: undefined as unknown as CallService, scheduler: undefined as unknown as FrameScheduler, lateness: [], storeFlushes: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
+  engine.scheduler = scheduler;
   const ctx = { config, db, log: silentLogger(), metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
   await service.start();
@@ -178,6 +156,7 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
     await service.stop(Date.now() + 5000);
     scheduler.stop();
     config.close();
+    await checkpointer?.stop();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -190,10 +169,16 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   collectGarbage();
   await sleep(300);
   const rssBefore = process.memoryUsage().rss;
-  await fake.ask({ type: 'inject', n, seconds: seconds + 3 }, 'injected');
-  await until(() => service.controller.active.filter((s) => s.conversation).length === n, `${n} ${kind} calls up`, 90_000).catch((err: Error) => {
-    throw new Error(`${err.message} (${service.controller.active.filter((s) => s.conversation).length} up, ${service.controller.active.length} in progress)`);
-  });
+  // Calls come up in waves (CALLS_BENCH_RAMP per wave, default 100): a PBX does not offer 1,000 calls in the same instant.
+  const wave = Number(process.env.CALLS_BENCH_RAMP ?? 100);
+  const up = () => service.controller.active.filter((s) => s.conversation).length;
+  for (let from = 0; from < n; from += wave) {
+    const k = Math.min(wave, n - from);
+    await fake.ask({ type: 'inject', n: k, from }, 'injected');
+    await until(() => up() === from + k, `${from + k} ${kind} calls up`, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message} (${up()} up, ${service.controller.active.length} in progress)`);
+    });
+  }
   await sleep(1000);
   for (const s of service.controller.active) {
     s.conversation!.inboundDelays.length = 0;
@@ -205,19 +190,50 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   };
   for (const l of wsLegs()) l.firstSentDelayMs.length = 0;
   engine.lateness = [];
+  engine.storeFlushes = [];
+  const gcPauses: number[] = [];
+  let majorGcs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcPauses.push(e.duration);
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const wakeupsBefore = engine.scheduler.wakeups;
   engine.flushes.clear();
   engine.bursts.clear();
   const fillsBefore = await engine.fillFrames();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  // CALLS_BENCH_PROF=<dir>: CPU profiles of the engine and the fake over the measured window only.
+  const profDir = process.env.CALLS_BENCH_PROF;
+  const stopProfile = profDir ? await startProfile() : undefined;
+  // CALLS_BENCH_ALLOC=1: where the engine's garbage comes from (sampled allocations over the window).
+  const stopAlloc = process.env.CALLS_BENCH_ALLOC ? await startAllocationSampling() : undefined;
+  if (profDir) await fake.ask({ type: 'profile' }, 'profiled');
   const cpu = cpuMeter();
+  const fakeCpu = await fakeCpuMeter(fake);
   let rssMax = 0;
   const t0 = Date.now();
   while (Date.now() - t0 < seconds * 1000) {
-    await sleep(250);
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    await sleep(1000);
+    rssMax = Math.max(rssMax, process.memoryUsage.rss());
   }
   const cpuPercent = cpu();
+  const fakeRow = await fakeCpu();
+  if (stopAlloc) {
+    const top = await stopAlloc();
+    const total = top.reduce((a, r) => a + r.bytes, 0);
+    console.log(`allocations over the row (${n} calls): ${(total / 2 ** 20 / seconds).toFixed(1)} MiB/s`);
+    for (const r of top.slice(0, 20)) console.log(`${((r.bytes / total) * 100).toFixed(1).padStart(5)} %  ${r.fn}`);
+  }
+  if (profDir) {
+    await stopProfile!(join(profDir, `engine-${kind}-${n}.cpuprofile`));
+    await fake.ask({ type: 'profile', file: join(profDir, `fake-${kind}-${n}.cpuprofile`) }, 'profiled');
+  }
+  gc.disconnect();
+  const wakeupsPerSec = (engine.scheduler.wakeups - wakeupsBefore) / ((Date.now() - t0) / 1000);
   const fillsPerCallPerSec = ((await engine.fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
   loop.disable();
   const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
@@ -234,10 +250,13 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   const sentS = summarize(sent);
   const heardS = summarize(heard);
   const fS = summarize(f2s);
+  const storeS = summarize(engine.storeFlushes);
+  const gcS = summarize(gcPauses);
   const row: CallsBenchRow = {
     transport: kind,
     calls: n,
     cpuPercent: round(cpuPercent, 1),
+    cpuMsPerCallSec: round((cpuPercent * 10) / n, 3),
     rssPerCallMiB: round((rssMax - rssBefore) / n / 2 ** 20, 3),
     latenessP50Ms: round(late.p50),
     latenessP99Ms: round(late.p99),
@@ -256,6 +275,15 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     frames: late.n,
     inboundFillPerCallPerSec: round(fillsPerCallPerSec, 1),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+    fakeCpuPercent: round(fakeRow.cpuPercent, 1),
+    fakeLoopP99Ms: round(fakeRow.loopP99Ms),
+    storeFlushP99Ms: round(storeS.p99),
+    storeFlushes: storeS.n,
+    storeFlushMaxMs: round(storeS.max),
+    gcPauseMaxMs: round(gcS.max),
+    gcPausesPerSec: round(gcS.n / seconds, 1),
+    majorGcs,
+    wakeupsPerSec: round(wakeupsPerSec),
     load1: round(loadavg()[0] ?? 0, 1),
   };
   await fake.ask({ type: 'hangupAll' }, 'done');
@@ -263,28 +291,8 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   return row;
 }
 
-/** The transports side by side: one row per call count, one column set per transport. */
-function sideBySide(rows: CallsBenchRow[], kinds: TransportKind[]): Record<string, string | number>[] {
-  const counts = [...new Set(rows.map((r) => r.calls))];
-  return counts.map((calls) => {
-    const out: Record<string, string | number> = { calls };
-    for (const k of kinds) {
-      const r = rows.find((x) => x.transport === k && x.calls === calls);
-      const tag = k === 'audiosocket' ? 'as' : k === 'websocket' ? 'ws' : 'rtp';
-      out[`${tag} cpu%`] = r?.cpuPercent ?? '';
-      out[`${tag} MiB/call`] = r?.rssPerCallMiB ?? '';
-      out[`${tag} flush→silence p99`] = r?.flushToSilenceP99Ms ?? '';
-      out[`${tag} inbound p99`] = r?.inboundDelayP99Ms ?? '';
-      out[`${tag} out sent p50/p99`] = r ? `${r.outboundSentP50Ms}/${r.outboundSentP99Ms}` : '';
-      if (k === 'websocket') out[`${tag} out mark p50/p99`] = r ? `${r.outboundDelayP50Ms}/${r.outboundDelayP99Ms}` : '';
-      out[`${tag} caller heard p50/p99`] = r ? `${r.callerHeardP50Ms}/${r.callerHeardP99Ms}` : '';
-    }
-    return out;
-  });
-}
-
 export async function runCallsBench(opts: { counts?: number[]; seconds?: number; transports?: TransportKind[] } = {}): Promise<{ rows: CallsBenchRow[] }> {
-  const counts = opts.counts ?? (process.env.CALLS_BENCH_N ?? '1,50,200').split(',').map(Number).filter((n) => n > 0);
+  const counts = opts.counts ?? (process.env.CALLS_BENCH_N ?? '1,200,500,1000').split(',').map(Number).filter((n) => n > 0);
   const seconds = opts.seconds ?? Number(process.env.CALLS_BENCH_SECONDS ?? 8);
   const kinds = opts.transports ?? ((process.env.CALLS_BENCH_TRANSPORTS ?? 'audiosocket,websocket').split(',') as TransportKind[]);
   const fake = await startFake();
@@ -293,7 +301,11 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number;
     for (const kind of kinds) {
       const engine = await startEngine(kind, fake.port);
       try {
-        for (const n of counts) rows.push(await measureRow(kind, n, seconds, engine, fake));
+        for (const n of counts) {
+          const row = await measureRow(kind, n, seconds, engine, fake);
+          rows.push(row);
+          console.log(JSON.stringify(row));
+        }
       } finally {
         await engine.close();
       }
@@ -303,6 +315,8 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number;
   }
   console.log(`Calls (echo provider, ${seconds} s per row; engine process only; lateness = frame send − deadline, AudioSocket only)`);
   console.log(table(rows.map((r) => ({ ...r }))));
+  console.log('The issue-15 columns (engine = this process; fake = the fake PBX process; ms):');
+  console.log(table(rows.map(goalColumns)));
   console.log(
     "Transports side by side (ms; flush→silence at the fake caller, inbound = arrival → provider, out sent = provider audio → first frame to the socket, out mark = → the caller began to hear it by the engine's mark estimate (firstAudioMs), caller heard = → the fake caller's first loud frame):",
   );

@@ -7,6 +7,7 @@ import { resolve, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { ConfigManager } from './config/config-manager.js';
 import { openDatabase, type Db } from './store/database.js';
+import { startWalCheckpointer } from './store/wal-checkpointer.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type EngineMetrics } from './observability/metrics.js';
 import { EventBus } from './observability/event-bus.js';
@@ -83,6 +84,8 @@ export function createEngine(opts: EngineOptions): Engine {
   } catch (err) {
     throw new Error(`${join(dataDir, 'aava.db')}: cannot open the database (${(err as Error).message})`);
   }
+  // WAL checkpoints run in a worker thread, not inside a commit on the engine's (media clock's) thread.
+  const checkpointer = startWalCheckpointer(db, { log });
   const metrics: EngineMetrics = createMetrics({ defaultMetrics: opts.defaultMetrics });
   const bus = new EventBus();
   tail.onLine = (line) => bus.publish({ type: 'log', line });
@@ -161,6 +164,7 @@ export function createEngine(opts: EngineOptions): Engine {
         }
         if (http) await http.close();
         config.close();
+        await checkpointer?.stop();
         db?.close();
         if (started) log.info('engine stopped');
       })();

@@ -1,6 +1,7 @@
 /**
  * The call path writes behind: transcript lines, states, turns and tool
- * records reach SQLite in one transaction per 250 ms, not one write each. The
+ * records reach SQLite together every 250 ms (in short transactions that
+ * yield to the event loop), not one write each. The
  * call row itself is on disk before the call is answered, the API sees every
  * line the moment it was published (read-through), and stopping the engine
  * writes whatever was still queued.
@@ -97,6 +98,52 @@ describe('write-behind', () => {
     expect(q.pending).toBe(1);
     q.close();
     expect(count()).toBe(3);
+    db.close();
+  });
+
+  it('writes a large timed batch in short transactions, yielding to the event loop between them, in order', async () => {
+    const db = openDatabase(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const slices: number[] = [];
+    const q = new WriteBehind(db, { maxDelayMs: 10, sliceMs: 1, flushed: (n) => slices.push(n) });
+    // Each write holds the thread ~0.2 ms, so 50 of them cannot fit in one 1 ms slice.
+    const slow = (v: number) => () => {
+      const end = performance.now() + 0.2;
+      while (performance.now() < end);
+      db.prepare('INSERT INTO t VALUES (?)').run(v);
+    };
+    for (let i = 0; i < 50; i++) q.enqueue(slow(i));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    await until(() => q.pending === 0, 'the batch written');
+    clearInterval(ticker);
+    expect(slices.length).toBeGreaterThan(1);
+    expect(slices.reduce((a, n) => a + n, 0)).toBe(50);
+    expect(turns).toBeGreaterThan(0);
+    expect((db.prepare('SELECT v FROM t').all() as { v: number }[]).map((r) => r.v)).toEqual([...Array(50).keys()]);
+    db.close();
+  });
+
+  it('a read-through in the middle of a sliced batch writes the rest of it, then what was queued since, in order', async () => {
+    const db = openDatabase(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const put = (v: number) => () => db.prepare('INSERT INTO t VALUES (?)').run(v);
+    let midway = -1;
+    // sliceMs 0: one write per slice; after the first, a reader comes (and a new line was queued meanwhile).
+    const q: WriteBehind = new WriteBehind(db, {
+      maxDelayMs: 5,
+      sliceMs: 0,
+      flushed: () => {
+        if (midway >= 0) return;
+        midway = (db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+        q.enqueue(put(20));
+        q.flush();
+      },
+    });
+    for (let i = 0; i < 20; i++) q.enqueue(put(i));
+    await until(() => midway >= 0 && q.pending === 0, 'the batch written');
+    expect(midway).toBe(1);
+    expect((db.prepare('SELECT v FROM t').all() as { v: number }[]).map((r) => r.v)).toEqual([...Array(21).keys()]);
     db.close();
   });
 

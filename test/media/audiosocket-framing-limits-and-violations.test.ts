@@ -7,6 +7,7 @@ import {
   encodeDtmf,
   encodeError,
   encodeFrame,
+  encodeFrameInto,
   encodeHangup,
   encodeUuid,
   uuidToBytes,
@@ -48,6 +49,17 @@ describe('AudioSocket frames from hex', () => {
     expect(bytesToUuid(uuidToBytes(UUID))).toBe(UUID);
     expect(() => uuidToBytes('not-a-uuid')).toThrow(/not a UUID/);
     expect(() => encodeDtmf('x')).toThrow(/not a DTMF digit/);
+  });
+
+  it('a frame encoded into a reused buffer is the same bytes as a fresh one, frame after frame', () => {
+    const out = Buffer.alloc(3 + 320);
+    const a = Buffer.alloc(320, 0x11);
+    const b = Buffer.alloc(320, 0x22);
+    expect(encodeFrameInto(out, 0x10, a).equals(encodeFrame(0x10, a))).toBe(true);
+    expect(encodeFrameInto(out, 0x10, b)).toBe(out);
+    expect(out.equals(encodeFrame(0x10, b))).toBe(true);
+    expect(new AudioSocketParser({ requireUuidFirst: false }).parseAll(out)).toEqual([{ type: 'audio', sampleRate: 8000, payload: b }]);
+    expect(() => encodeFrameInto(out, 0x10, Buffer.alloc(318))).toThrow(RangeError);
   });
 
   it('one message split over many writes (every byte separately) is delivered once, whole', () => {

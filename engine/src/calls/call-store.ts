@@ -3,7 +3,7 @@
  * once (before the call is answered), everything after it — state changes,
  * transcript lines, turns (with their stage columns), tool records, the
  * integrations' per-call rows (`defer`), the final row — goes through the
- * write-behind queue (one transaction at most every 250 ms). Transcript
+ * write-behind queue (written every 250 ms, in ~2 ms transactions). Transcript
  * sequence numbers are handed out here, in memory, so the `call.transcript`
  * event carries its seq before the line is on disk. Reads flush first, so
  * the API always sees every write made so far.

@@ -47,6 +47,8 @@ export class CallTransports {
   private readonly starting = new Map<TransportKind, Promise<MediaTransport>>();
   private readonly errors = new Map<TransportKind, string>();
   private readonly builtWith = new Map<TransportKind, string>();
+  /** Per transport kind: media bytes counted since the metrics were last read. */
+  private readonly tallies = new Map<TransportKind, (dir: 'rx' | 'tx', n: number) => void>();
   private stopped = false;
 
   constructor(private readonly d: CallTransportsDeps) {}
@@ -123,11 +125,31 @@ export class CallTransports {
     return t;
   }
 
+  /** Bytes per frame add up in plain numbers; the counters get them whenever metrics are read. */
+  private byteTally(kind: TransportKind): (dir: 'rx' | 'tx', n: number) => void {
+    let tally = this.tallies.get(kind);
+    if (!tally) {
+      const t = { rx: 0, tx: 0 };
+      const m = this.d.metrics;
+      m.beforeRead(() => {
+        if (t.rx) m.rxBytes.inc({ transport: kind }, t.rx);
+        if (t.tx) m.txBytes.inc({ transport: kind }, t.tx);
+        t.rx = t.tx = 0;
+      });
+      tally = (dir, n) => {
+        if (dir === 'rx') t.rx += n;
+        else t.tx += n;
+      };
+      this.tallies.set(kind, tally);
+    }
+    return tally;
+  }
+
   private build(kind: TransportKind, cfg: AgentConfig): MediaTransport {
     const { log, metrics: m, scheduler } = this.d;
     const common = {
       scheduler,
-      onBytes: (dir: 'rx' | 'tx', n: number) => (dir === 'rx' ? m.rxBytes : m.txBytes).inc({ transport: kind }, n),
+      onBytes: this.byteTally(kind),
       onInboundFills: (n: number) => m.inboundFills.inc({ transport: kind }, n),
     };
     if (kind === 'audiosocket') {

@@ -66,7 +66,10 @@ export class PacedLeg implements MediaLeg {
   readonly clock: MediaClock;
   private readonly stream: PacedStream;
   private readonly inbound: InboundClock;
-  private lastOut: { frame: Buffer; at: number } | undefined;
+  /** The last agent (non-silence) frame sent and when; one object per leg, updated per frame. */
+  private readonly lastOut: { frame: Buffer | undefined; at: number } = { frame: undefined, at: 0 };
+  /** The `audio` event payload, rewritten for every inbound frame. */
+  private readonly audioEvent: MediaLegEvents['audio'] = { frame: Buffer.alloc(0), at: 0, synthesized: false };
   private closing: Promise<void> | undefined;
   private isClosed = false;
 
@@ -83,7 +86,10 @@ export class PacedLeg implements MediaLeg {
       underrun: opts.underrun,
       silenceByte,
       send: (frame, info) => {
-        if (!info.silence) this.lastOut = { frame, at: info.at };
+        if (!info.silence) {
+          this.lastOut.frame = frame;
+          this.lastOut.at = info.at;
+        }
         opts.sendFrame(frame, info);
       },
       onFirstFrameOut: (at) => this.events.emit('firstFrameOut', { at }),
@@ -92,7 +98,13 @@ export class PacedLeg implements MediaLeg {
     this.inbound = new InboundClock(sched, {
       frameBytes: frameBytes(opts.wireFormat),
       silenceByte,
-      deliver: (frame, at, synthesized) => this.events.emit('audio', { frame, at, synthesized }),
+      deliver: (frame, at, synthesized) => {
+        const ev = this.audioEvent;
+        ev.frame = frame;
+        ev.at = at;
+        ev.synthesized = synthesized;
+        this.events.emit('audio', ev);
+      },
       onFill: opts.onFill,
       poll: opts.poll,
       pollAt: opts.pollAt,
@@ -141,7 +153,8 @@ export class PacedLeg implements MediaLeg {
   }
 
   lastFrameOut(): { frame: Buffer; at: number } | undefined {
-    return this.lastOut;
+    const { frame, at } = this.lastOut;
+    return frame ? { frame, at } : undefined;
   }
 
   /** Frames sent so far (audio and silence) and underruns, for diagnostics. */
@@ -159,7 +172,7 @@ export class PacedLeg implements MediaLeg {
     this.isClosed = true;
     this.stream.close();
     this.inbound.close();
-    this.lastOut = undefined;
+    this.lastOut.frame = undefined;
     this.closing = this.opts.teardown(reason).finally(() => {
       this.events.emit('closed', error ? { reason, error } : { reason });
       this.events.removeAllListeners();

@@ -19,7 +19,8 @@ export interface StreamClock {
   /** Make sure the shared timer fires no later than this stream needs. */
   wakeFor(s: PacedStream): void;
   detach(s: PacedStream): void;
-  reportLateness(ms: number): void;
+  /** A frame due at `deadline` is going on the wire now (the scheduler measures how late, if anyone listens). */
+  reportSent(deadline: number): void;
 }
 
 export interface PacedStreamOptions {
@@ -33,6 +34,7 @@ export interface PacedStreamOptions {
   /**
    * Puts one frame on the wire. `first` = first frame of a burst; `silence` = filler;
    * `deadline` = when it was due (consecutive frames differ by exactly frameMs; use it for RTP timestamps).
+   * `info` is one object per stream, rewritten for every frame (no allocation per frame): read it, don't keep it.
    */
   send(frame: Buffer, info: FrameInfo): void;
   onFirstFrameOut?(at: number): void;
@@ -62,6 +64,8 @@ export class PacedStream {
   private waiters: Array<() => void> = [];
   private readonly silence: Buffer;
   private readonly endGapMs: number;
+  /** Handed to every send(), rewritten per frame. */
+  private readonly info: FrameInfo = { at: 0, deadline: 0, first: false, silence: false };
   private closedFlag = false;
   /** Frames sent (audio + silence) and underruns, for stats. */
   framesSent = 0;
@@ -227,8 +231,13 @@ export class PacedStream {
   private put(frame: Buffer, now: number, deadline: number, first: boolean, silence: boolean): void {
     this.lastSentAt = now;
     this.framesSent++;
-    this.sched.reportLateness(now - deadline);
-    this.opts.send(frame, { at: now, deadline, first, silence });
+    this.sched.reportSent(deadline);
+    const info = this.info;
+    info.at = now;
+    info.deadline = deadline;
+    info.first = first;
+    info.silence = silence;
+    this.opts.send(frame, info);
   }
 
   private take(n: number): Buffer {

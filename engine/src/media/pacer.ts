@@ -29,7 +29,7 @@ export interface FrameSchedulerOptions {
   manual?: boolean;
   /** After a stall, send at most this many overdue frames per stream in one tick, then re-anchor (default 5). */
   maxCatchUpFrames?: number;
-  /** Called for each frame sent: actual send time minus its deadline (ms). */
+  /** Called for each frame sent: the clock when it is handed to the transport minus its deadline (ms). */
   onLateness?: (lateMs: number) => void;
 }
 
@@ -65,6 +65,14 @@ export class FrameScheduler implements StreamClock {
   private readonly epoch: number;
   private running = false;
   private stopped = false;
+  /**
+   * Earliest wake-up of the streams / inbound tickers, computed while ticking them (no extra scan per
+   * wake-up) and lowered by wakeFor() in between. A stale early value costs one empty wake-up.
+   */
+  private streamWake = Infinity;
+  private inboundWake = Infinity;
+  /** Timer wake-ups so far (outbound phases), for the bench. */
+  wakeups = 0;
 
   constructor(opts: FrameSchedulerOptions = {}) {
     this.frameMs = opts.frameMs ?? 20;
@@ -150,13 +158,21 @@ export class FrameScheduler implements StreamClock {
   runDue(now = this.now()): void {
     if (this.running) return;
     this.running = true;
+    this.wakeups++;
+    this.streamWake = Infinity;
+    let wake = Infinity;
     try {
-      for (const s of this.streams) s.tick(now);
+      for (const s of this.streams) {
+        s.tick(now);
+        const w = s.nextWake();
+        if (w < wake) wake = w;
+      }
     } finally {
       this.running = false;
+      if (wake < this.streamWake) this.streamWake = wake;
     }
     if (this.manual) this.runInbound(now);
-    else if (!this.immediate && this.inboundDue(now)) {
+    else if (!this.immediate && this.inboundWake <= now + EARLY_MS) {
       this.immediate = setImmediate(() => {
         this.immediate = undefined;
         this.runInbound(this.now());
@@ -173,14 +189,19 @@ export class FrameScheduler implements StreamClock {
 
   /** @internal O(1): make sure the timer fires no later than `s` needs it. */
   wakeFor(s: { nextWake(): number }): void {
-    if (this.running || this.manual || this.stopped) return;
+    if (this.manual || this.stopped) return;
     const w = s.nextWake();
+    if (s instanceof PacedStream) {
+      if (w < this.streamWake) this.streamWake = w;
+    } else if (w < this.inboundWake) this.inboundWake = w;
+    if (this.running) return;
     if (w < this.timerAt) this.armAt(w);
   }
 
   /** @internal */
-  reportLateness(ms: number): void {
-    this.onLateness?.(ms);
+  reportSent(deadline: number): void {
+    // The clock is read per frame (not the tick's start), so a leg serviced late in a busy tick counts as late.
+    if (this.onLateness) this.onLateness(this.now() - deadline);
   }
 
   /** Earliest wake-up anything attached wants (ms on this clock), Infinity if none. */
@@ -202,14 +223,16 @@ export class FrameScheduler implements StreamClock {
     this.clearTimer();
   }
 
-  private inboundDue(now: number): boolean {
-    for (const t of this.inbound) if (t.nextWake() <= now + EARLY_MS) return true;
-    return false;
-  }
-
   private runInbound(now: number): void {
     if (this.stopped) return;
-    for (const t of this.inbound) t.tick(now);
+    this.inboundWake = Infinity;
+    let wake = Infinity;
+    for (const t of this.inbound) {
+      t.tick(now);
+      const w = t.nextWake();
+      if (w < wake) wake = w;
+    }
+    if (wake < this.inboundWake) this.inboundWake = wake;
     for (const fn of this.tickEnd) fn();
     this.reschedule();
   }
@@ -217,7 +240,8 @@ export class FrameScheduler implements StreamClock {
   /** Re-arm the shared timer for the earliest wake-up of anything attached. */
   private reschedule(): void {
     if (this.running || this.manual || this.stopped) return;
-    const wake = this.nextWake();
+    // While an inbound phase is queued, its clients re-arm the timer when it ran.
+    const wake = this.immediate ? this.streamWake : Math.min(this.streamWake, this.inboundWake);
     if (wake === Infinity) {
       this.clearTimer();
       return;

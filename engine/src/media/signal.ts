@@ -55,11 +55,21 @@ export function silencePcm16(ms: number, sampleRate: number): Buffer {
 
 /** Root-mean-square level of 16-bit PCM, in sample units (0–32768). */
 export function rms(pcm: Buffer | Int16Array): number {
-  const s = pcm instanceof Int16Array ? pcm : pcm16Samples(pcm);
-  if (s.length === 0) return 0;
+  if (pcm instanceof Int16Array) {
+    if (pcm.length === 0) return 0;
+    let acc = 0;
+    for (let i = 0; i < pcm.length; i++) acc += pcm[i]! * pcm[i]!;
+    return Math.sqrt(acc / pcm.length);
+  }
+  // Little-endian bytes read in place: no typed-array view per frame (the VAD runs this on every frame).
+  const n = pcm.length >> 1;
+  if (n === 0) return 0;
   let acc = 0;
-  for (let i = 0; i < s.length; i++) acc += s[i]! * s[i]!;
-  return Math.sqrt(acc / s.length);
+  for (let i = 0; i < 2 * n; i += 2) {
+    const v = ((pcm[i]! | (pcm[i + 1]! << 8)) << 16) >> 16;
+    acc += v * v;
+  }
+  return Math.sqrt(acc / n);
 }
 
 /** RMS level in dBFS (0 dB = full-scale square wave; -Infinity for digital silence). */

@@ -50,6 +50,7 @@ export interface MediaLegEvents extends Record<string, unknown> {
   /**
    * One clocked inbound frame in the wire format, exactly one frame long. `at` is performance.now()
    * on arrival (real) or when the clock synthesized it (`synthesized`: silence for a slot nothing filled).
+   * The payload object may be reused for the next frame (no allocation per frame): read its fields, don't keep it.
    */
   audio: { frame: Buffer; at: number; synthesized: boolean };
   dtmf: { digit: string };

@@ -30,15 +30,28 @@ export interface EngineMetrics {
   /** Provider failover (issue 14): failures by provider and reason, reconnects of dropped realtime sockets by result. */
   providerFailures: Counter<'provider' | 'reason'>;
   providerReconnects: Counter<'provider' | 'result'>;
+  /**
+   * Hot-path counts kept in plain numbers (the media path adds bytes per frame): `flush` moves them into
+   * their counters and runs before any metric is read, so a scrape always sees every byte. Returns an unsubscribe.
+   */
+  beforeRead(flush: () => void): () => void;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMetrics {
   const registry = new Registry();
+  const flushes = new Set<() => void>();
+  const collect = (): void => {
+    for (const f of flushes) f();
+  };
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'ai_agent_process_' });
   const h = (name: string, help: string) =>
     new Histogram({ name, help, labelNames: ['provider'] as const, buckets: LATENCY_BUCKETS, registers: [registry] });
   return {
     registry,
+    beforeRead: (flush) => {
+      flushes.add(flush);
+      return () => flushes.delete(flush);
+    },
     turnLatency: h('ai_agent_turn_latency_seconds', "Caller's last voiced frame to the first agent frame on the wire (end-of-speech wait included)"),
     sttLatency: h('ai_agent_stt_latency_seconds', 'Last voiced frame to final transcript'),
     llmLatency: h('ai_agent_llm_latency_seconds', 'Final transcript (or end of speech) to first LLM token'),
@@ -46,9 +59,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): EngineMe
     bargeInReaction: h('ai_agent_barge_in_reaction_seconds', 'Caller speech start to last outbound agent frame'),
     activeCalls: new Gauge({ name: 'ai_agent_active_calls', help: 'Calls in progress', registers: [registry] }),
     callsTotal: new Counter({ name: 'ai_agent_calls_total', help: 'Finished calls by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
-    rxBytes: new Counter({ name: 'ai_agent_transport_rx_bytes_total', help: 'Audio bytes received from Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
+    rxBytes: new Counter({ name: 'ai_agent_transport_rx_bytes_total', help: 'Audio bytes received from Asterisk', labelNames: ['transport'] as const, registers: [registry], collect }),
     inboundFills: new Counter({ name: 'ai_agent_inbound_fill_frames_total', help: 'Silent inbound frames the media clock synthesized for 20 ms slots the PBX sent nothing for', labelNames: ['transport'] as const, registers: [registry] }),
-    txBytes: new Counter({ name: 'ai_agent_transport_tx_bytes_total', help: 'Audio bytes sent to Asterisk', labelNames: ['transport'] as const, registers: [registry] }),
+    txBytes: new Counter({ name: 'ai_agent_transport_tx_bytes_total', help: 'Audio bytes sent to Asterisk', labelNames: ['transport'] as const, registers: [registry], collect }),
     ariConnected: new Gauge({ name: 'ai_agent_ari_connected', help: '1 when the ARI event socket is up', registers: [registry] }),
     recordingsSynced: new Counter({ name: 'ai_agent_recordings_synced_total', help: 'Recordings sync results', labelNames: ['result'] as const, registers: [registry] }),
     reclaimed: new Counter({ name: 'ai_agent_reclaimed_total', help: 'Leftovers reclaimed when reconciling with the PBX (bridge, caller, media_leg, call)', labelNames: ['kind'] as const, registers: [registry] }),

@@ -44,13 +44,17 @@ export function decodeUlaw(buf: Buffer): Int16Array {
 /** Little-endian 16-bit PCM bytes → samples (copies, so alignment never matters). */
 export function pcmFromBytes(buf: Buffer): Int16Array {
   const out = new Int16Array(buf.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(i * 2);
+  for (let i = 0; i < out.length; i++) out[i] = buf[2 * i]! | (buf[2 * i + 1]! << 8);
   return out;
 }
 
-export function pcmToBytes(pcm: Int16Array): Buffer {
-  const out = Buffer.alloc(pcm.length * 2);
-  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i]!, i * 2);
+/** Little-endian bytes of `pcm`, into `out` at `offset` when given (else a new buffer). */
+export function pcmToBytes(pcm: Int16Array, out = Buffer.alloc(pcm.length * 2), offset = 0): Buffer {
+  for (let i = 0; i < pcm.length; i++) {
+    const v = pcm[i]!;
+    out[offset + 2 * i] = v & 0xff;
+    out[offset + 2 * i + 1] = (v >> 8) & 0xff;
+  }
   return out;
 }
 

@@ -25,6 +25,13 @@ export interface InjectCallOptions {
    * true = a continuous stream of 20 ms frames (silence frames included).
    */
   transmitSilence?: boolean;
+  /** Play `audio` over and over until hangup (a long-running caller without a long buffer). */
+  loop?: boolean;
+  /**
+   * false: what the caller receives is counted (and `onDeliver` sees it) but not kept, so a bench with
+   * hundreds of callers does not hold every frame; received() is then empty. Default true.
+   */
+  keepReceived?: boolean;
   /** Channel name technology (PJSIP/<ext>-<n> by default). */
   name?: string;
   /** Dialplan context the caller came from. */
@@ -41,6 +48,13 @@ function timedChunks(at: number[]): Int16Array[] {
     for (let i = 0; i < items.length; i++) at.push(now);
     return Array.prototype.push.apply(chunks, items);
   };
+  return chunks;
+}
+
+/** An array of received chunks that keeps none of them (InjectCallOptions.keepReceived false). */
+function discardedChunks(): Int16Array[] {
+  const chunks: Int16Array[] = [];
+  chunks.push = (): number => 0;
   return chunks;
 }
 
@@ -64,8 +78,9 @@ export class CallerHandle {
         pos: 0,
         after: opts.transmitSilence ? 'silence' : 'nothing',
         dtx: !opts.transmitSilence,
+        loop: opts.loop,
       },
-      received: timedChunks(receivedAt),
+      received: opts.keepReceived === false ? discardedChunks() : timedChunks(receivedAt),
       receivedAt,
       heard: [],
       dtmfReceived: [],

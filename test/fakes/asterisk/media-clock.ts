@@ -18,6 +18,9 @@ export class MediaClock {
   private timer?: NodeJS.Timeout;
   private startedAt = 0;
   private ticks = 0;
+  /** Each caller's phase (FakeAsteriskOptions.mediaPhases), handed out round-robin. */
+  private readonly phaseOf = new WeakMap<FakeChannel, number>();
+  private nextPhase = 0;
 
   constructor(private readonly fake: FakeAsterisk) {}
 
@@ -34,19 +37,26 @@ export class MediaClock {
     this.timer = undefined;
   }
 
+  private get stepMs(): number {
+    return 20 / this.fake.opts.mediaPhases;
+  }
+
   private schedule(): void {
-    const due = this.startedAt + (this.ticks + 1) * 20;
+    const due = this.startedAt + (this.ticks + 1) * this.stepMs;
     this.timer = setTimeout(() => this.tick(), Math.max(0, due - performance.now()));
   }
 
   private tick(): void {
     this.ticks++;
+    const phases = this.fake.opts.mediaPhases;
+    const phase = this.ticks % phases;
     let active = 0;
     for (const ch of this.fake.channels.values()) {
       if (ch.role !== 'caller' || !ch.bridgeId || !ch.source) continue;
       const legs = this.legsOf(ch);
       if (legs.length === 0) continue;
       active++;
+      if (phases > 1 && this.callerPhase(ch, phases) !== phase) continue;
       const frame = this.nextFrame(ch);
       if (!frame) continue;
       for (const leg of legs) {
@@ -61,10 +71,19 @@ export class MediaClock {
       return;
     }
     // Catch up without bursts if the event loop stalled for long.
-    if (performance.now() - (this.startedAt + this.ticks * 20) > 200) {
-      this.startedAt = performance.now() - this.ticks * 20;
+    if (performance.now() - (this.startedAt + this.ticks * this.stepMs) > 200) {
+      this.startedAt = performance.now() - this.ticks * this.stepMs;
     }
     this.schedule();
+  }
+
+  private callerPhase(ch: FakeChannel, phases: number): number {
+    let p = this.phaseOf.get(ch);
+    if (p === undefined) {
+      p = this.nextPhase++ % phases;
+      this.phaseOf.set(ch, p);
+    }
+    return p;
   }
 
   private legsOf(ch: FakeChannel): FakeChannel[] {
@@ -81,13 +100,19 @@ export class MediaClock {
   private nextFrame(ch: FakeChannel): Int16Array | undefined {
     const src = ch.source!;
     if (src.pausedUntil !== undefined && performance.now() < src.pausedUntil) return undefined;
+    if (src.pos >= src.pcm.length && src.loop && src.pcm.length > 0) src.pos = 0;
     if (src.pos >= src.pcm.length) return src.after === 'silence' ? SILENCE : undefined;
     const end = Math.min(src.pos + FRAME, src.pcm.length);
     const f = new Int16Array(FRAME);
     f.set(src.pcm.subarray(src.pos, end));
     src.pos = end;
-    if (f.every((s) => s === 0)) return src.dtx ? undefined : f;
+    if (allZero(f)) return src.dtx ? undefined : f;
     src.lastAudioAt = performance.now();
     return f;
   }
+}
+
+function allZero(f: Int16Array): boolean {
+  for (let i = 0; i < f.length; i++) if (f[i] !== 0) return false;
+  return true;
 }

@@ -47,7 +47,7 @@ export interface FakeChannel {
    * while the source is silent (all-zero frames), as a real leg with transmit_silence off; `pausedUntil`:
    * no audio until then (performance.now(); a DTMF digit being sent).
    */
-  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing'; dtx?: boolean; pausedUntil?: number; lastAudioAt?: number };
+  source?: { pcm: Int16Array; pos: number; after: 'silence' | 'nothing'; dtx?: boolean; loop?: boolean; pausedUntil?: number; lastAudioAt?: number };
   received?: Int16Array[];
   /** performance.now() when each `received` chunk arrived (callers made by injectCall). */
   receivedAt?: number[];

@@ -6,11 +6,11 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../observability/logger.js';
-import type { AudioFormat } from '../audio-format.js';
+import { frameBytes, type AudioFormat } from '../audio-format.js';
 import type { FrameScheduler } from '../pacer.js';
 import { PacedLeg } from '../paced-leg.js';
 import type { PendingEntry } from '../pending-legs.js';
-import { AS_ERROR_PROTOCOL, AS_ERROR_UNKNOWN_UUID, AudioSocketParser, encodeError, encodeFrame, encodeHangup, type AudioSocketMessage } from './framing.js';
+import { AS_ERROR_PROTOCOL, AS_ERROR_UNKNOWN_UUID, AS_HEADER_BYTES, AudioSocketParser, encodeError, encodeFrame, encodeFrameInto, encodeHangup, type AudioSocketMessage } from './framing.js';
 
 /** ~1.6 s of slin16 queued in the kernel/Node buffers: beyond that the peer is not reading. */
 const MAX_WRITE_BACKLOG_BYTES = 64 * 1024;
@@ -80,11 +80,7 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
     }
     switch (m.type) {
       case 'audio':
-        if (m.sampleRate !== ctx.wireFormat.sampleRate && !rateWarned) {
-          rateWarned = true;
-          log.warn({ callId: leg.id, got: m.sampleRate, expected: ctx.wireFormat.sampleRate }, 'AudioSocket audio arrives at a different rate than audiosocket.format');
-        }
-        leg.arrive(m.payload);
+        onAudio(m.payload, m.sampleRate);
         break;
       case 'dtmf':
         leg.events.emit('dtmf', { digit: m.digit });
@@ -101,10 +97,20 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
     }
   };
 
+  /** Audio frames, the 50-per-second case, come straight here from the parser. */
+  const onAudio = (payload: Buffer, sampleRate: number): void => {
+    if (!leg) return;
+    if (sampleRate !== ctx.wireFormat.sampleRate && !rateWarned) {
+      rateWarned = true;
+      log.warn({ callId: leg.id, got: sampleRate, expected: ctx.wireFormat.sampleRate }, 'AudioSocket audio arrives at a different rate than audiosocket.format');
+    }
+    leg.arrive(payload);
+  };
+
   sock.on('data', (chunk: Buffer) => {
     ctx.onBytes?.('rx', chunk.length);
     if (rejected) return;
-    const err = parser.push(chunk, onMessage);
+    const err = parser.push(chunk, onMessage, onAudio);
     if (err) {
       log.warn({ violation: err.violation, callId: leg?.id }, err.message);
       endWith(encodeError(AS_ERROR_PROTOCOL));
@@ -125,6 +131,9 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
 
 function makeLeg(sock: Socket, p: PendingEntry<void>, ctx: ConnectionContext): PacedLeg {
   let droppedFrames = 0;
+  const frameSize = AS_HEADER_BYTES + frameBytes(ctx.wireFormat);
+  /** The leg's outbound frame, reused while the kernel takes each write at once (a queued write keeps its buffer). */
+  let out = Buffer.allocUnsafe(frameSize);
   return new PacedLeg({
     kind: 'audiosocket',
     id: p.callId,
@@ -140,9 +149,10 @@ function makeLeg(sock: Socket, p: PendingEntry<void>, ctx: ConnectionContext): P
         if (droppedFrames++ === 0) ctx.log.warn({ callId: p.callId, backlogBytes: sock.writableLength }, 'AudioSocket peer is not reading; dropping outbound frames');
         return;
       }
-      const out = encodeFrame(ctx.frameType, frame);
-      sock.write(out);
-      ctx.onBytes?.('tx', out.length);
+      const wire = frame.length + AS_HEADER_BYTES === frameSize ? encodeFrameInto(out, ctx.frameType, frame) : encodeFrame(ctx.frameType, frame);
+      sock.write(wire);
+      if (wire === out && sock.writableLength > 0) out = Buffer.allocUnsafe(frameSize);
+      ctx.onBytes?.('tx', wire.length);
     },
     teardown: (why) =>
       new Promise<void>((resolve) => {

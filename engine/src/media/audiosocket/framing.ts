@@ -97,9 +97,10 @@ export class AudioSocketParser {
   /**
    * Feeds one read. Complete messages go to `onMessage` in order. Returns the
    * violation (also kept in `error`) if the stream broke the protocol; messages
-   * before the offending frame have been delivered.
+   * before the offending frame have been delivered. With `onAudio`, audio frames
+   * go there instead (no message object per 20 ms frame).
    */
-  push(chunk: Buffer, onMessage: (m: AudioSocketMessage) => void): AudioSocketProtocolError | undefined {
+  push(chunk: Buffer, onMessage: (m: AudioSocketMessage) => void, onAudio?: (payload: Buffer, sampleRate: 8000 | 16000) => void): AudioSocketProtocolError | undefined {
     if (this.error) return this.error;
     let i = 0;
     const n = chunk.length;
@@ -124,7 +125,7 @@ export class AudioSocketParser {
         if (bad) return this.fail(bad[0], bad[1]);
         // Fast path: the whole payload is in this chunk, no copy.
         if (n - i >= len) {
-          const err = this.deliver(chunk.subarray(i, i + len), onMessage);
+          const err = this.deliver(chunk.subarray(i, i + len), onMessage, onAudio);
           i += len;
           if (err) return err;
           continue;
@@ -139,7 +140,7 @@ export class AudioSocketParser {
       if (this.payloadFill === this.payload.length) {
         const p = this.payload;
         this.payload = undefined;
-        const err = this.deliver(p, onMessage);
+        const err = this.deliver(p, onMessage, onAudio);
         if (err) return err;
       }
     }
@@ -182,7 +183,7 @@ export class AudioSocketParser {
     }
   }
 
-  private deliver(p: Buffer, onMessage: (m: AudioSocketMessage) => void): AudioSocketProtocolError | undefined {
+  private deliver(p: Buffer, onMessage: (m: AudioSocketMessage) => void, onAudio?: (payload: Buffer, sampleRate: 8000 | 16000) => void): AudioSocketProtocolError | undefined {
     switch (this.type) {
       case AS_UUID:
         this.sawUuid = true;
@@ -195,10 +196,12 @@ export class AudioSocketParser {
         break;
       }
       case AS_SLIN:
-        onMessage({ type: 'audio', sampleRate: 8000, payload: p });
+        if (onAudio) onAudio(p, 8000);
+        else onMessage({ type: 'audio', sampleRate: 8000, payload: p });
         break;
       case AS_SLIN16:
-        onMessage({ type: 'audio', sampleRate: 16000, payload: p });
+        if (onAudio) onAudio(p, 16000);
+        else onMessage({ type: 'audio', sampleRate: 16000, payload: p });
         break;
       case AS_HANGUP:
         this.sawHangup = true;
@@ -225,6 +228,19 @@ export function encodeFrame(type: number, payload: Buffer = Buffer.alloc(0)): Bu
   const out = Buffer.allocUnsafe(AS_HEADER_BYTES + payload.length);
   out[0] = type;
   out.writeUInt16BE(payload.length, 1);
+  payload.copy(out, AS_HEADER_BYTES);
+  return out;
+}
+
+/**
+ * encodeFrame into `out` (exactly header + payload bytes, e.g. one reused per leg): no allocation.
+ * Returns `out`.
+ */
+export function encodeFrameInto(out: Buffer, type: number, payload: Buffer): Buffer {
+  if (out.length !== AS_HEADER_BYTES + payload.length) throw new RangeError(`AudioSocket frame buffer of ${out.length} bytes for a ${payload.length}-byte payload`);
+  out[0] = type;
+  out[1] = payload.length >> 8;
+  out[2] = payload.length & 0xff;
   payload.copy(out, AS_HEADER_BYTES);
   return out;
 }
