@@ -3,6 +3,7 @@ import { readFileSync, existsSync, lstatSync, readdirSync, readlinkSync, rmSync,
 import { join } from 'node:path';
 import { hasFixtures, noticeIfMissing, fixturePath } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { someRtpStart } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutBroken, testInputs, ETC_EXTENSIONS, ETC_HTTP, RECORDING } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
@@ -34,7 +35,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor apply / rollback over real 
     pbx = await startFakePbx();
     ari = await startFakeAri(spool(''), { username: 'aavaagent', password: ARI_PASSWORD });
     db = openDatabase(':memory:');
-    inp = testInputs(pbx.root, { ariPort: ari.port, enginePort: await freePort(), rtpStart: 20000 + Math.floor(Math.random() * 20000) });
+    inp = testInputs(pbx.root, { ariPort: ari.port, enginePort: await freePort(), rtpStart: someRtpStart() });
     inp = { ...inp, ari: { ...inp.ari, username: 'aavaagent', password: ARI_PASSWORD } };
   });
   afterAll(async () => {

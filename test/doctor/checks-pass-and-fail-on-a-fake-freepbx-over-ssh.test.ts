@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { someRtpStart } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutHealthy, layoutBroken, testInputs } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
@@ -24,7 +25,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor checks over real SSH agains
     pbx = await startFakePbx();
     ari = await startFakeAri(`${pbx.root}/var/spool/asterisk`, { username: 'aiagent', password: 'aiagent-pass-7f3k' });
     session = await SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: pbx.user, auth: { privateKey: readFileSync(pbx.clientKey) }, hostKeys, acceptHostKey: true });
-    base = testInputs(pbx.root, { ariPort: ari.port, enginePort: await freePort(), rtpStart: 20000 + Math.floor(Math.random() * 20000) });
+    base = testInputs(pbx.root, { ariPort: ari.port, enginePort: await freePort(), rtpStart: someRtpStart() });
   });
   afterAll(async () => {
     session?.close();

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
-import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { startFakePbx, canRunSshd, type FakePbx } from './support/fake-pbx.js';
+import { doctorEngineConfig } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutHealthy, layoutBroken, ETC_EXTENSIONS } from './support/pbx-layouts.js';
 import { createDoctorService } from '../../engine/src/doctor/doctor-service.js';
@@ -56,29 +57,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor service (control API) and `
     pbx = await startFakePbx();
     ari = await startFakeAri(`${pbx.root}/var/spool/asterisk`, { username: 'aiagent', password: ARI_PASSWORD });
     dir = mkdtempSync(join(tmpdir(), 'aava-doctor-svc-'));
-    const rtp = 20000 + Math.floor(Math.random() * 20000);
-    writeFileSync(
-      join(dir, 'ai-agent.yaml'),
-      `default_provider: echo
-asterisk:
-  host: 127.0.0.1
-  port: ${ari.port}
-  username: aiagent
-  password: \${ASTERISK_ARI_PASSWORD}
-audiosocket:
-  advertise_host: 127.0.0.1
-  port: ${await freePort()}
-external_media:
-  advertise_host: 127.0.0.1
-  port_range: "${rtp}-${rtp + 3}"
-providers:
-  echo:
-    type: echo
-contexts:
-  sales:
-    greeting: hi
-`,
-    );
+    writeFileSync(join(dir, 'ai-agent.yaml'), await doctorEngineConfig(ari.port));
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-f', join(dir, 'id_enc')]);
     writeFileSync(join(pbx.dir, 'authorized_keys'), readFileSync(pbx.clientKeyPub).toString() + readFileSync(join(dir, 'id_enc.pub')).toString());
     const secrets = new MemorySecretStore({ ASTERISK_ARI_PASSWORD: ARI_PASSWORD, PBX_KEY_PASSPHRASE: PASSPHRASE });

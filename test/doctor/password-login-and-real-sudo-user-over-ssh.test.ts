@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { chmodSync } from 'node:fs';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { someRtpStart } from './support/engine-config.js';
 import { layoutHealthy, testInputs } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
 import { runChecks } from '../../engine/src/doctor/doctor-core.js';
@@ -42,7 +43,7 @@ describe.skipIf(!canRunSshd || !hasFixtures || !canAddUser)('password login as a
     const s = await SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: user, auth: { password }, hostKeys, acceptHostKey: true, sudo: { use: true, password } });
     try {
       expect((await s.exec('id -un')).stdout.trim()).toBe(user);
-      const inp = testInputs(pbx.root, { ariPort: await freePort(), enginePort: await freePort(), rtpStart: 20000 + Math.floor(Math.random() * 20000), contexts: ['sales'] });
+      const inp = testInputs(pbx.root, { ariPort: await freePort(), enginePort: await freePort(), rtpStart: someRtpStart(), contexts: ['sales'] });
       const { results } = await runChecks(s, inp);
       expect(results.find((r) => r.id === 'asterisk-version'), JSON.stringify(results.find((r) => r.id === 'asterisk-version'))).toMatchObject({ status: 'pass' });
       expect(results.find((r) => r.id === 'dialplan-from-ai-agent-sales'), JSON.stringify(results.find((r) => r.id === 'dialplan-from-ai-agent-sales'))).toMatchObject({ status: 'pass' });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { doctorEngineConfig, someRtpStart } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutPlainElsewhere, testInputs, ELSEWHERE, PLAIN_EXTENSIONS } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
@@ -57,7 +58,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor on a plain Asterisk with it
     ari = await startFakeAri(join(pbx.root, ELSEWHERE.spoolDir), { username: 'aiagent', password: ARI_PASSWORD });
     db = openDatabase(':memory:');
     dir = mkdtempSync(join(tmpdir(), 'aava-doctor-plain-'));
-    inp = testInputs(pbx.root, { ariPort: ari.port, enginePort: await freePort(), rtpStart: 20000 + Math.floor(Math.random() * 20000), contexts: ['default', 'sales'] });
+    inp = testInputs(pbx.root, { ariPort: ari.port, enginePort: await freePort(), rtpStart: someRtpStart(), contexts: ['default', 'sales'] });
   });
   afterAll(async () => {
     db?.close();
@@ -98,31 +99,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor on a plain Asterisk with it
   });
 
   it('`aava doctor --strict` exits 0 on it', async () => {
-    const rtp = 20000 + Math.floor(Math.random() * 20000);
-    writeFileSync(
-      join(dir, 'ai-agent.yaml'),
-      `default_provider: echo
-asterisk:
-  host: 127.0.0.1
-  port: ${ari.port}
-  username: aiagent
-  password: \${ASTERISK_ARI_PASSWORD}
-audiosocket:
-  advertise_host: 127.0.0.1
-  port: ${await freePort()}
-external_media:
-  advertise_host: 127.0.0.1
-  port_range: "${rtp}-${rtp + 3}"
-providers:
-  echo:
-    type: echo
-contexts:
-  default:
-    greeting: hello
-  sales:
-    greeting: hi
-`,
-    );
+    writeFileSync(join(dir, 'ai-agent.yaml'), await doctorEngineConfig(ari.port, ['default', 'sales']));
     const out = sink();
     const err = sink();
     const args = ['--ssh', `${pbx.user}@127.0.0.1`, '--port', String(pbx.port), '--identity', pbx.clientKey, '--root-prefix', pbx.root, '--data-dir', join(dir, 'data'), '--config', join(dir, 'ai-agent.yaml'), '--accept-host-key', '--strict'];

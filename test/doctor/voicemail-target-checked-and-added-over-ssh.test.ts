@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
 import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { someRtpStart } from './support/engine-config.js';
 import { layoutBroken, layoutHealthy, testInputs, ETC_EXTENSIONS } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
 import { runChecks, planFixes, applyFixes, rollbackLast } from '../../engine/src/doctor/doctor-core.js';
@@ -41,7 +42,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('voicemail target over real SSH', (
   beforeAll(async () => {
     pbx = await startFakePbx();
     db = openDatabase(':memory:');
-    inp = testInputs(pbx.root, { ariPort: await freePort(), enginePort: await freePort(), rtpStart: 20000 + Math.floor(Math.random() * 20000) });
+    inp = testInputs(pbx.root, { ariPort: await freePort(), enginePort: await freePort(), rtpStart: someRtpStart() });
     inp = { ...inp, voicemail: { used: true, context: 'aava-voicemail', extension: 's', priority: 1 } };
   });
   afterAll(async () => {

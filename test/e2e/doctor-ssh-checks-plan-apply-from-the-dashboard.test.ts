@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
-import { startFakePbx, canRunSshd, freePort, type FakePbx } from '../doctor/support/fake-pbx.js';
+import { startFakePbx, canRunSshd, type FakePbx } from '../doctor/support/fake-pbx.js';
+import { doctorEngineConfig } from '../doctor/support/engine-config.js';
 import { startFakeAri, type FakeAri } from '../doctor/support/fake-ari-fs.js';
 import { layoutBroken } from '../doctor/support/pbx-layouts.js';
 import { createSettingsService } from '../../engine/src/settings/settings-service.js';
@@ -34,26 +35,7 @@ describe.skipIf(!hasChromium || !canRunSshd || !hasFixtures)('dashboard: SSH doc
     pbx = await startFakePbx();
     ari = await startFakeAri(`${pbx.root}/var/spool/asterisk`, { username: 'aiagent', password: ARI_PASSWORD });
     scratch = mkdtempSync(join(tmpdir(), 'aava-e2e-doctor-'));
-    const rtp = 20000 + Math.floor(Math.random() * 20000);
-    const config = `default_provider: echo
-asterisk:
-  host: 127.0.0.1
-  port: ${ari.port}
-  username: aiagent
-  password: \${ASTERISK_ARI_PASSWORD}
-audiosocket:
-  advertise_host: 127.0.0.1
-  port: ${await freePort()}
-external_media:
-  advertise_host: 127.0.0.1
-  port_range: "${rtp}-${rtp + 3}"
-providers:
-  echo:
-    type: echo
-contexts:
-  sales:
-    greeting: hi
-`;
+    const config = await doctorEngineConfig(ari.port);
     eng = await startEngine({ configText: config, dashboardDir: dash, secrets: { ASTERISK_ARI_PASSWORD: ARI_PASSWORD }, extra: { services: [createSettingsService, createDoctorService] } });
     b = await openBrowser({ width: 1920, height: 1080 });
   });
