@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { readFileSync, existsSync, lstatSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasFixtures, noticeIfMissing, fixturePath } from '../support/shared-fixtures.js';
-import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { startFakePbx, canRunSshd, freePort, type FakePbx, memoryHostKeys } from './support/fake-pbx.js';
 import { someRtpStart } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutBroken, testInputs, ETC_EXTENSIONS, ETC_HTTP, RECORDING } from './support/pbx-layouts.js';
@@ -22,8 +22,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor apply / rollback over real 
   let ari: FakeAri;
   let db: Db;
   let inp: DoctorInputs;
-  const pins = new Map<string, string>();
-  const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+  const hostKeys = memoryHostKeys();
   const connect = (sudo?: { use: boolean; password?: string }) =>
     SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: pbx.user, auth: { privateKey: readFileSync(pbx.clientKey) }, hostKeys, acceptHostKey: true, sudo });
   const etc = (f: string) => join(pbx.root, 'etc/asterisk', f);

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
-import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { startFakePbx, canRunSshd, freePort, type FakePbx, memoryHostKeys } from './support/fake-pbx.js';
 import { someRtpStart } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutHealthy, layoutBroken, testInputs } from './support/pbx-layouts.js';
@@ -18,8 +18,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor checks over real SSH agains
   let ari: FakeAri;
   let session: SshSession;
   let base: DoctorInputs;
-  const pins = new Map<string, string>();
-  const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+  const hostKeys = memoryHostKeys();
 
   beforeAll(async () => {
     pbx = await startFakePbx();

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { chmodSync } from 'node:fs';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
-import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { startFakePbx, canRunSshd, freePort, type FakePbx, memoryHostKeys } from './support/fake-pbx.js';
 import { someRtpStart } from './support/engine-config.js';
 import { layoutHealthy, testInputs } from './support/pbx-layouts.js';
 import { SshSession } from '../../engine/src/doctor/ssh-session.js';
@@ -19,8 +19,7 @@ describe.skipIf(!canRunSshd || !hasFixtures || !canAddUser)('password login as a
   let pbx: FakePbx;
   const user = `aavadoc${randomBytes(3).toString('hex')}`;
   const password = `Pw-${randomBytes(6).toString('hex')}`;
-  const pins = new Map<string, string>();
-  const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+  const hostKeys = memoryHostKeys();
 
   beforeAll(async () => {
     const add = spawnSync('useradd', ['-M', '-d', '/tmp', '-s', '/bin/bash', user]);

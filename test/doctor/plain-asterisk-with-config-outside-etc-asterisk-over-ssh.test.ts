@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { hasFixtures, noticeIfMissing } from '../support/shared-fixtures.js';
-import { startFakePbx, canRunSshd, freePort, type FakePbx } from './support/fake-pbx.js';
+import { startFakePbx, canRunSshd, freePort, type FakePbx, memoryHostKeys } from './support/fake-pbx.js';
 import { doctorEngineConfig, someRtpStart } from './support/engine-config.js';
 import { startFakeAri, type FakeAri } from './support/fake-ari-fs.js';
 import { layoutPlainElsewhere, testInputs, ELSEWHERE, PLAIN_EXTENSIONS } from './support/pbx-layouts.js';
@@ -47,8 +47,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor on a plain Asterisk with it
   let db: Db;
   let dir: string;
   let inp: DoctorInputs;
-  const pins = new Map<string, string>();
-  const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+  const hostKeys = memoryHostKeys();
   const connect = () => SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: pbx.user, auth: { privateKey: readFileSync(pbx.clientKey) }, hostKeys, acceptHostKey: true });
   const etc = (f: string) => join(pbx.root, ELSEWHERE.configDir, f);
   const target = () => ({ host: '127.0.0.1', port: pbx.port });

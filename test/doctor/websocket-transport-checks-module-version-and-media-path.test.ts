@@ -18,7 +18,7 @@ import { SshSession } from '../../engine/src/doctor/ssh-session.js';
 import { gatherFacts } from '../../engine/src/doctor/gather-facts.js';
 import { runChecks } from '../../engine/src/doctor/doctor-core.js';
 import type { CheckResult } from '../../engine/src/api/doctor.js';
-import { startFakePbx, canRunSshd, freePort } from './support/fake-pbx.js';
+import { startFakePbx, canRunSshd, freePort, memoryHostKeys } from './support/fake-pbx.js';
 import { layoutHealthy, testInputs, ETC_EXTENSIONS } from './support/pbx-layouts.js';
 import { hasFixtures } from '../support/shared-fixtures.js';
 
@@ -99,8 +99,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('over real SSH against the fake Fre
   it('audio_transport websocket: module from `module show like websocket`, version from `core show version`, probe against the PBX HTTP server', async () => {
     const pbx = await startFakePbx();
     const fake = await new FakeAsterisk().start();
-    const pins = new Map<string, string>();
-    const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+    const hostKeys = memoryHostKeys();
     const session = await SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: pbx.user, auth: { privateKey: readFileSync(pbx.clientKey) }, hostKeys, acceptHostKey: true });
     try {
       pbx.scenario({ 'module-show-like-websocket': moduleShow('Running') });
@@ -130,8 +129,7 @@ describe.skipIf(!canRunSshd || !hasFixtures)('over real SSH against the fake Fre
   it('PBX → engine ports: skipped with audio_transport websocket, checked for a context that picks audiosocket; websocket checks for a context that picks websocket', async () => {
     const pbx = await startFakePbx();
     const fake = await new FakeAsterisk().start();
-    const pins = new Map<string, string>();
-    const hostKeys = { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+    const hostKeys = memoryHostKeys();
     const session = await SshSession.connect({ host: '127.0.0.1', port: pbx.port, username: pbx.user, auth: { privateKey: readFileSync(pbx.clientKey) }, hostKeys, acceptHostKey: true });
     try {
       pbx.scenario({ 'module-show-like-websocket': moduleShow('Running') });

@@ -15,6 +15,12 @@ import { hasFixtures, fixturePath } from '../../support/shared-fixtures.js';
 import { defaultConstructedCli, coreShowSettings, DEFAULT_LAYOUT, type AsteriskDirsLayout } from './constructed-cli.js';
 
 export const SSHD = '/usr/sbin/sshd';
+/** Host-key pins kept in memory, as the app's store keeps them (the tests accept the fake's key on first use). */
+export function memoryHostKeys() {
+  const pins = new Map<string, string>();
+  return { get: (h: string, p: number) => pins.get(`${h}:${p}`), pin: (h: string, p: number, f: string) => void pins.set(`${h}:${p}`, f), forget: () => true };
+}
+
 export const canRunSshd = existsSync(SSHD) && spawnSync('ssh-keygen', ['-?']).error === undefined;
 
 export interface FakePbx {
