@@ -35,6 +35,8 @@ import type { TransportKind } from '../../engine/src/api/calls.js';
 import type { CallService } from '../../engine/src/calls/call-service.js';
 import type { CallSession } from '../../engine/src/calls/call-session.js';
 import type { WebSocketTransport } from '../../engine/src/media/websocket/websocket-transport.js';
+import type { WorkerAudioSocketTransport } from '../../engine/src/media/media-worker/worker-audiosocket-transport.js';
+import type { WorkerStats } from '../../engine/src/media/media-worker/protocol.js';
 import { epochNow, flushToSilenceMs, heardDelayMs } from './caller-side.js';
 import { startFake, fakeCpuMeter, type FakeHost } from './fake-process.js';
 import { goalColumns, sideBySide, type CallsBenchRow } from './report.js';
@@ -42,6 +44,15 @@ import { goalColumns, sideBySide, type CallsBenchRow } from './report.js';
 export type { CallsBenchRow } from './report.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CALLS_BENCH_MEDIA_WORKERS: AudioSocket media worker threads (`audiosocket.media_workers`, default 0). */
+const mediaWorkers = (): number => Number(process.env.CALLS_BENCH_MEDIA_WORKERS ?? 0);
+
+/** The AudioSocket transport's media workers, if it has any: their lateness samples and loop delay since the last call. */
+async function workerStats(service: CallService): Promise<WorkerStats[]> {
+  const t = service.transports().get('audiosocket') as Partial<WorkerAudioSocketTransport> | undefined;
+  return t?.workerStats ? t.workerStats() : [];
+}
 
 /** A full GC before memory baselines (tsx runs without --expose-gc). */
 function collectGarbage(): void {
@@ -131,7 +142,7 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
       default_provider: 'echo',
       asterisk: { host: '127.0.0.1', port: fakePort, username: 'aiagent', password: 'aiagentpass' },
       audio_transport: kind,
-      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin' },
+      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers() },
       websocket: { format: 'slin' },
       providers: { echo: { type: 'echo', tone_ms: 300, end_silence_ms: 250 } },
       no_input: { timeout_s: 600, grace_s: 60 },
@@ -148,7 +159,7 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
   engine.scheduler = scheduler;
   const ctx = { config, db, log: silentLogger(), metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
-  const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000 });
+  const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000, sampleMediaLateness: true });
   await service.start();
   engine.service = service;
   watchLegs(service, kind, engine);
@@ -191,6 +202,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   for (const l of wsLegs()) l.firstSentDelayMs.length = 0;
   engine.lateness = [];
   engine.storeFlushes = [];
+  const workerWakeupsBefore = (await workerStats(service)).reduce((a, w) => a + w.wakeups, 0); // and resets their samples
   const gcPauses: number[] = [];
   let majorGcs = 0;
   const gc = new PerformanceObserver((list) => {
@@ -233,7 +245,11 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     await fake.ask({ type: 'profile', file: join(profDir, `fake-${kind}-${n}.cpuprofile`) }, 'profiled');
   }
   gc.disconnect();
-  const wakeupsPerSec = (engine.scheduler.wakeups - wakeupsBefore) / ((Date.now() - t0) / 1000);
+  const workers = await workerStats(service);
+  for (const w of workers) for (const ms of w.lateness) engine.lateness.push(ms);
+  const workerWakeups = workers.reduce((a, w) => a + w.wakeups, 0) - workerWakeupsBefore;
+  // The engine's clock and (with media workers) theirs.
+  const wakeupsPerSec = (engine.scheduler.wakeups - wakeupsBefore + workerWakeups) / ((Date.now() - t0) / 1000);
   const fillsPerCallPerSec = ((await engine.fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
   loop.disable();
   const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
@@ -275,6 +291,8 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     frames: late.n,
     inboundFillPerCallPerSec: round(fillsPerCallPerSec, 1),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+    mediaWorkers: workers.length,
+    workerLoopP99Ms: workers.map((w) => round(w.loopP99Ms)).join(' / '),
     fakeCpuPercent: round(fakeRow.cpuPercent, 1),
     fakeLoopP99Ms: round(fakeRow.loopP99Ms),
     storeFlushP99Ms: round(storeS.p99),

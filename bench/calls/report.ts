@@ -31,6 +31,10 @@ export interface CallsBenchRow {
   inboundFillPerCallPerSec: number;
   /** Engine event-loop delay p99 (ms): how late any callback ran. */
   loopDelayP99Ms: number;
+  /** AudioSocket media worker threads (0: the sockets are on the engine's thread). */
+  mediaWorkers: number;
+  /** Each media worker's event-loop delay p99 (ms), '' without workers. */
+  workerLoopP99Ms: string;
   /** The fake PBX's CPU % over the row (it shares the cores) and its event-loop delay p99. */
   fakeCpuPercent: number;
   fakeLoopP99Ms: number;
@@ -53,6 +57,7 @@ export interface CallsBenchRow {
 export function goalColumns(r: CallsBenchRow): Record<string, string | number> {
   return {
     transport: r.transport,
+    workers: r.mediaWorkers,
     calls: r.calls,
     'cpu%': r.cpuPercent,
     'cpu ms/call-s': r.cpuMsPerCallSec,
@@ -61,6 +66,7 @@ export function goalColumns(r: CallsBenchRow): Record<string, string | number> {
     'out p99': r.outboundDelayP99Ms,
     'in p99': r.inboundDelayP99Ms,
     'loop p99 main': r.loopDelayP99Ms,
+    'loop p99 workers': r.workerLoopP99Ms,
     'store flush p99/max (n)': `${r.storeFlushP99Ms}/${r.storeFlushMaxMs} (${r.storeFlushes})`,
     'gc max (n/s, major)': `${r.gcPauseMaxMs} (${r.gcPausesPerSec}/s, ${r.majorGcs})`,
     'wakeups/s': r.wakeupsPerSec,

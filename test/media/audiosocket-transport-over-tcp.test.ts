@@ -1,5 +1,6 @@
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createAudioSocketTransport, type AudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
+import { createWorkerAudioSocketTransport } from '../../engine/src/media/media-worker/worker-audiosocket-transport.js';
 import type { MediaLeg, MediaLegEvents } from '../../engine/src/media/transport.js';
 import { createSineGenerator, sine, strongestTone } from '../../engine/src/media/signal.js';
 import { AudioSocketPeer, audioOf, frame, AS_DTMF, AS_SLIN } from '../fakes/asterisk/audiosocket-peer.js';
@@ -13,8 +14,12 @@ let transport: AudioSocketTransport;
 const peers: AudioSocketPeer[] = [];
 const bytes = { rx: 0, tx: 0 };
 
+/** 0: legs in the engine's thread; 1: their sockets in a media worker thread (`audiosocket.media_workers`). */
+let workers = 0;
+
 function make(over: Partial<Parameters<typeof createAudioSocketTransport>[0]> = {}): AudioSocketTransport {
-  return createAudioSocketTransport({
+  const create = workers > 0 ? (o: Parameters<typeof createAudioSocketTransport>[0]) => createWorkerAudioSocketTransport({ ...o, workers }) : createAudioSocketTransport;
+  return create({
     host: '127.0.0.1',
     advertiseHost: '10.1.2.3',
     port: 0,
@@ -44,7 +49,14 @@ afterEach(async () => {
   expect(transport.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
 });
 
-describe('AudioSocket transport over real TCP', () => {
+describe.each([
+  ['in the engine thread', 0],
+  ['in a media worker', 1],
+])('AudioSocket transport over real TCP, sockets %s', (_where, n) => {
+  beforeAll(() => {
+    workers = n;
+  });
+
   it('allocates externalMedia params, accepts the UUID connection, carries audio and DTMF both ways, and cleans up on FIN', async () => {
     transport = make();
     await transport.start();

@@ -53,6 +53,12 @@ export interface HarnessOptions {
   log?: Logger;
 }
 
+/**
+ * AAVA_TEST_MEDIA_WORKERS=N runs every AudioSocket leg of baseConfig in N media worker threads
+ * (`audiosocket.media_workers`): the whole calls suite in worker mode, for a run by hand.
+ */
+const MEDIA_WORKERS = Number(process.env.AAVA_TEST_MEDIA_WORKERS ?? 0);
+
 export const RTP_BASE = 30000 + Math.floor(Math.random() * 20000);
 let rtpOffset = 0;
 
@@ -63,7 +69,7 @@ export function baseConfig(port: number, over: Config = {}): Config {
     default_provider: 'echo',
     asterisk: { host: '127.0.0.1', port, username: 'aiagent', password: 'aiagentpass', app_name: 'asterisk-ai-voice-agent' },
     audio_transport: 'audiosocket',
-    audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin' },
+    audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', ...(MEDIA_WORKERS > 0 ? { media_workers: MEDIA_WORKERS } : {}) },
     external_media: { rtp_host: '127.0.0.1', advertise_host: '127.0.0.1', port_range: `${rtpStart}-${rtpStart + 49}` },
     providers: {
       echo: { type: 'echo', tone_hz: 440, tone_ms: 300, end_silence_ms: 300, dtmf_tools: { '0': { tool: 'transfer', destination: 'sales_queue' }, '#': { tool: 'hangup' } } },

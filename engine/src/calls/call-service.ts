@@ -33,6 +33,8 @@ export interface CallServiceOptions {
   ariLiveness?: LivenessOptions;
   /** The engine's one media clock, shared by every transport (bench: lateness hook); by default the service owns one. */
   scheduler?: FrameScheduler;
+  /** Media workers keep each frame's lateness for their stats (bench). */
+  sampleMediaLateness?: boolean;
 }
 
 export interface CallService extends EngineService {
@@ -64,7 +66,7 @@ export function createCallServiceWith(ctx: EngineContext, opts: CallServiceOptio
   const m = ctx.metrics;
   // One media clock (one timer) for every leg of every transport: inbound fill, alarms, outbound pacing.
   const scheduler = opts.scheduler ?? new FrameScheduler();
-  const transports = new CallTransports({ config: () => ctx.config.current(), log, metrics: m, scheduler });
+  const transports = new CallTransports({ config: () => ctx.config.current(), log, metrics: m, scheduler, sampleLateness: opts.sampleMediaLateness });
   let stopLevels: (() => void) | undefined;
   let stopped = false;
 

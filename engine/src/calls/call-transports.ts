@@ -13,6 +13,7 @@ import type { TransportKind } from '../api/calls.js';
 import type { MediaTransport } from '../media/transport.js';
 import type { FrameScheduler } from '../media/pacer.js';
 import { createAudioSocketTransport } from '../media/audiosocket/audiosocket-transport.js';
+import { createWorkerAudioSocketTransport } from '../media/media-worker/worker-audiosocket-transport.js';
 import { createRtpTransport } from '../media/rtp/rtp-transport.js';
 import { createWebSocketTransport } from '../media/websocket/websocket-transport.js';
 
@@ -21,6 +22,8 @@ export interface CallTransportsDeps {
   log: Logger;
   metrics: EngineMetrics;
   scheduler: FrameScheduler;
+  /** Media workers keep each frame's lateness for their stats (bench). */
+  sampleLateness?: boolean;
 }
 
 /** The settings a listener was built with: a reload that changes them rebuilds it. */
@@ -154,7 +157,8 @@ export class CallTransports {
     };
     if (kind === 'audiosocket') {
       const a = cfg.audiosocket;
-      return createAudioSocketTransport({ host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, ...common });
+      const o = { host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, ...common };
+      return a.media_workers > 0 ? createWorkerAudioSocketTransport({ ...o, workers: a.media_workers, sampleLateness: this.d.sampleLateness }) : createAudioSocketTransport(o);
     }
     if (kind === 'websocket') {
       const a = cfg.asterisk;

@@ -70,9 +70,11 @@ export const configSchema = z
         port: listenPort.default(8090),
         format: z.enum(['slin', 'slin16']).default('slin'),
         underrun: z.enum(['silence', 'nothing']).default('silence'),
+        /** 0: sockets in the engine's thread; N: in N media worker threads on ports port … port+N-1. */
+        media_workers: z.number().int().min(0).max(16).default(0),
       })
       .strict()
-      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence' }),
+      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence', media_workers: 0 }),
     external_media: z
       .object({
         rtp_host: z.string().default('0.0.0.0'),

@@ -121,6 +121,11 @@ export class PacedLeg implements MediaLeg {
     this.inbound.arrive(frame, at, gapFrames);
   }
 
+  /** A DTMF digit the transport received. */
+  receiveDtmf(digit: string): void {
+    if (!this.isClosed) this.events.emit('dtmf', { digit });
+  }
+
   startInbound(): void {
     this.inbound.start();
   }

@@ -1,35 +1,32 @@
 /**
  * One TCP connection from Asterisk's AudioSocket: the 0x01 UUID frame first
  * (it names the pending leg), then audio and DTMF, ended by a plain FIN. The
- * leg it becomes is a PacedLeg: raw audio goes to its inbound clock, paced
- * agent audio goes out as encodeFrame() frames.
+ * context opens the leg the UUID names (an in-thread PacedLeg, or a media
+ * worker's leg); raw audio goes to its `arrive`.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../observability/logger.js';
-import { frameBytes, type AudioFormat } from '../audio-format.js';
-import type { FrameScheduler } from '../pacer.js';
-import { PacedLeg } from '../paced-leg.js';
-import type { PendingEntry } from '../pending-legs.js';
-import { AS_ERROR_PROTOCOL, AS_ERROR_UNKNOWN_UUID, AS_HEADER_BYTES, AudioSocketParser, encodeError, encodeFrame, encodeFrameInto, encodeHangup, type AudioSocketMessage } from './framing.js';
+import type { AudioFormat } from '../audio-format.js';
+import type { MediaLegEvents } from '../transport.js';
+import { AS_ERROR_PROTOCOL, AS_ERROR_UNKNOWN_UUID, AudioSocketParser, encodeError, type AudioSocketMessage } from './framing.js';
 
-/** ~1.6 s of slin16 queued in the kernel/Node buffers: beyond that the peer is not reading. */
-const MAX_WRITE_BACKLOG_BYTES = 64 * 1024;
+/** What a connection feeds: the leg its UUID named. */
+export interface ConnectionLeg {
+  readonly id: string;
+  /** A raw audio payload as it came off the socket. */
+  arrive(payload: Buffer): void;
+  receiveDtmf(digit: string): void;
+  /** Closes for any reason; idempotent. */
+  shutdown(reason: MediaLegEvents['closed']['reason'], error?: Error): Promise<void>;
+}
 
 export interface ConnectionContext {
   log: Logger;
   wireFormat: AudioFormat;
-  /** 0x10 (slin) or 0x12 (slin16). */
-  frameType: number;
-  scheduler(): FrameScheduler;
-  prebufferMs: number;
-  underrun: 'silence' | 'nothing';
   uuidTimeoutMs: number;
   onBytes?: (dir: 'rx' | 'tx', bytes: number) => void;
-  onFill(): void;
-  /** The pending leg this UUID names (removed from the pending set), if any. */
-  claim(uuid: string): PendingEntry<void> | undefined;
-  legOpened(uuid: string, leg: PacedLeg): void;
-  legClosed(uuid: string): void;
+  /** The leg this UUID names, built on `sock` (it leaves the pending set); undefined = a UUID nobody allocated. */
+  openLeg(uuid: string, sock: Socket): ConnectionLeg | undefined;
   /** UUID-wait timers, for leak checks. */
   timers: Set<NodeJS.Timeout>;
 }
@@ -38,7 +35,7 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
   const { log } = ctx;
   sock.setNoDelay(true);
   const parser = new AudioSocketParser();
-  let leg: PacedLeg | undefined;
+  let leg: ConnectionLeg | undefined;
   let rejected = false;
   let rateWarned = false;
   const uuidTimer = setTimeout(() => {
@@ -66,16 +63,12 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
     if (!leg) {
       if (m.type !== 'uuid' || rejected) return;
       clearUuidTimer();
-      const p = ctx.claim(m.uuid);
-      if (!p) {
+      leg = ctx.openLeg(m.uuid, sock);
+      if (!leg) {
         rejected = true;
         log.warn({ uuid: m.uuid }, 'AudioSocket connection for an unknown UUID; sending error and closing');
         endWith(encodeError(AS_ERROR_UNKNOWN_UUID));
-        return;
       }
-      leg = makeLeg(sock, p, ctx);
-      ctx.legOpened(p.key, leg);
-      p.resolve(leg);
       return;
     }
     switch (m.type) {
@@ -83,7 +76,7 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
         onAudio(m.payload, m.sampleRate);
         break;
       case 'dtmf':
-        leg.events.emit('dtmf', { digit: m.digit });
+        leg.receiveDtmf(m.digit);
         break;
       case 'hangup':
         void leg.shutdown('remote_hangup');
@@ -126,52 +119,5 @@ export function handleConnection(sock: Socket, ctx: ConnectionContext, onClose: 
     if (lingerTimer) clearTimeout(lingerTimer);
     onClose();
     if (leg) void leg.shutdown('remote_hangup');
-  });
-}
-
-function makeLeg(sock: Socket, p: PendingEntry<void>, ctx: ConnectionContext): PacedLeg {
-  let droppedFrames = 0;
-  const frameSize = AS_HEADER_BYTES + frameBytes(ctx.wireFormat);
-  /** The leg's outbound frame, reused while the kernel takes each write at once (a queued write keeps its buffer). */
-  let out = Buffer.allocUnsafe(frameSize);
-  return new PacedLeg({
-    kind: 'audiosocket',
-    id: p.callId,
-    wireFormat: ctx.wireFormat,
-    scheduler: ctx.scheduler(),
-    prebufferMs: ctx.prebufferMs,
-    underrun: ctx.underrun,
-    onFill: ctx.onFill,
-    sendFrame(frame) {
-      if (sock.destroyed || !sock.writable) return;
-      if (sock.writableLength > MAX_WRITE_BACKLOG_BYTES) {
-        // The peer stopped reading: drop rather than buffer without bound.
-        if (droppedFrames++ === 0) ctx.log.warn({ callId: p.callId, backlogBytes: sock.writableLength }, 'AudioSocket peer is not reading; dropping outbound frames');
-        return;
-      }
-      const wire = frame.length + AS_HEADER_BYTES === frameSize ? encodeFrameInto(out, ctx.frameType, frame) : encodeFrame(ctx.frameType, frame);
-      sock.write(wire);
-      if (wire === out && sock.writableLength > 0) out = Buffer.allocUnsafe(frameSize);
-      ctx.onBytes?.('tx', wire.length);
-    },
-    teardown: (why) =>
-      new Promise<void>((resolve) => {
-        ctx.legClosed(p.key);
-        if (sock.destroyed) return resolve();
-        const done = (): void => {
-          clearTimeout(t);
-          resolve();
-        };
-        const t = setTimeout(() => {
-          sock.destroy();
-          resolve();
-        }, 1000);
-        t.unref();
-        sock.once('close', done);
-        if (why === 'local') {
-          if (!sock.writableEnded) sock.end(encodeHangup());
-        } else if (!sock.writableEnded) sock.destroy();
-        // else: a final error frame is being flushed; the peer closes or the timer destroys.
-      }),
   });
 }

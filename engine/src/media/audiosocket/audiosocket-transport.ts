@@ -6,15 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { PacedLeg } from '../paced-leg.js';
 import type { Logger } from '../../observability/logger.js';
 import type { TransportHealth } from '../../api/health.js';
 import { SLIN16, SLIN8 } from '../audio-format.js';
 import { FrameScheduler } from '../pacer.js';
-import { FillTally, type PacedLeg } from '../paced-leg.js';
+import { FillTally } from '../paced-leg.js';
 import { PendingLegs } from '../pending-legs.js';
 import type { MediaTransport, PendingLeg, TransportCommonOptions } from '../transport.js';
 import { AS_SLIN, AS_SLIN16 } from './framing.js';
-import { handleConnection } from './audiosocket-connection.js';
+import { handleConnection, type ConnectionLeg } from './audiosocket-connection.js';
+import { closeLegSocket, frameWriter } from './socket-io.js';
 
 export interface AudioSocketTransportOptions extends TransportCommonOptions {
   host: string;
@@ -58,21 +60,32 @@ export function createAudioSocketTransport(opts: AudioSocketTransportOptions): A
   let reason: string | undefined;
   let schedulerStopped = false;
 
-  const connectionContext = {
-    log,
-    wireFormat,
-    frameType: opts.format === 'slin16' ? AS_SLIN16 : AS_SLIN,
-    scheduler: () => scheduler,
-    prebufferMs: opts.prebufferMs,
-    underrun: opts.underrun,
-    uuidTimeoutMs: opts.uuidTimeoutMs ?? 5000,
-    onBytes: opts.onBytes,
-    onFill: fills.add,
-    claim: (uuid: string) => pending.claim(uuid),
-    legOpened: (uuid: string, leg: PacedLeg) => legs.set(uuid, leg),
-    legClosed: (uuid: string) => legs.delete(uuid),
-    timers: uuidTimers,
-  };
+  const frameType = opts.format === 'slin16' ? AS_SLIN16 : AS_SLIN;
+
+  /** The connection named a UUID: the pending leg it names becomes a PacedLeg on `sock`. */
+  function openLeg(uuid: string, sock: Socket): ConnectionLeg | undefined {
+    const p = pending.claim(uuid);
+    if (!p) return undefined;
+    const leg = new PacedLeg({
+      kind: 'audiosocket',
+      id: p.callId,
+      wireFormat,
+      scheduler,
+      prebufferMs: opts.prebufferMs,
+      underrun: opts.underrun,
+      onFill: fills.add,
+      sendFrame: frameWriter(sock, { log, callId: p.callId, wireFormat, frameType, onBytes: opts.onBytes }),
+      teardown: (why) => {
+        legs.delete(uuid);
+        return closeLegSocket(sock, why);
+      },
+    });
+    legs.set(uuid, leg);
+    p.resolve(leg);
+    return leg;
+  }
+
+  const connectionContext = { log, wireFormat, uuidTimeoutMs: opts.uuidTimeoutMs ?? 5000, onBytes: opts.onBytes, openLeg, timers: uuidTimers };
 
   function onConnection(sock: Socket): void {
     sockets.add(sock);
