@@ -45,8 +45,11 @@ export type { CallsBenchRow } from './report.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CALLS_BENCH_MEDIA_WORKERS: AudioSocket media worker threads (`audiosocket.media_workers`, default 0). */
-const mediaWorkers = (): number => Number(process.env.CALLS_BENCH_MEDIA_WORKERS ?? 0);
+/**
+ * CALLS_BENCH_MEDIA_WORKERS: the AudioSocket media worker counts to measure (`audiosocket.media_workers`), e.g.
+ * "0,1" (default): every AudioSocket row once with the sockets on the engine's thread and once in one worker.
+ */
+const mediaWorkerCounts = (): number[] => (process.env.CALLS_BENCH_MEDIA_WORKERS ?? '0,1').split(',').map(Number);
 
 /** The AudioSocket transport's media workers, if it has any: their lateness samples and loop delay since the last call. */
 async function workerStats(service: CallService): Promise<WorkerStats[]> {
@@ -133,7 +136,7 @@ function timeTransactions(db: Db, record: (ms: number) => void): void {
   }) as typeof db.transaction;
 }
 
-async function startEngine(kind: TransportKind, fakePort: number): Promise<Engine> {
+async function startEngine(kind: TransportKind, fakePort: number, mediaWorkers: number): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'aava-calls-bench-'));
   const cfgFile = join(dir, 'ai-agent.yaml');
   writeFileSync(
@@ -142,7 +145,7 @@ async function startEngine(kind: TransportKind, fakePort: number): Promise<Engin
       default_provider: 'echo',
       asterisk: { host: '127.0.0.1', port: fakePort, username: 'aiagent', password: 'aiagentpass' },
       audio_transport: kind,
-      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers() },
+      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers },
       websocket: { format: 'slin' },
       providers: { echo: { type: 'echo', tone_ms: 300, end_silence_ms: 250 } },
       no_input: { timeout_s: 600, grace_s: 60 },
@@ -316,8 +319,9 @@ export async function runCallsBench(opts: { counts?: number[]; seconds?: number;
   const fake = await startFake();
   const rows: CallsBenchRow[] = [];
   try {
-    for (const kind of kinds) {
-      const engine = await startEngine(kind, fake.port);
+    const setups: Array<[TransportKind, number]> = kinds.flatMap((kind): Array<[TransportKind, number]> => (kind === 'audiosocket' ? mediaWorkerCounts().map((w) => [kind, w]) : [[kind, 0]]));
+    for (const [kind, workers] of setups) {
+      const engine = await startEngine(kind, fake.port, workers);
       try {
         for (const n of counts) {
           const row = await measureRow(kind, n, seconds, engine, fake);

@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { startHarnessForTest, baseConfig, tone, silence, concatPcm, tonePower, until } from '../support/calls-harness.js';
 import type { CallDetail } from '../../engine/src/api/calls.js';
 
-describe('a full call over AudioSocket with the echo provider', () => {
+/** `audiosocket.media_workers`: 0 = the leg's socket on the engine's thread, 1 = in a media worker thread. */
+const withWorkers = (workers: number) => (p: number) => {
+  const c = baseConfig(p);
+  (c.audiosocket as Record<string, unknown>).media_workers = workers;
+  return c;
+};
+
+describe.each([
+  ['in the engine thread', 0],
+  ['in a media worker', 1],
+])('a full call over AudioSocket with the echo provider, socket %s', (_where, workers) => {
   it('greets with a tone, echoes the caller, sees DTMF, transfers with continue and cleans up', async () => {
-    const h = await startHarnessForTest();
+    const h = await startHarnessForTest({ config: withWorkers(workers) });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerName: 'Test Caller', callerNumber: '7175882255', audio: concatPcm([silence(500), tone(1000, 600), silence(200)]) });
@@ -42,7 +52,7 @@ describe('a full call over AudioSocket with the echo provider', () => {
   });
 
   it('ends with caller_hangup when the caller hangs up, and frees everything', async () => {
-    const h = await startHarnessForTest();
+    const h = await startHarnessForTest({ config: withWorkers(workers) });
     const { fake, service } = h;
     await until(() => service.ari.connected, 'ARI connected');
     const caller = fake.injectCall({ callerNumber: '100', audio: silence(200) });
@@ -60,7 +70,7 @@ describe('a full call over AudioSocket with the echo provider', () => {
   it('works with slin16 (0x12 frames, 640 bytes) end to end', async () => {
     const h = await startHarnessForTest({
       config: (p) => {
-        const c = baseConfig(p);
+        const c = withWorkers(workers)(p);
         (c.audiosocket as Record<string, unknown>).format = 'slin16';
         return c;
       },

@@ -93,11 +93,20 @@ async function callAfterGreeting(): Promise<{ caller: CallerHandle; id: string }
 
 const TRANSPORT_NAMES: Record<Transport, string> = { audiosocket: 'AudioSocket', externalmedia: 'RTP', websocket: 'WebSocket (chan_websocket; firstAudioMs = when the caller began to hear it, from MEDIA_MARK_PROCESSED)' };
 
-for (const transport of ['audiosocket', 'externalmedia', 'websocket'] as const) {
-  describe(`a caller that speaks and then sends nothing, over ${TRANSPORT_NAMES[transport]}`, () => {
+/** Each transport, and AudioSocket once more with its sockets in a media worker thread (`audiosocket.media_workers: 1`). */
+const VARIANTS = [
+  { transport: 'audiosocket', workers: 0 },
+  { transport: 'audiosocket', workers: 1 },
+  { transport: 'externalmedia', workers: 0 },
+  { transport: 'websocket', workers: 0 },
+] as const;
+
+for (const { transport, workers } of VARIANTS) {
+  describe(`a caller that speaks and then sends nothing, over ${TRANSPORT_NAMES[transport]}${workers ? ' in a media worker' : ''}`, () => {
     for (const [name, setup] of Object.entries(SETUPS)) {
       it(`${name}: the reply comes end_silence_ms after its speech, and the engine reports the gap the caller lived through`, async () => {
         const config = await setup.config(0, transport);
+        if (workers) config.audiosocket = { ...(config.audiosocket as object), media_workers: workers };
         h = await startHarness({ config: (p) => ({ ...config, asterisk: { ...(config.asterisk as object), port: p } }), setupTimeoutMs: 10_000 });
         const { caller, id } = await callAfterGreeting();
         caller.say(tone(1000, 700, 8000, 9000)); // then nothing: the fake sends no frames while silent
@@ -123,7 +132,13 @@ for (const transport of ['audiosocket', 'externalmedia', 'websocket'] as const) 
     }
 
     it('echo: a DTMF digit mid-sentence (140 ms without audio, then the digit) neither ends the turn nor is lost', async () => {
-      h = await startHarness({ config: (p) => baseConfig(p, { audio_transport: transport }) });
+      h = await startHarness({
+        config: (p) => {
+          const c = baseConfig(p, { audio_transport: transport });
+          if (workers) c.audiosocket = { ...(c.audiosocket as object), media_workers: workers };
+          return c;
+        },
+      });
       const { caller, id } = await callAfterGreeting();
       const first = tone(1000, 600, 8000, 9000);
       caller.say(new Int16Array([...first, ...tone(1000, 400, 8000, 9000)]));

@@ -1,5 +1,6 @@
 import { createLogger } from '../../engine/src/observability/logger.js';
 import { createAudioSocketTransport } from '../../engine/src/media/audiosocket/audiosocket-transport.js';
+import { createWorkerAudioSocketTransport, type WorkerAudioSocketTransport } from '../../engine/src/media/media-worker/worker-audiosocket-transport.js';
 import { createRtpTransport } from '../../engine/src/media/rtp/rtp-transport.js';
 import type { MediaLeg } from '../../engine/src/media/transport.js';
 import { sine } from '../../engine/src/media/signal.js';
@@ -13,8 +14,12 @@ const log = createLogger({ level: 'silent' });
 const closedOnce = (leg: MediaLeg) => new Promise<void>((r) => leg.events.once('closed', () => r()));
 
 describe('transports leave nothing behind', () => {
-  it('AudioSocket: 30 calls ended in random ways and orders → no legs, sockets, pending UUIDs or timers', async () => {
-    const t = createAudioSocketTransport({ host: '127.0.0.1', advertiseHost: '127.0.0.1', port: 0, format: 'slin', underrun: 'silence', prebufferMs: 40, log });
+  it.each([
+    ['in the engine thread', 0],
+    ['in two media workers', 2],
+  ])('AudioSocket (sockets %s): 30 calls ended in random ways and orders → no legs, sockets, pending UUIDs or timers', async (_where, workers) => {
+    const opts = { host: '127.0.0.1', advertiseHost: '127.0.0.1', port: 0, format: 'slin', underrun: 'silence', prebufferMs: 40, log } as const;
+    const t = workers > 0 ? createWorkerAudioSocketTransport({ ...opts, workers }) : createAudioSocketTransport(opts);
     await t.start();
     const endings = ['fin', 'local', 'cancel', 'hangup-frame', 'violation', 'stop'] as const;
     const calls: Array<{ ending: (typeof endings)[number]; peer?: AudioSocketPeer; leg?: MediaLeg; cancel: () => void }> = [];
@@ -25,7 +30,8 @@ describe('transports leave nothing behind', () => {
         calls.push({ ending, cancel: () => pending.cancel('test') });
         continue;
       }
-      const peer = await AudioSocketPeer.open('127.0.0.1', t.port, pending.externalMedia.data, 'slin');
+      const port = Number(pending.externalMedia.external_host.split(':')[1]);
+      const peer = await AudioSocketPeer.open('127.0.0.1', port, pending.externalMedia.data, 'slin');
       peer.socket.on('data', () => {
         if (peer.received.some((m) => m.type === 'hangup')) peer.socket.end();
       });
@@ -56,6 +62,14 @@ describe('transports leave nothing behind', () => {
           continue;
       }
       await closed;
+    }
+    if (workers > 0) {
+      // Calls went to both workers (two ports); what is left there is the 'stop' calls' legs and nothing else.
+      const stats = await (t as WorkerAudioSocketTransport).workerStats();
+      expect(stats.map((w) => w.legs).reduce((a, b) => a + b)).toBe(calls.filter((c) => c.ending === 'stop').length);
+      expect(new Set(calls.flatMap((c) => (c.peer ? [c.peer.socket.remotePort] : []))).size).toBe(2);
+      // timers: the worker's media clock while it paces a leg, no UUID wait left
+      expect(stats.map((w) => [w.pending, w.timers - (w.legs > 0 ? 1 : 0), w.sockets - w.legs])).toEqual(stats.map(() => [0, 0, 0]));
     }
     await t.stop();
     expect(t.stats()).toEqual({ legs: 0, pending: 0, sockets: 0, ports: 0 });
