@@ -277,6 +277,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
     fakeCpuPercent: round(fakeRow.cpuPercent, 1),
     fakeLoopP99Ms: round(fakeRow.loopP99Ms),
+    fakeUsPerFrame: round(fakeRow.usPerFrame),
     storeFlushP99Ms: round(storeS.p99),
     storeFlushes: storeS.n,
     storeFlushMaxMs: round(storeS.max),
