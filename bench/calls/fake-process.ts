@@ -32,13 +32,18 @@ export function startFake(): Promise<FakeHost> {
   });
 }
 
-/** The fake's CPU % and event-loop delay p99 (ms) from now to the call of the returned function. */
-export async function fakeCpuMeter(fake: FakeHost): Promise<() => Promise<{ cpuPercent: number; loopP99Ms: number }>> {
-  const read = async () => (await fake.ask({ type: 'cpu' }, 'cpu')) as unknown as { user: number; system: number; loopP99Ms: number };
+/**
+ * The fake's CPU % and event-loop delay p99 (ms) from now to the call of the returned function, and its CPU µs per
+ * media frame it handled (received + sent; comparable across runs where the engine, starved by the load, sends fewer).
+ * Calls must stay up in between (frames sent are summed over the live legs).
+ */
+export async function fakeCpuMeter(fake: FakeHost): Promise<() => Promise<{ cpuPercent: number; loopP99Ms: number; usPerFrame: number }>> {
+  const read = async () => (await fake.ask({ type: 'cpu' }, 'cpu')) as unknown as { user: number; system: number; loopP99Ms: number; frames: number };
   const a = await read();
   const t0 = performance.now();
   return async () => {
     const b = await read();
-    return { cpuPercent: ((b.user + b.system - a.user - a.system) / ((performance.now() - t0) * 1000)) * 100, loopP99Ms: b.loopP99Ms };
+    const cpuUs = b.user + b.system - a.user - a.system;
+    return { cpuPercent: (cpuUs / ((performance.now() - t0) * 1000)) * 100, loopP99Ms: b.loopP99Ms, usPerFrame: cpuUs / Math.max(1, b.frames - a.frames) };
   };
 }

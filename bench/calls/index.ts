@@ -298,6 +298,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     workerLoopP99Ms: workers.map((w) => round(w.loopP99Ms)).join(' / '),
     fakeCpuPercent: round(fakeRow.cpuPercent, 1),
     fakeLoopP99Ms: round(fakeRow.loopP99Ms),
+    fakeUsPerFrame: round(fakeRow.usPerFrame),
     storeFlushP99Ms: round(storeS.p99),
     storeFlushes: storeS.n,
     storeFlushMaxMs: round(storeS.max),

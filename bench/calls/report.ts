@@ -38,6 +38,8 @@ export interface CallsBenchRow {
   /** The fake PBX's CPU % over the row (it shares the cores) and its event-loop delay p99. */
   fakeCpuPercent: number;
   fakeLoopP99Ms: number;
+  /** The fake's CPU µs per media frame it handled (received from the engine + sent to it). */
+  fakeUsPerFrame: number;
   /** Write-behind transactions (SQLite, on the event loop): p99 and max duration (ms). */
   storeFlushP99Ms: number;
   storeFlushMaxMs: number;
@@ -71,6 +73,7 @@ export function goalColumns(r: CallsBenchRow): Record<string, string | number> {
     'gc max (n/s, major)': `${r.gcPauseMaxMs} (${r.gcPausesPerSec}/s, ${r.majorGcs})`,
     'wakeups/s': r.wakeupsPerSec,
     'fake cpu%': r.fakeCpuPercent,
+    'fake µs/frame': r.fakeUsPerFrame,
     'fake loop p99': r.fakeLoopP99Ms,
     load1: r.load1,
   };

@@ -41,6 +41,9 @@ export function decodeUlaw(buf: Buffer): Int16Array {
   return out;
 }
 
+/** Whether this machine stores an Int16Array's samples little-endian, as the wire formats here are. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Little-endian 16-bit PCM bytes → samples (copies, so alignment never matters). */
 export function pcmFromBytes(buf: Buffer): Int16Array {
   const out = new Int16Array(buf.length >> 1);
@@ -48,8 +51,22 @@ export function pcmFromBytes(buf: Buffer): Int16Array {
   return out;
 }
 
+/**
+ * Little-endian 16-bit PCM bytes → samples sharing `buf`'s memory when the host is little-endian and `buf`
+ * starts on an even byte (else a copy, as pcmFromBytes): for a buffer nobody writes to afterwards.
+ */
+export function pcmViewOfBytes(buf: Buffer): Int16Array {
+  if (!LITTLE_ENDIAN_HOST || buf.byteOffset % 2 !== 0) return pcmFromBytes(buf);
+  return new Int16Array(buf.buffer, buf.byteOffset, buf.length >> 1);
+}
+
 /** Little-endian bytes of `pcm`, into `out` at `offset` when given (else a new buffer). */
 export function pcmToBytes(pcm: Int16Array, out = Buffer.alloc(pcm.length * 2), offset = 0): Buffer {
+  if (LITTLE_ENDIAN_HOST) {
+    // The samples' own bytes are the wire's: one copy instead of two byte stores per sample.
+    out.set(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), offset);
+    return out;
+  }
   for (let i = 0; i < pcm.length; i++) {
     const v = pcm[i]!;
     out[offset + 2 * i] = v & 0xff;

@@ -9,7 +9,7 @@
  * (test/media/) both use it.
  */
 import { connect, type Socket } from 'node:net';
-import { pcmFromBytes, pcmToBytes, upsample2, downsample2 } from './audio.js';
+import { pcmViewOfBytes, pcmToBytes, upsample2, downsample2 } from './audio.js';
 
 export const AS_HANGUP = 0x00;
 export const AS_UUID = 0x01;
@@ -28,6 +28,7 @@ export type AudioSocketFrame =
 
 /** Frames kept in `received` (older ones are dropped first): 400 s of audio. */
 const KEEP_FRAMES = 20_000;
+const EMPTY = Buffer.alloc(0);
 
 export function uuidToBytes(uuid: string): Buffer {
   const hex = uuid.replace(/-/g, '');
@@ -63,11 +64,12 @@ export class AudioSocketPeer {
   errorFrames = 0;
   /** Types of frames received, in order of first appearance. */
   readonly receivedTypes = new Set<number>();
-  /** Every frame received, in order (the last KEEP_FRAMES). */
+  /** Every frame received, in order (the last KEEP_FRAMES; none when opened with keepFrames false). */
   readonly received: AudioSocketFrame[] = [];
   /** Resolves once the socket closed (either side). */
   readonly whenClosed: Promise<void>;
-  private buf: Buffer = Buffer.alloc(0);
+  /** The start of a frame whose end has not arrived yet. */
+  private buf: Buffer = EMPTY;
   private closedByUs = false;
   private readonly watchers = new Set<() => void>();
   closed = false;
@@ -76,6 +78,7 @@ export class AudioSocketPeer {
     socket: Socket,
     sampleRate: 8000 | 16000,
     private readonly events: Partial<AudioSocketPeerEvents>,
+    private readonly keepFrames: boolean,
   ) {
     this.socket = socket;
     this.sampleRate = sampleRate;
@@ -94,16 +97,24 @@ export class AudioSocketPeer {
 
   /**
    * Connects like chan_audiosocket; rejects when nothing listens (the ARI request then fails with 500).
-   * `uuid` undefined: no UUID frame (tests of a first frame that is not one).
+   * `uuid` undefined: no UUID frame (tests of a first frame that is not one). `keepFrames` false: nothing kept
+   * in `received` (the counters and events stay).
    */
-  static open(host: string, port: number, uuid: string | undefined, format: 'slin' | 'slin16', events: Partial<AudioSocketPeerEvents> = {}): Promise<AudioSocketPeer> {
+  static open(
+    host: string,
+    port: number,
+    uuid: string | undefined,
+    format: 'slin' | 'slin16',
+    events: Partial<AudioSocketPeerEvents> = {},
+    opts: { keepFrames?: boolean } = {},
+  ): Promise<AudioSocketPeer> {
     return new Promise((resolve, reject) => {
       const s = connect({ host, port });
       const fail = (err: Error) => reject(err);
       s.once('error', fail);
       s.once('connect', () => {
         s.off('error', fail);
-        const peer = new AudioSocketPeer(s, format === 'slin16' ? 16000 : 8000, events);
+        const peer = new AudioSocketPeer(s, format === 'slin16' ? 16000 : 8000, events, opts.keepFrames ?? true);
         if (uuid !== undefined) {
           setTimeout(() => {
             if (!peer.closed) s.write(frame(AS_UUID, uuidToBytes(uuid)));
@@ -163,19 +174,23 @@ export class AudioSocketPeer {
   }
 
   private onData(d: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-    while (this.buf.length >= 3) {
-      const type = this.buf[0]!;
-      const len = this.buf.readUInt16BE(1);
-      if (this.buf.length < 3 + len) break;
-      const payload = Buffer.from(this.buf.subarray(3, 3 + len));
-      this.buf = this.buf.subarray(3 + len);
+    // Frames are read at an offset into the chunk; only a partial frame at its end is kept for the next one.
+    const buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    let off = 0;
+    while (buf.length - off >= 3) {
+      const type = buf[off]!;
+      const len = (buf[off + 1]! << 8) | buf[off + 2]!;
+      if (buf.length - off < 3 + len) break;
+      // A copy of its own (the chunk is the socket's), which the decoded samples then share.
+      const payload = Buffer.allocUnsafe(len);
+      buf.copy(payload, 0, off + 3, off + 3 + len);
+      off += 3 + len;
       this.receivedTypes.add(type);
       this.framesReceived++;
-      this.record(type, payload);
+      if (this.keepFrames) this.record(type, payload);
       if (type === AS_SLIN || type === AS_SLIN16) {
         this.bytesReceived += len;
-        const pcm = pcmFromBytes(payload);
+        const pcm = pcmViewOfBytes(payload);
         this.events.onAudio?.(type === AS_SLIN16 ? downsample2(pcm) : pcm);
       } else if (type === AS_HANGUP) {
         this.events.onRemoteHangup?.('hangup_frame');
@@ -184,7 +199,8 @@ export class AudioSocketPeer {
         this.events.onRemoteHangup?.('error_frame');
       }
     }
-    for (const w of [...this.watchers]) w();
+    this.buf = off === buf.length ? EMPTY : buf.subarray(off);
+    if (this.watchers.size > 0) for (const w of [...this.watchers]) w();
   }
 
   private record(type: number, payload: Buffer): void {

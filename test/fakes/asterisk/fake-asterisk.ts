@@ -47,6 +47,11 @@ export interface FakeAsteriskOptions {
    * 4 = a quarter of the callers every 5 ms (the calls bench).
    */
   mediaPhases?: number;
+  /**
+   * false: AudioSocket legs count what the engine sends them (framesReceived, bytesReceived, receivedTypes) and
+   * hand its audio to the callers, but keep no `received` list (a bench with hundreds of legs). Default true.
+   */
+  keepLegFrames?: boolean;
   /** Called for every frame a media leg hands to a caller (bench: caller-side timing). */
   onDeliver?: (caller: FakeChannel, pcm: Int16Array) => void;
 }
@@ -75,6 +80,7 @@ export class FakeAsterisk {
       legStasisDelayMs: opts.legStasisDelayMs ?? 0,
       legStasisLagMs: opts.legStasisLagMs ?? 0,
       mediaPhases: opts.mediaPhases ?? 1,
+      keepLegFrames: opts.keepLegFrames ?? true,
       externalMediaAudioSocket: opts.externalMediaAudioSocket ?? true,
       soundsDir: opts.soundsDir,
       playbackSpeed: opts.playbackSpeed ?? 1,

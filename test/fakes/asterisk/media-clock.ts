@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { FakeAsterisk } from './fake-asterisk.js';
-import type { FakeChannel } from './model.js';
+import type { FakeBridge, FakeChannel } from './model.js';
 
 const FRAME = 160;
 const SILENCE = new Int16Array(FRAME);
@@ -50,23 +50,18 @@ export class MediaClock {
     this.ticks++;
     const phases = this.fake.opts.mediaPhases;
     const phase = this.ticks % phases;
-    let active = 0;
+    let anyCaller = false;
     for (const ch of this.fake.channels.values()) {
-      if (ch.role !== 'caller' || !ch.bridgeId || !ch.source) continue;
-      const legs = this.legsOf(ch);
-      if (legs.length === 0) continue;
-      active++;
+      if (ch.role !== 'caller') continue;
+      anyCaller = true;
+      if (!ch.bridgeId || !ch.source) continue;
+      const bridge = this.fake.bridges.get(ch.bridgeId);
+      if (!bridge || !this.hasLeg(bridge, ch)) continue;
       if (phases > 1 && this.callerPhase(ch, phases) !== phase) continue;
       const frame = this.nextFrame(ch);
-      if (!frame) continue;
-      for (const leg of legs) {
-        leg.audiosocket?.sendAudio(frame);
-        leg.rtp?.sendAudio(frame);
-        leg.websocket?.sendAudio(frame);
-      }
+      if (frame) this.sendToLegs(bridge, ch, frame);
     }
-    const anyCaller = [...this.fake.channels.values()].some((c) => c.role === 'caller');
-    if (active === 0 && !anyCaller) {
+    if (!anyCaller) {
       this.timer = undefined;
       return;
     }
@@ -86,25 +81,43 @@ export class MediaClock {
     return p;
   }
 
-  private legsOf(ch: FakeChannel): FakeChannel[] {
-    const b = this.fake.bridges.get(ch.bridgeId!);
-    if (!b) return [];
-    const out: FakeChannel[] = [];
-    for (const id of b.channels) {
-      const other = this.fake.channels.get(id);
-      if (other && other !== ch && (other.audiosocket || other.rtp || other.websocket)) out.push(other);
-    }
-    return out;
+  /** Whether the caller's bridge holds a media leg (AudioSocket, RTP or WebSocket); no list made per tick. */
+  private hasLeg(bridge: FakeBridge, caller: FakeChannel): boolean {
+    for (const id of bridge.channels) if (this.isLeg(this.fake.channels.get(id), caller)) return true;
+    return false;
   }
 
+  private sendToLegs(bridge: FakeBridge, caller: FakeChannel, frame: Int16Array): void {
+    for (const id of bridge.channels) {
+      const leg = this.fake.channels.get(id);
+      if (!this.isLeg(leg, caller)) continue;
+      leg.audiosocket?.sendAudio(frame);
+      leg.rtp?.sendAudio(frame);
+      leg.websocket?.sendAudio(frame);
+    }
+  }
+
+  private isLeg(other: FakeChannel | undefined, caller: FakeChannel): other is FakeChannel {
+    return other !== undefined && other !== caller && (other.audiosocket !== undefined || other.rtp !== undefined || other.websocket !== undefined);
+  }
+
+  /**
+   * The caller's next 20 ms, or undefined when it sends nothing this tick. A full frame is a view of the
+   * source (no copy: the legs encode it before returning and the source is never written to); only the
+   * last, short frame of a source is copied and padded with silence.
+   */
   private nextFrame(ch: FakeChannel): Int16Array | undefined {
     const src = ch.source!;
     if (src.pausedUntil !== undefined && performance.now() < src.pausedUntil) return undefined;
     if (src.pos >= src.pcm.length && src.loop && src.pcm.length > 0) src.pos = 0;
     if (src.pos >= src.pcm.length) return src.after === 'silence' ? SILENCE : undefined;
     const end = Math.min(src.pos + FRAME, src.pcm.length);
-    const f = new Int16Array(FRAME);
-    f.set(src.pcm.subarray(src.pos, end));
+    let f = src.pcm.subarray(src.pos, end);
+    if (f.length < FRAME) {
+      const padded = new Int16Array(FRAME);
+      padded.set(f);
+      f = padded;
+    }
     src.pos = end;
     if (allZero(f)) return src.dtx ? undefined : f;
     src.lastAudioAt = performance.now();

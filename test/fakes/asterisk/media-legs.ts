@@ -54,10 +54,17 @@ async function openAudioSocketLeg(
   const ref: { leg?: FakeChannel } = {};
   let peer: AudioSocketPeer;
   try {
-    peer = await AudioSocketPeer.open(target.host, target.port, uuid, format, {
-      onAudio: (pcm) => ref.leg && deliverToCallers(fake, ref.leg, pcm),
-      onRemoteHangup: () => ref.leg && fake.hangupChannel(ref.leg, { cause: 16 }),
-    });
+    peer = await AudioSocketPeer.open(
+      target.host,
+      target.port,
+      uuid,
+      format,
+      {
+        onAudio: (pcm) => ref.leg && deliverToCallers(fake, ref.leg, pcm),
+        onRemoteHangup: () => ref.leg && fake.hangupChannel(ref.leg, { cause: 16 }),
+      },
+      { keepFrames: fake.opts.keepLegFrames },
+    );
   } catch {
     throw fail(500, 'An internal error prevented this request from being handled');
   }
