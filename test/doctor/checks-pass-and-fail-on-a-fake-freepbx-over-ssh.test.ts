@@ -114,6 +114,20 @@ describe.skipIf(!canRunSshd || !hasFixtures)('doctor checks over real SSH agains
     expect(remote['http-server']).toMatchObject({ status: 'fail', fixIds: ['http-bind'] });
   });
 
+  it('AudioSocket in three media workers: the PBX must reach port … port+2; the first and the last are probed, the fix names the range', async () => {
+    layoutHealthy(pbx.root, base.contexts);
+    const p = base.audiosocket.port;
+    const r = byId((await runChecks(session, { ...base, audiosocket: { ...base.audiosocket, ports: 3 } })).results);
+    expect(r['pbx-to-engine-tcp']).toMatchObject({ status: 'pass', title: `PBX → engine AudioSocket ${base.audiosocket.advertiseHost}:${p}-${p + 2}/TCP` });
+    const ev = r['pbx-to-engine-tcp']!.evidence;
+    expect(ev.map((e) => e.output)).toEqual(['open', 'open']);
+    expect(ev[0]!.command).toContain(`/dev/tcp/${base.audiosocket.advertiseHost}/${p}`);
+    expect(ev[1]!.command).toContain(`/dev/tcp/${base.audiosocket.advertiseHost}/${p + 2}`);
+    const unreachable = byId((await runChecks(session, { ...base, audiosocket: { advertiseHost: '0.0.0.1', port: p, ports: 3 }, udpWaitMs: 300 })).results);
+    expect(unreachable['pbx-to-engine-tcp']).toMatchObject({ status: 'fail' });
+    expect(unreachable['pbx-to-engine-tcp']!.fix).toContain(`TCP ${p}-${p + 2}`);
+  });
+
   it('plain Asterisk (no fwconsole), Asterisk not running', async () => {
     layoutHealthy(pbx.root, base.contexts);
     pbx.setFreePbx(false);

@@ -101,7 +101,11 @@ export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: Do
   const udpSev = used.has('externalmedia') ? 'fail' : 'warn';
   // A transport only a dialplan context chooses says so in the title.
   const forWhom = (k: 'audiosocket' | 'externalmedia') => (used.has(k) && inp.transport !== k ? ` (${used.get(k)})` : '');
-  const tcpTitle = `PBX → engine AudioSocket ${as.advertiseHost}:${as.port}/TCP${forWhom('audiosocket')}`;
+  // With media workers the AudioSocket listeners are port … port+N-1: the first and the last are probed.
+  const lastPort = as.port + Math.max(1, as.ports ?? 1) - 1;
+  const tcpPorts = lastPort > as.port ? [as.port, lastPort] : [as.port];
+  const tcpRange = lastPort > as.port ? `${as.port}-${lastPort}` : String(as.port);
+  const tcpTitle = `PBX → engine AudioSocket ${as.advertiseHost}:${tcpRange}/TCP${forWhom('audiosocket')}`;
   const udpTitle = `PBX → engine RTP ${rtp.advertiseHost}:${rtp.start}-${rtp.end}/UDP${forWhom('externalmedia')}`;
   const hint = f.sshClientIp ? ` (${f.sshClientIp})` : '';
   let tcp: CheckResult | undefined;
@@ -118,12 +122,12 @@ export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: Do
   if (pbxRemote && isLoopback(rtp.advertiseHost)) {
     udp = check('pbx-to-engine-rtp', udpTitle, udpSev, [], `external_media.advertise_host is ${rtp.advertiseHost}; set it to this workstation's address as the PBX sees it${hint}.`);
   }
-  const listener = tcp ? undefined : await tcpListenIfFree(as.port);
+  const listeners = tcp ? [] : await Promise.all(tcpPorts.map((p) => tcpListenIfFree(p)));
   const catcher = udp ? undefined : await udpCatcher(rtp.start, rtp.end);
   if (!udp && !catcher) udp = check('pbx-to-engine-rtp', udpTitle, 'warn', [], `Every port of ${rtp.start}-${rtp.end} is busy on this workstation (calls in progress?); run the doctor again when idle.`);
   try {
     const items: { key: string; command: string }[] = [];
-    if (!tcp) items.push({ key: 'tcp', command: pbxTcpScript(as.advertiseHost, as.port) });
+    if (!tcp) for (const [i, p] of tcpPorts.entries()) items.push({ key: `tcp${i}`, command: pbxTcpScript(as.advertiseHost, p) });
     if (catcher) {
       const send = `bash -c ${shellQuote(`echo -n ${catcher.token} > /dev/udp/${rtp.advertiseHost}/${catcher.port}`)}`;
       items.push({ key: 'udp', command: `${send}; sleep 0.2; ${send}; echo sent` });
@@ -131,8 +135,9 @@ export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: Do
     if (items.length) {
       const got = await runBatch(shell, items, false);
       if (!tcp) {
-        const ev = { command: items[0]!.command, output: trimOutput(got.tcp?.output ?? '') };
-        tcp = got.tcp?.output.trim().endsWith('open') ? check('pbx-to-engine-tcp', tcpTitle, 'pass', [ev]) : check('pbx-to-engine-tcp', tcpTitle, tcpSev, [ev], engineFirewallFix(f, 'tcp', String(as.port)));
+        const evs = tcpPorts.map((_, i) => ({ command: items[i]!.command, output: trimOutput(got[`tcp${i}`]?.output ?? '') }));
+        const open = tcpPorts.every((_, i) => got[`tcp${i}`]?.output.trim().endsWith('open'));
+        tcp = open ? check('pbx-to-engine-tcp', tcpTitle, 'pass', evs) : check('pbx-to-engine-tcp', tcpTitle, tcpSev, evs, engineFirewallFix(f, 'tcp', tcpRange));
       }
       if (catcher) {
         const received = await catcher.received(inp.udpWaitMs ?? 2000);
@@ -141,7 +146,7 @@ export async function pbxToEngineChecks(shell: RemoteShell, f: PbxFacts, inp: Do
       }
     }
   } finally {
-    listener?.server?.close();
+    for (const l of listeners) l.server?.close();
     catcher?.close();
   }
   return [tcp!, udp!];

@@ -21,7 +21,8 @@ export interface DoctorInputs {
   /** Present when recordings sync is enabled. */
   recordings?: { host: string; port: number; tls: boolean; username: string; password: string; trustFingerprint?: string };
   transport: TransportKind;
-  audiosocket: { advertiseHost: string; port: number };
+  /** `ports`: how many consecutive ports from `port` (one per media worker, `audiosocket.media_workers`), default 1. */
+  audiosocket: { advertiseHost: string; port: number; ports?: number };
   rtp: { advertiseHost: string; start: number; end: number };
   /** Media dir as seen on the PBX. */
   mediaDir: string;
@@ -58,7 +59,7 @@ export function inputsFromConfig(cfg: AgentConfig, sshHost: string, rootPrefix?:
     ari: { host: cfg.asterisk.host, port: cfg.asterisk.port, scheme: cfg.asterisk.scheme, username: cfg.asterisk.username, password: cfg.asterisk.password || undefined },
     recordings: rec.enabled ? { ...withoutSame(resolveConnection({}, rec, cfg.asterisk, undefined)), ...(rec.trust_fingerprint ? { trustFingerprint: rec.trust_fingerprint } : {}) } : undefined,
     transport: cfg.audio_transport,
-    audiosocket: { advertiseHost: cfg.audiosocket.advertise_host, port: cfg.audiosocket.port },
+    audiosocket: { advertiseHost: cfg.audiosocket.advertise_host, port: cfg.audiosocket.port, ports: Math.max(1, cfg.audiosocket.media_workers) },
     rtp: { advertiseHost: cfg.external_media.advertise_host, start: cfg.external_media.port_range.start, end: cfg.external_media.port_range.end },
     mediaDir: cfg.media_dir,
     fileMode: cfg.downstream_mode === 'file',
