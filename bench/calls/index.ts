@@ -145,7 +145,7 @@ async function startEngine(kind: TransportKind, fakePort: number, mediaWorkers: 
       default_provider: 'echo',
       asterisk: { host: '127.0.0.1', port: fakePort, username: 'aiagent', password: 'aiagentpass' },
       audio_transport: kind,
-      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers },
+      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers, media_worker_nice: Number(process.env.CALLS_BENCH_MEDIA_NICE ?? -10) },
       websocket: { format: 'slin' },
       providers: { echo: { type: 'echo', tone_ms: 300, end_silence_ms: 250 } },
       no_input: { timeout_s: 600, grace_s: 60 },
@@ -227,6 +227,8 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   // CALLS_BENCH_ALLOC=1: where the engine's garbage comes from (sampled allocations over the window).
   const stopAlloc = process.env.CALLS_BENCH_ALLOC ? await startAllocationSampling() : undefined;
   if (profDir) await fake.ask({ type: 'profile' }, 'profiled');
+  const workersTransport = service.transports().get('audiosocket') as Partial<WorkerAudioSocketTransport> | undefined;
+  if (profDir) await workersTransport?.profileWorkers?.();
   const cpu = cpuMeter();
   const fakeCpu = await fakeCpuMeter(fake);
   let rssMax = 0;
@@ -246,6 +248,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   if (profDir) {
     await stopProfile!(join(profDir, `engine-${kind}-${n}.cpuprofile`));
     await fake.ask({ type: 'profile', file: join(profDir, `fake-${kind}-${n}.cpuprofile`) }, 'profiled');
+    await workersTransport?.profileWorkers?.((i) => join(profDir, `worker${i}-${kind}-${n}.cpuprofile`));
   }
   gc.disconnect();
   const workers = await workerStats(service);

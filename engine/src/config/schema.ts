@@ -72,9 +72,11 @@ export const configSchema = z
         underrun: z.enum(['silence', 'nothing']).default('silence'),
         /** 0: sockets in the engine's thread; N: in N media worker threads on ports port … port+N-1. */
         media_workers: z.number().int().min(0).max(16).default(0),
+        /** The media workers' thread priority (nice -20…19): negative puts pacing ahead of everything else; needs root or CAP_SYS_NICE. */
+        media_worker_nice: z.number().int().min(-20).max(19).default(-10),
       })
       .strict()
-      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence', media_workers: 0 }),
+      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence', media_workers: 0, media_worker_nice: -10 }),
     external_media: z
       .object({
         rtp_host: z.string().default('0.0.0.0'),

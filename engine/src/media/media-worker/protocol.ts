@@ -22,6 +22,8 @@ export interface MediaWorkerData {
   uuidTimeoutMs: number;
   /** Keep each frame's lateness for `stats` (the bench). */
   sampleLateness: boolean;
+  /** The thread's scheduling priority to ask for (nice, -20…19; 0 = as the process). */
+  nice: number;
   /** Float64 [rx, tx]: bytes the worker read and wrote on its sockets so far. */
   byteCounters: SharedArrayBuffer;
 }
@@ -33,6 +35,8 @@ export type ToWorker =
   /** The pending leg was cancelled: refuse its UUID from now on. */
   | { type: 'forget'; uuid: string }
   | { type: 'stats'; id: number }
+  /** Diagnostics: start a CPU profile of the worker's thread, or (with `file`) stop it and write it there. */
+  | { type: 'profile'; id: number; file?: string }
   | { type: 'stop' };
 
 export interface WorkerStats {
@@ -52,11 +56,13 @@ export interface WorkerStats {
 
 export type FromWorker =
   | { type: 'records'; buf: ArrayBuffer }
-  | { type: 'listening'; port: number }
+  /** `nice`: the thread's scheduling priority now; `niceError`: why the configured one could not be set. */
+  | { type: 'listening'; port: number; nice: number; niceError?: string }
   | { type: 'listen-failed'; reason: string }
   | { type: 'connected'; leg: number }
   | { type: 'closed'; leg: number; reason: MediaLegEvents['closed']['reason']; error?: string }
   /** One pino JSON line the worker logged; the engine's thread logs it through its own logger. */
   | { type: 'log'; line: string }
   | ({ type: 'stats'; id: number } & WorkerStats)
+  | { type: 'profiled'; id: number; error?: string }
   | { type: 'stopped' };

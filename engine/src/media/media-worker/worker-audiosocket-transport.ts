@@ -24,6 +24,8 @@ export interface WorkerAudioSocketTransportOptions extends AudioSocketTransportO
   workers: number;
   /** Keep each frame's lateness in the workers for workerStats() (the bench). */
   sampleLateness?: boolean;
+  /** The workers' thread priority (nice; default 0). Negative: ahead of the engine's thread and other processes. */
+  nice?: number;
 }
 
 export interface WorkerAudioSocketTransport extends AudioSocketTransport {
@@ -31,6 +33,8 @@ export interface WorkerAudioSocketTransport extends AudioSocketTransport {
   readonly ports: readonly number[];
   /** Each worker's counters since the last call (lateness samples, loop delay p99, wake-ups). */
   workerStats(): Promise<WorkerStats[]>;
+  /** Diagnostics: starts CPU profiles of every worker's thread, or (with `fileOf`) stops them and writes each. */
+  profileWorkers(fileOf?: (index: number) => string): Promise<void>;
   /** Ends worker `index` at once, as a crash would (failure drills, tests): its calls end, it is started again. */
   terminateWorker(index: number): Promise<void>;
 }
@@ -67,6 +71,7 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
         prebufferMs: opts.prebufferMs,
         uuidTimeoutMs: opts.uuidTimeoutMs ?? 5000,
         sampleLateness: opts.sampleLateness ?? false,
+        nice: opts.nice ?? 0,
       },
       wireFormat,
       scheduler: () => scheduler,
@@ -121,7 +126,7 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
       fills.attach(scheduler);
       running = true;
       reason = undefined;
-      log.info({ bind: bind(), advertise: advertise(), format: opts.format, workers: handles.length }, 'AudioSocket listening (media workers)');
+      log.info({ bind: bind(), advertise: advertise(), format: opts.format, workers: handles.length, nice: handles.map((h) => h.nice) }, 'AudioSocket listening (media workers)');
     },
 
     async stop() {
@@ -170,6 +175,10 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
     },
 
     workerStats: () => Promise.all(handles.map((h) => h.stats())),
+
+    profileWorkers: async (fileOf) => {
+      await Promise.all(handles.map((h) => h.profile(fileOf?.(h.index))));
+    },
 
     terminateWorker: async (index) => {
       await handles[index]?.terminate();

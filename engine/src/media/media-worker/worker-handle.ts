@@ -42,11 +42,14 @@ export class WorkerHandle {
   private readonly byteCounters = new Float64Array(new SharedArrayBuffer(16));
   private readonly bytesSeen = { rx: 0, tx: 0 };
   private statsWaiters = new Map<number, (s: WorkerStats) => void>();
+  private profileWaiters = new Map<number, (error?: string) => void>();
   private nextStats = 1;
   private stopping = false;
   private listening = false;
   private stopped: (() => void) | undefined;
   port = 0;
+  /** The worker thread's scheduling priority (nice), once it listens. */
+  nice = 0;
   /** With sampleLateness: each inbound frame's hop from the worker's read to this thread (ms), for stats. */
   private hops: number[] | undefined;
 
@@ -88,6 +91,8 @@ export class WorkerHandle {
           w.on('error', (err) => this.o.log.error({ err: err.message, worker: this.index }, 'AudioSocket media worker failed'));
           this.port = m.port;
           this.listening = true;
+          this.nice = m.nice;
+          if (m.niceError && this.o.data.nice !== m.nice) this.o.log.info({ worker: this.index, asked: this.o.data.nice, nice: m.nice, why: m.niceError }, 'AudioSocket media worker runs at the process priority (a higher one needs root or CAP_SYS_NICE)');
           resolve(m.port);
         } else if (m.type === 'listen-failed') fail(new Error(m.reason));
         else this.onMessage(m);
@@ -117,6 +122,15 @@ export class WorkerHandle {
     return new Promise((resolve) => {
       this.statsWaiters.set(id, resolve);
       this.post({ type: 'stats', id });
+    });
+  }
+
+  /** Diagnostics: starts a CPU profile of the worker's thread, or (with `file`) stops it and writes it there. */
+  profile(file?: string): Promise<void> {
+    const id = this.nextStats++;
+    return new Promise((resolve, reject) => {
+      this.profileWaiters.set(id, (error) => (error ? reject(new Error(error)) : resolve()));
+      this.post({ type: 'profile', id, ...(file ? { file } : {}) });
     });
   }
 
@@ -193,6 +207,10 @@ export class WorkerHandle {
         this.statsWaiters.delete(id);
         return;
       }
+      case 'profiled':
+        this.profileWaiters.get(m.id)?.(m.error);
+        this.profileWaiters.delete(m.id);
+        return;
       case 'stopped':
         this.stopped?.();
         return;

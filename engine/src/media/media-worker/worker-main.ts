@@ -5,6 +5,10 @@
  * the engine's thread gets arrivals and per-burst events as records once per
  * event-loop turn and sends agent audio and commands the same way.
  */
+import { writeFile } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+import { Session } from 'node:inspector';
 import { createServer, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -19,7 +23,27 @@ import type { FromWorker, MediaWorkerData, ToWorker, WorkerStats } from './proto
 import { WorkerLeg } from './worker-leg.js';
 
 const port = parentPort!;
+
+/**
+ * Asks for the configured scheduling priority for this thread only (Linux: setpriority on the thread's id). A
+ * raise (negative nice) needs root or CAP_SYS_NICE; without it the thread keeps the process's priority.
+ */
+function applyNice(nice: number): { nice: number; error?: string } {
+  let tid = 0;
+  try {
+    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return { nice: 0, error: 'no per-thread priority on this platform' };
+  }
+  try {
+    if (nice !== 0) setPriority(tid, nice);
+    return { nice: getPriority(tid) };
+  } catch (err) {
+    return { nice: getPriority(tid), error: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+  }
+}
 const data = workerData as MediaWorkerData;
+const priority = applyNice(data.nice);
 const wireFormat = data.format === 'slin16' ? SLIN16 : SLIN8;
 const frameType = data.format === 'slin16' ? AS_SLIN16 : AS_SLIN;
 const log = pino({ level: 'debug', base: { mediaWorker: data.index } }, { write: (line: string) => post({ type: 'log', line }) });
@@ -122,6 +146,27 @@ function stats(): WorkerStats {
   return s;
 }
 
+let profiler: Session | undefined;
+const inspect = <T>(method: string, params: object = {}): Promise<T> =>
+  new Promise((resolve, reject) => profiler!.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+
+/** A CPU profile of this thread (diagnostics: the calls bench's CALLS_BENCH_PROF). */
+async function profile(file: string | undefined): Promise<void> {
+  if (!file) {
+    profiler = new Session();
+    profiler.connect();
+    await inspect('Profiler.enable');
+    await inspect('Profiler.setSamplingInterval', { interval: 500 });
+    await inspect('Profiler.start');
+    return;
+  }
+  if (!profiler) throw new Error('no profile was started');
+  const { profile: p } = await inspect<{ profile: unknown }>('Profiler.stop');
+  profiler.disconnect();
+  profiler = undefined;
+  await writeFile(file, JSON.stringify(p));
+}
+
 async function stop(): Promise<void> {
   server.close();
   await Promise.all([...legs.values()].map((l) => l.shutdown('local')));
@@ -146,6 +191,12 @@ port.on('message', (m: ToWorker) => {
     case 'stats':
       post({ type: 'stats', id: m.id, ...stats() });
       return;
+    case 'profile':
+      profile(m.file).then(
+        () => post({ type: 'profiled', id: m.id }),
+        (err: Error) => post({ type: 'profiled', id: m.id, error: err.message }),
+      );
+      return;
     case 'stop':
       void stop();
       return;
@@ -156,5 +207,5 @@ server.once('error', (err: NodeJS.ErrnoException) => post({ type: 'listen-failed
 server.listen(data.port, data.host, () => {
   server.on('error', (err) => log.error({ err: err.message }, 'AudioSocket server error'));
   const addr = server.address();
-  post({ type: 'listening', port: addr && typeof addr === 'object' ? addr.port : data.port });
+  post({ type: 'listening', port: addr && typeof addr === 'object' ? addr.port : data.port, nice: priority.nice, niceError: priority.error });
 });
