@@ -188,15 +188,19 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   const up = () => service.controller.active.filter((s) => s.conversation).length;
   for (let from = 0; from < n; from += wave) {
     const k = Math.min(wave, n - from);
+    const target = up() + k;
     await fake.ask({ type: 'inject', n: k, from }, 'injected');
-    await until(() => up() === from + k, `${from + k} ${kind} calls up`, 60_000).catch((err: Error) => {
-      throw new Error(`${err.message} (${up()} up, ${service.controller.active.length} in progress)`);
+    // The 1,000-call row is reported whatever it shows: calls that do not come up are counted, not fatal.
+    await until(() => up() >= target, `${target} ${kind} calls up`, 60_000).catch((err: Error) => {
+      console.log(`calls bench: ${err.message} (${up()} up, ${service.controller.active.length} in progress); measuring what came up`);
     });
   }
   await sleep(1000);
+  const callsUp = up();
   for (const s of service.controller.active) {
-    s.conversation!.inboundDelays.length = 0;
-    s.conversation!.tracker.outboundDelays.length = 0;
+    if (!s.conversation) continue;
+    s.conversation.inboundDelays.length = 0;
+    s.conversation.tracker.outboundDelays.length = 0;
   }
   const wsLegs = () => {
     const t = kind === 'websocket' ? (service.transports().get('websocket') as WebSocketTransport | undefined) : undefined;
@@ -277,9 +281,10 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   const row: CallsBenchRow = {
     transport: kind,
     calls: n,
+    callsUp,
     cpuPercent: round(cpuPercent, 1),
-    cpuMsPerCallSec: round((cpuPercent * 10) / n, 3),
-    rssPerCallMiB: round((rssMax - rssBefore) / n / 2 ** 20, 3),
+    cpuMsPerCallSec: round((cpuPercent * 10) / callsUp, 3),
+    rssPerCallMiB: round((rssMax - rssBefore) / callsUp / 2 ** 20, 3),
     latenessP50Ms: round(late.p50),
     latenessP99Ms: round(late.p99),
     latenessMaxMs: round(late.max),
@@ -299,6 +304,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
     mediaWorkers: workers.length,
     workerLoopP99Ms: workers.map((w) => round(w.loopP99Ms)).join(' / '),
+    workerHopP99Ms: workers.length ? round(summarize(workers.flatMap((w) => w.hopMs)).p99, 3) : 0,
     fakeCpuPercent: round(fakeRow.cpuPercent, 1),
     fakeLoopP99Ms: round(fakeRow.loopP99Ms),
     fakeUsPerFrame: round(fakeRow.usPerFrame),

@@ -4,6 +4,8 @@ import type { TransportKind } from '../../engine/src/api/calls.js';
 export interface CallsBenchRow {
   transport: TransportKind;
   calls: number;
+  /** Calls that came up (had a conversation) when the row was measured; the per-call figures divide by it. */
+  callsUp: number;
   cpuPercent: number;
   /** Engine CPU per call: ms of CPU per second of call (cpu% × 10 / calls). */
   cpuMsPerCallSec: number;
@@ -35,6 +37,8 @@ export interface CallsBenchRow {
   mediaWorkers: number;
   /** Each media worker's event-loop delay p99 (ms), '' without workers. */
   workerLoopP99Ms: string;
+  /** Inbound frames: the worker's read → the engine's thread got it, p99 (ms; 0 without workers). `in p99` starts after it. */
+  workerHopP99Ms: number;
   /** The fake PBX's CPU % over the row (it shares the cores) and its event-loop delay p99. */
   fakeCpuPercent: number;
   fakeLoopP99Ms: number;
@@ -60,13 +64,14 @@ export function goalColumns(r: CallsBenchRow): Record<string, string | number> {
   return {
     transport: r.transport,
     workers: r.mediaWorkers,
-    calls: r.calls,
+    calls: r.callsUp === r.calls ? r.calls : `${r.callsUp} of ${r.calls}`,
     'cpu%': r.cpuPercent,
     'cpu ms/call-s': r.cpuMsPerCallSec,
     'MiB/call': r.rssPerCallMiB,
     'late p50/p99/max': `${r.latenessP50Ms}/${r.latenessP99Ms}/${r.latenessMaxMs}`,
     'out p99': r.outboundDelayP99Ms,
     'in p99': r.inboundDelayP99Ms,
+    'hop p99': r.workerHopP99Ms,
     'loop p99 main': r.loopDelayP99Ms,
     'loop p99 workers': r.workerLoopP99Ms,
     'store flush p99/max (n)': `${r.storeFlushP99Ms}/${r.storeFlushMaxMs} (${r.storeFlushes})`,

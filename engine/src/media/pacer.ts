@@ -181,6 +181,18 @@ export class FrameScheduler implements StreamClock {
     this.reschedule();
   }
 
+  /**
+   * Runs the outbound phase now if the timer's deadline has come (a socket-read callback calls it): a thread that
+   * reads hundreds of sockets in one poll phase would otherwise hold every frame due meanwhile until it is done.
+   */
+  serviceIfDue(): void {
+    if (this.running || !this.timer || this.manual) return;
+    const now = this.now();
+    if (now + EARLY_MS < this.timerAt) return;
+    this.clearTimer();
+    this.runDue(now);
+  }
+
   /** @internal */
   detach(s: PacedStream): void {
     this.streams.delete(s);

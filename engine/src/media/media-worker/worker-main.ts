@@ -120,6 +120,8 @@ function openLeg(uuid: string, sock: Socket): WorkerLeg | undefined {
 const context = { log, wireFormat, uuidTimeoutMs: data.uuidTimeoutMs, onBytes, openLeg, timers: uuidTimers };
 const server = createServer({ noDelay: true }, (sock) => {
   sockets.add(sock);
+  // Between socket reads too, not only on the timer: a burst of arrivals on hundreds of sockets takes milliseconds.
+  sock.on('data', () => scheduler.serviceIfDue());
   handleConnection(sock, context, () => sockets.delete(sock));
 });
 
