@@ -180,3 +180,24 @@ export class InboundClock implements InboundTicker {
     return true;
   }
 }
+
+/**
+ * A leg's inbound clock that emits each frame as `audio` on the leg's events, through one payload object
+ * rewritten per frame (no allocation per frame; listeners read it, never keep it).
+ */
+export function legInboundClock(
+  sched: FrameScheduler,
+  events: { emit(event: 'audio', payload: { frame: Buffer; at: number; synthesized: boolean }): void },
+  opts: Omit<InboundClockOptions, 'deliver'>,
+): InboundClock {
+  const ev: { frame: Buffer; at: number; synthesized: boolean } = { frame: Buffer.alloc(0), at: 0, synthesized: false };
+  return new InboundClock(sched, {
+    ...opts,
+    deliver: (frame, at, synthesized) => {
+      ev.frame = frame;
+      ev.at = at;
+      ev.synthesized = synthesized;
+      events.emit('audio', ev);
+    },
+  });
+}

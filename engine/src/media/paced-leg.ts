@@ -10,7 +10,7 @@ import type { MediaClock, MediaLeg, MediaLegEvents } from './transport.js';
 import type { TransportKind } from '../api/calls.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import type { FrameInfo, FrameScheduler, PacedStream } from './pacer.js';
-import { InboundClock, type InboundClockOptions } from './inbound-clock.js';
+import { legInboundClock, type InboundClock, type InboundClockOptions } from './inbound-clock.js';
 
 export interface PacedLegOptions {
   kind: TransportKind;
@@ -68,8 +68,6 @@ export class PacedLeg implements MediaLeg {
   private readonly inbound: InboundClock;
   /** The last agent (non-silence) frame sent and when; one object per leg, updated per frame. */
   private readonly lastOut: { frame: Buffer | undefined; at: number } = { frame: undefined, at: 0 };
-  /** The `audio` event payload, rewritten for every inbound frame. */
-  private readonly audioEvent: MediaLegEvents['audio'] = { frame: Buffer.alloc(0), at: 0, synthesized: false };
   private closing: Promise<void> | undefined;
   private isClosed = false;
 
@@ -95,16 +93,9 @@ export class PacedLeg implements MediaLeg {
       onFirstFrameOut: (at) => this.events.emit('firstFrameOut', { at }),
       onDrained: () => this.events.emit('drained', undefined),
     });
-    this.inbound = new InboundClock(sched, {
+    this.inbound = legInboundClock(sched, this.events, {
       frameBytes: frameBytes(opts.wireFormat),
       silenceByte,
-      deliver: (frame, at, synthesized) => {
-        const ev = this.audioEvent;
-        ev.frame = frame;
-        ev.at = at;
-        ev.synthesized = synthesized;
-        this.events.emit('audio', ev);
-      },
       onFill: opts.onFill,
       poll: opts.poll,
       pollAt: opts.pollAt,

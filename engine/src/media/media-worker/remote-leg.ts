@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { frameBytes, type AudioFormat } from '../audio-format.js';
-import { InboundClock } from '../inbound-clock.js';
+import { legInboundClock, type InboundClock } from '../inbound-clock.js';
 import type { FrameScheduler } from '../pacer.js';
 import type { MediaClock, MediaLeg, MediaLegEvents } from '../transport.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
@@ -38,7 +38,6 @@ export class RemoteLeg implements MediaLeg {
   readonly clock: MediaClock;
   private readonly inbound: InboundClock;
   private readonly frameBytes: number;
-  private readonly audioEvent: MediaLegEvents['audio'] = { frame: Buffer.alloc(0), at: 0, synthesized: false };
   /** Bytes of agent audio posted to the worker so far (mod 2^32, like the worker's count). */
   private posted = 0;
   /** The newest flush: the worker's events of older bursts are stale. */
@@ -57,18 +56,7 @@ export class RemoteLeg implements MediaLeg {
     this.frameBytes = frameBytes(o.wireFormat);
     const sched = o.scheduler;
     this.clock = { now: () => sched.now(), alarm: (fire) => sched.alarm(fire) };
-    this.inbound = new InboundClock(sched, {
-      frameBytes: this.frameBytes,
-      silenceByte: 0,
-      deliver: (frame, at, synthesized) => {
-        const ev = this.audioEvent;
-        ev.frame = frame;
-        ev.at = at;
-        ev.synthesized = synthesized;
-        this.events.emit('audio', ev);
-      },
-      onFill: o.onFill,
-    });
+    this.inbound = legInboundClock(sched, this.events, { frameBytes: this.frameBytes, silenceByte: 0, onFill: o.onFill });
   }
 
   get closed(): boolean {
