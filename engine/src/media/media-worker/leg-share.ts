@@ -12,8 +12,7 @@
 const I_QUEUED_BYTES = 0;
 const I_RECEIVED_BYTES = 1;
 const I_FLUSH_GEN = 2;
-const I_FRAMES_SENT = 3;
-const I_FRAME_LEN = 5;
+const I_FRAME_LEN = 3;
 const INTS = 8;
 /** Float64 slot (after the ints): epoch ms of the last agent frame sent, 0 = none yet. */
 const LAST_OUT_OFFSET = INTS * 4;
@@ -54,9 +53,8 @@ export class LegShare {
     Atomics.store(this.ints, I_FLUSH_GEN, gen);
   }
 
-  frameSent(frame: Buffer | undefined, atEpoch: number): void {
-    Atomics.add(this.ints, I_FRAMES_SENT, 1);
-    if (!frame) return;
+  /** An agent frame went out (kept for the level meter, lastFrameOut()). */
+  frameSent(frame: Buffer, atEpoch: number): void {
     const n = Math.min(frame.length, this.maxFrameBytes);
     frame.copy(this.frameBuf, 0, 0, n);
     this.ints[I_FRAME_LEN] = n;
@@ -84,8 +82,4 @@ export class LegShare {
     return { frame: this.frameBuf.subarray(0, this.ints[I_FRAME_LEN]), atEpoch: at };
   }
 
-  /** Frames the worker sent on this leg (audio and silence). */
-  framesSent(): number {
-    return Atomics.load(this.ints, I_FRAMES_SENT);
-  }
 }

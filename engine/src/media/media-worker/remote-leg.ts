@@ -149,16 +149,6 @@ export class RemoteLeg implements MediaLeg {
     return last ? { frame: last.frame, at: fromEpoch(last.atEpoch) } : undefined;
   }
 
-  /** Real, synthesized and dropped inbound frames so far. */
-  inboundStats(): InboundClock['stats'] {
-    return { ...this.inbound.stats };
-  }
-
-  /** Frames the worker sent (audio and silence), for diagnostics. */
-  framesSent(): number {
-    return this.o.share.framesSent();
-  }
-
   close(): Promise<void> {
     if (this.closing) return this.closing;
     this.beginClose();

@@ -54,8 +54,9 @@ export class WorkerLeg implements ConnectionLeg {
       silenceByte: 0,
       send: (frame, info) => {
         write(frame);
-        o.share.frameSent(info.silence ? undefined : frame, performance.timeOrigin + info.at);
-        if (!info.silence) o.share.setQueuedBytes(this.queuedBytes());
+        if (info.silence) return;
+        o.share.frameSent(frame, performance.timeOrigin + info.at);
+        o.share.setQueuedBytes(this.queuedBytes());
       },
       onFirstFrameOut: (at) => o.out().firstOut(o.leg, this.gen, performance.timeOrigin + at),
       onDrained: () => {
