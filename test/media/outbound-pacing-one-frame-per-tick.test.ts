@@ -123,6 +123,33 @@ describe('outbound pacing', () => {
     expect(quiet.sent).toHaveLength(0);
   });
 
+  it('continuous stream: a burst goes out the moment it is playable, one slot early at most, and the count keeps to the wall clock', () => {
+    const r = rig({ underrun: 'silence', prebufferMs: 40 });
+    r.runUntil(1047); // silence at +0, +20, +40
+    r.stream.enqueue(pcm(60, 7)); // mid-slot: the next slot is +60
+    const audio = () => r.sent.filter((s) => !s.silence);
+    expect(audio().map((s) => s.at - 1000)).toEqual([47]);
+    expect(audio()[0]!.first).toBe(true);
+    expect(audio()[0]!.deadline - 1000).toBe(60);
+    r.runUntil(1200);
+    // The rest of the burst keeps the grid: +80, +100, then silence again.
+    expect(audio().map((s) => s.at - 1000)).toEqual([47, 80, 100]);
+    // A burst right after a pulled one does not pull a second slot: it waits for its own.
+    r.runUntil(1203);
+    r.stream.enqueue(pcm(20, 9));
+    r.stream.markEndOfBurst();
+    expect(audio().map((s) => s.at - 1000)).toEqual([47, 80, 100, 203]); // slot +220, pulled
+    r.runUntil(1205);
+    r.stream.enqueue(pcm(20, 9));
+    r.stream.markEndOfBurst();
+    expect(audio()).toHaveLength(4); // slot +240 is 35 ms away
+    r.runUntil(2000);
+    expect(audio().map((s) => s.at - 1000)).toEqual([47, 80, 100, 203, 240]);
+    // Frames sent = slots passed, whatever the bursts did.
+    expect(r.sent).toHaveLength(51);
+    expect(r.sent.map((s) => s.deadline - 1000)).toEqual(Array.from({ length: 51 }, (_, i) => i * 20));
+  });
+
   it('µ-law silence is 0xff', () => {
     const r = rig({ underrun: 'silence', frameBytes: 160, silenceByte: 0xff });
     r.runUntil(1020);

@@ -3,7 +3,10 @@
  * frame per 20 ms tick, deadlines t0 + k·20 ms on the scheduler's monotonic
  * clock. A burst starts once `prebufferMs` is queued (or the producer marked
  * its end); an underrun inside a burst rebuffers; `underrun: 'silence'` keeps
- * a continuous stream of silence frames between bursts.
+ * a continuous stream of silence frames between bursts. On a continuous
+ * stream a burst's first frame does not wait for its slot: it goes out as soon
+ * as the burst is playable, as the frame of the next slot (at most one slot
+ * early), and the grid stays, so the frame count still matches the wall clock.
  */
 
 /** A frame deadline counts as due this early (ms): timers fire up to ~1 ms early or late. */
@@ -21,6 +24,8 @@ export interface StreamClock {
   detach(s: PacedStream): void;
   /** A frame due at `deadline` is going on the wire now (the scheduler measures how late, if anyone listens). */
   reportSent(deadline: number): void;
+  /** Runs `fn` once the current job is done (a microtask; at once on a manual clock). */
+  soon(fn: () => void): void;
 }
 
 export interface PacedStreamOptions {
@@ -67,6 +72,7 @@ export class PacedStream {
   /** Handed to every send(), rewritten per frame. */
   private readonly info: FrameInfo = { at: 0, deadline: 0, first: false, silence: false };
   private closedFlag = false;
+  private pullPending = false;
   /** Frames sent (audio + silence) and underruns, for stats. */
   framesSent = 0;
   underruns = 0;
@@ -183,13 +189,11 @@ export class PacedStream {
 
   private startPlayout(now: number): void {
     this.state = 'playing';
-    const next = this.t0 + this.k * this.sched.frameMs;
     if (this.opts.underrun === 'silence') {
-      // Continuous stream: start the burst early if the last frame is far enough back.
-      const earliest = Math.max(this.sched.snapUp(now), this.lastSentAt + this.sched.frameMs / 2);
-      if (earliest < next) {
-        this.t0 = earliest;
-        this.k = 0;
+      // Continuous stream: the grid stays; the burst's first frame may go out ahead of its slot.
+      if (!this.pullPending) {
+        this.pullPending = true;
+        this.sched.soon(this.pullForward);
       }
     } else {
       // Was idle or rebuffering: anchor a new grid from now, never closer than one frame after the last frame sent.
@@ -197,6 +201,25 @@ export class PacedStream {
       this.k = 0;
     }
   }
+
+  /**
+   * A continuous stream's burst just became playable: its first frame goes out now, as the frame of the next
+   * slot, unless that slot is more than one frame ahead (it was pulled already). Asterisk does the same after a
+   * gap (frames back to back, the count matching the wall clock), and a frame never waits up to 20 ms for its slot.
+   */
+  private readonly pullForward = (): void => {
+    this.pullPending = false;
+    if (this.closedFlag || this.state !== 'playing' || this.burstStarted) return;
+    const now = this.sched.now();
+    const fm = this.sched.frameMs;
+    const deadline = this.t0 + this.k * fm;
+    if (deadline <= now + EARLY_MS) this.tick(now);
+    else if (deadline <= now + fm + EARLY_MS) {
+      this.k++;
+      this.emitOne(now, deadline);
+    }
+    this.sched.wakeFor(this);
+  };
 
   private emitOne(now: number, deadline: number): void {
     const fb = this.opts.frameBytes;

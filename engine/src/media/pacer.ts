@@ -216,6 +216,12 @@ export class FrameScheduler implements StreamClock {
     if (this.onLateness) this.onLateness(this.now() - deadline);
   }
 
+  /** @internal */
+  soon(fn: () => void): void {
+    if (this.manual) fn();
+    else queueMicrotask(fn);
+  }
+
   /** Earliest wake-up anything attached wants (ms on this clock), Infinity if none. */
   nextWake(): number {
     let wake = Infinity;
