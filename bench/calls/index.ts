@@ -47,9 +47,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * CALLS_BENCH_MEDIA_WORKERS: the AudioSocket media worker counts to measure (`audiosocket.media_workers`), e.g.
- * "0,1" (default): every AudioSocket row once with the sockets on the engine's thread and once in one worker.
+ * "0,2" (default): every AudioSocket row once with the sockets on the engine's thread and once in two workers.
+ * The workers ask for realtime scheduling (`media_worker_realtime`) unless CALLS_BENCH_MEDIA_REALTIME=0, and
+ * for nice CALLS_BENCH_MEDIA_NICE (default -10); the `prio` column shows what they got.
  */
-const mediaWorkerCounts = (): number[] => (process.env.CALLS_BENCH_MEDIA_WORKERS ?? '0,1').split(',').map(Number);
+const mediaWorkerCounts = (): number[] => (process.env.CALLS_BENCH_MEDIA_WORKERS ?? '0,2').split(',').map(Number);
 
 /** The AudioSocket transport's media workers, if it has any: their lateness samples and loop delay since the last call. */
 async function workerStats(service: CallService): Promise<WorkerStats[]> {
@@ -145,7 +147,9 @@ async function startEngine(kind: TransportKind, fakePort: number, mediaWorkers: 
       default_provider: 'echo',
       asterisk: { host: '127.0.0.1', port: fakePort, username: 'aiagent', password: 'aiagentpass' },
       audio_transport: kind,
-      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers, media_worker_nice: Number(process.env.CALLS_BENCH_MEDIA_NICE ?? -10) },
+      audiosocket: { host: '127.0.0.1', advertise_host: '127.0.0.1', port: 0, format: 'slin', media_workers: mediaWorkers, media_worker_nice: Number(process.env.CALLS_BENCH_MEDIA_NICE ?? -10),
+        media_worker_realtime: process.env.CALLS_BENCH_MEDIA_REALTIME !== '0',
+      },
       websocket: { format: 'slin' },
       providers: { echo: { type: 'echo', tone_ms: 300, end_silence_ms: 250 } },
       no_input: { timeout_s: 600, grace_s: 60 },
@@ -303,6 +307,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
     inboundFillPerCallPerSec: round(fillsPerCallPerSec, 1),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6),
     mediaWorkers: workers.length,
+    workerPriority: [...new Set(workers.map((w) => w.priority))].join(', '),
     workerLoopP99Ms: workers.map((w) => round(w.loopP99Ms)).join(' / '),
     workerHopP99Ms: workers.length ? round(summarize(workers.flatMap((w) => w.hopMs)).p99, 3) : 0,
     fakeCpuPercent: round(fakeRow.cpuPercent, 1),

@@ -35,6 +35,8 @@ export interface CallsBenchRow {
   loopDelayP99Ms: number;
   /** AudioSocket media worker threads (0: the sockets are on the engine's thread). */
   mediaWorkers: number;
+  /** The media workers' thread priority ("realtime" or "nice N"), '' without workers. */
+  workerPriority: string;
   /** Each media worker's event-loop delay p99 (ms), '' without workers. */
   workerLoopP99Ms: string;
   /** Inbound frames: the worker's read → the engine's thread got it, p99 (ms; 0 without workers). `in p99` starts after it. */
@@ -64,6 +66,7 @@ export function goalColumns(r: CallsBenchRow): Record<string, string | number> {
   return {
     transport: r.transport,
     workers: r.mediaWorkers,
+    prio: r.workerPriority,
     calls: r.callsUp === r.calls ? r.calls : `${r.callsUp} of ${r.calls}`,
     'cpu%': r.cpuPercent,
     'cpu ms/call-s': r.cpuMsPerCallSec,

@@ -4,7 +4,7 @@ import { FrameScheduler, type PacedStreamOptions } from '../../engine/src/media/
 function rig(streamOpts: Partial<PacedStreamOptions> = {}, schedOpts: { gridMs?: number } = {}) {
   let now = 1000;
   const sched = new FrameScheduler({ manual: true, now: () => now, gridMs: schedOpts.gridMs ?? 0 });
-  const sent: Array<{ at: number; frame: Buffer; first: boolean; silence: boolean }> = [];
+  const sent: Array<{ at: number; deadline: number; frame: Buffer; first: boolean; silence: boolean }> = [];
   const events: string[] = [];
   const stream = sched.createStream({
     frameBytes: 320,

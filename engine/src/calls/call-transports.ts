@@ -158,7 +158,7 @@ export class CallTransports {
     if (kind === 'audiosocket') {
       const a = cfg.audiosocket;
       const o = { host: a.host, advertiseHost: a.advertise_host, port: a.port, format: a.format, underrun: a.underrun, prebufferMs: cfg.playout.prebuffer_ms, log, ...common };
-      return a.media_workers > 0 ? createWorkerAudioSocketTransport({ ...o, workers: a.media_workers, nice: a.media_worker_nice, sampleLateness: this.d.sampleLateness }) : createAudioSocketTransport(o);
+      return a.media_workers > 0 ? createWorkerAudioSocketTransport({ ...o, workers: a.media_workers, nice: a.media_worker_nice, realtime: a.media_worker_realtime, sampleLateness: this.d.sampleLateness }) : createAudioSocketTransport(o);
     }
     if (kind === 'websocket') {
       const a = cfg.asterisk;

@@ -74,9 +74,11 @@ export const configSchema = z
         media_workers: z.number().int().min(0).max(16).default(0),
         /** The media workers' thread priority (nice -20…19): negative puts pacing ahead of everything else; needs root or CAP_SYS_NICE. */
         media_worker_nice: z.number().int().min(-20).max(19).default(-10),
+        /** SCHED_RR for the media workers' threads (as Asterisk's -p): pacing runs the moment it is due; needs root or CAP_SYS_NICE. */
+        media_worker_realtime: z.boolean().default(false),
       })
       .strict()
-      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence', media_workers: 0, media_worker_nice: -10 }),
+      .default({ host: '0.0.0.0', advertise_host: '127.0.0.1', port: 8090, format: 'slin', underrun: 'silence', media_workers: 0, media_worker_nice: -10, media_worker_realtime: false }),
     external_media: z
       .object({
         rtp_host: z.string().default('0.0.0.0'),

@@ -24,6 +24,8 @@ export interface MediaWorkerData {
   sampleLateness: boolean;
   /** The thread's scheduling priority to ask for (nice, -20…19; 0 = as the process). */
   nice: number;
+  /** Ask for SCHED_RR (thread-priority.ts) as well. */
+  realtime: boolean;
   /** Float64 [rx, tx]: bytes the worker read and wrote on its sockets so far. */
   byteCounters: SharedArrayBuffer;
 }
@@ -52,12 +54,14 @@ export interface WorkerStats {
   lateness: number[];
   /** Each inbound frame's hop from the worker's read to the engine's thread (ms), when sampling (filled on that side). */
   hopMs: number[];
+  /** The thread's scheduling priority: "realtime" or "nice N". */
+  priority: string;
 }
 
 export type FromWorker =
   | { type: 'records'; buf: ArrayBuffer }
-  /** `nice`: the thread's scheduling priority now; `niceError`: why the configured one could not be set. */
-  | { type: 'listening'; port: number; nice: number; niceError?: string }
+  /** The thread's scheduling priority now; `priorityError`: why the configured one could not be had. */
+  | { type: 'listening'; port: number; nice: number; realtime: boolean; priorityError?: string }
   | { type: 'listen-failed'; reason: string }
   | { type: 'connected'; leg: number }
   | { type: 'closed'; leg: number; reason: MediaLegEvents['closed']['reason']; error?: string }

@@ -26,6 +26,8 @@ export interface WorkerAudioSocketTransportOptions extends AudioSocketTransportO
   sampleLateness?: boolean;
   /** The workers' thread priority (nice; default 0). Negative: ahead of the engine's thread and other processes. */
   nice?: number;
+  /** SCHED_RR for the workers' threads (default false; needs root or CAP_SYS_NICE). */
+  realtime?: boolean;
 }
 
 export interface WorkerAudioSocketTransport extends AudioSocketTransport {
@@ -72,6 +74,7 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
         uuidTimeoutMs: opts.uuidTimeoutMs ?? 5000,
         sampleLateness: opts.sampleLateness ?? false,
         nice: opts.nice ?? 0,
+        realtime: opts.realtime ?? false,
       },
       wireFormat,
       scheduler: () => scheduler,
@@ -126,7 +129,7 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
       fills.attach(scheduler);
       running = true;
       reason = undefined;
-      log.info({ bind: bind(), advertise: advertise(), format: opts.format, workers: handles.length, nice: handles.map((h) => h.nice) }, 'AudioSocket listening (media workers)');
+      log.info({ bind: bind(), advertise: advertise(), format: opts.format, workers: handles.length, priority: handles.map((h) => (h.realtime ? 'realtime' : `nice ${h.nice}`)) }, 'AudioSocket listening (media workers)');
     },
 
     async stop() {

@@ -48,8 +48,9 @@ export class WorkerHandle {
   private listening = false;
   private stopped: (() => void) | undefined;
   port = 0;
-  /** The worker thread's scheduling priority (nice), once it listens. */
+  /** The worker thread's scheduling priority, once it listens. */
   nice = 0;
+  realtime = false;
   /** With sampleLateness: each inbound frame's hop from the worker's read to this thread (ms), for stats. */
   private hops: number[] | undefined;
 
@@ -92,7 +93,8 @@ export class WorkerHandle {
           this.port = m.port;
           this.listening = true;
           this.nice = m.nice;
-          if (m.niceError && this.o.data.nice !== m.nice) this.o.log.info({ worker: this.index, asked: this.o.data.nice, nice: m.nice, why: m.niceError }, 'AudioSocket media worker runs at the process priority (a higher one needs root or CAP_SYS_NICE)');
+          this.realtime = m.realtime;
+          if (m.priorityError) this.o.log.info({ worker: this.index, asked: { nice: this.o.data.nice, realtime: this.o.data.realtime }, got: { nice: m.nice, realtime: m.realtime }, why: m.priorityError }, 'AudioSocket media worker runs below the priority asked for (a raise needs root or CAP_SYS_NICE)');
           resolve(m.port);
         } else if (m.type === 'listen-failed') fail(new Error(m.reason));
         else this.onMessage(m);
@@ -264,7 +266,7 @@ export class WorkerHandle {
     this.legs.clear();
     this.expected.clear();
     this.writer = new RecordWriter();
-    for (const resolve of this.statsWaiters.values()) resolve({ legs: 0, sockets: 0, pending: 0, timers: 0, wakeups: 0, loopP99Ms: 0, lateness: [], hopMs: [] });
+    for (const resolve of this.statsWaiters.values()) resolve({ legs: 0, sockets: 0, pending: 0, timers: 0, wakeups: 0, loopP99Ms: 0, lateness: [], hopMs: [], priority: '' });
     this.statsWaiters.clear();
     this.stopped?.();
     if (!expectedExit) this.o.onExit(this, `exited with code ${code}`);

@@ -6,8 +6,6 @@
  * event-loop turn and sends agent audio and commands the same way.
  */
 import { writeFile } from 'node:fs/promises';
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { Session } from 'node:inspector';
 import { createServer, type Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -18,32 +16,15 @@ import { handleConnection } from '../audiosocket/audiosocket-connection.js';
 import { AS_SLIN, AS_SLIN16 } from '../audiosocket/framing.js';
 import { FrameScheduler } from '../pacer.js';
 import { LegShare } from './leg-share.js';
+import { applyThreadPriority } from './thread-priority.js';
 import { readRecords, RecordWriter, type RecordHandler } from './records.js';
 import type { FromWorker, MediaWorkerData, ToWorker, WorkerStats } from './protocol.js';
 import { WorkerLeg } from './worker-leg.js';
 
 const port = parentPort!;
 
-/**
- * Asks for the configured scheduling priority for this thread only (Linux: setpriority on the thread's id). A
- * raise (negative nice) needs root or CAP_SYS_NICE; without it the thread keeps the process's priority.
- */
-function applyNice(nice: number): { nice: number; error?: string } {
-  let tid = 0;
-  try {
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    return { nice: 0, error: 'no per-thread priority on this platform' };
-  }
-  try {
-    if (nice !== 0) setPriority(tid, nice);
-    return { nice: getPriority(tid) };
-  } catch (err) {
-    return { nice: getPriority(tid), error: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
-  }
-}
 const data = workerData as MediaWorkerData;
-const priority = applyNice(data.nice);
+const priority = applyThreadPriority(data.nice, data.realtime);
 const wireFormat = data.format === 'slin16' ? SLIN16 : SLIN8;
 const frameType = data.format === 'slin16' ? AS_SLIN16 : AS_SLIN;
 const log = pino({ level: 'debug', base: { mediaWorker: data.index } }, { write: (line: string) => post({ type: 'log', line }) });
@@ -142,6 +123,7 @@ function stats(): WorkerStats {
     loopP99Ms: loop.percentile(99) / 1e6,
     lateness,
     hopMs: [],
+    priority: priority.realtime ? 'realtime' : `nice ${priority.nice}`,
   };
   lateness = [];
   loop.reset();
@@ -209,5 +191,5 @@ server.once('error', (err: NodeJS.ErrnoException) => post({ type: 'listen-failed
 server.listen(data.port, data.host, () => {
   server.on('error', (err) => log.error({ err: err.message }, 'AudioSocket server error'));
   const addr = server.address();
-  post({ type: 'listening', port: addr && typeof addr === 'object' ? addr.port : data.port, nice: priority.nice, niceError: priority.error });
+  post({ type: 'listening', port: addr && typeof addr === 'object' ? addr.port : data.port, nice: priority.nice, realtime: priority.realtime, priorityError: priority.error });
 });
