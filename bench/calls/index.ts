@@ -23,7 +23,7 @@ import { stringify } from 'yaml';
 import { ConfigManager } from '../../engine/src/config/config-manager.js';
 import { openDatabase, type Db } from '../../engine/src/store/database.js';
 import { startWalCheckpointer } from '../../engine/src/store/wal-checkpointer.js';
-import { silentLogger } from '../../engine/src/observability/logger.js';
+import { createLogger } from '../../engine/src/observability/logger.js';
 import { createMetrics } from '../../engine/src/observability/metrics.js';
 import { EventBus } from '../../engine/src/observability/event-bus.js';
 import { MemorySecretStore } from '../../engine/src/secrets/secret-store.js';
@@ -109,6 +109,19 @@ function watchLegs(service: CallService, kind: TransportKind, engine: Engine): v
   };
 }
 
+const push1 = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
+
+/** A log line's message and error, without what differs per call. */
+function problemOf(line: string): string {
+  try {
+    const o = JSON.parse(line) as { msg?: string; err?: string | { message?: string } };
+    const err = typeof o.err === 'string' ? o.err : o.err?.message;
+    return `${o.msg ?? '?'}${err ? `: ${err}` : ''}`.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>').replace(/\d{3,}/g, 'N');
+  } catch {
+    return line.slice(0, 120);
+  }
+}
+
 interface Engine {
   service: CallService;
   scheduler: FrameScheduler;
@@ -119,6 +132,8 @@ interface Engine {
   bursts: Map<string, number[]>;
   /** Synthesized inbound frames so far (ai_agent_inbound_fill_frames_total). */
   fillFrames(): Promise<number>;
+  /** The engine's warnings and errors so far, by message (why calls did not come up), then cleared. */
+  takeProblems(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -162,10 +177,17 @@ async function startEngine(kind: TransportKind, fakePort: number, mediaWorkers: 
   timeTransactions(db, (ms) => engine.storeFlushes.push(ms));
   // As the engine does (engine.ts): WAL checkpoints in a worker thread, not in a commit on this thread.
   const checkpointer = startWalCheckpointer(db);
-  const engine: Engine = { service: undefined as unknown as CallService, scheduler: undefined as unknown as FrameScheduler, lateness: [], storeFlushes: [], flushes: new Map(), bursts: new Map(), fillFrames, close: async () => undefined };
+  const engine: Engine = { service: undefined as unknown as CallService, scheduler: undefined as unknown as FrameScheduler, lateness: [], storeFlushes: [], flushes: new Map(), bursts: new Map(), fillFrames, takeProblems: () => new Map(), close: async () => undefined };
   const scheduler = new FrameScheduler({ onLateness: (ms) => engine.lateness.push(ms) });
   engine.scheduler = scheduler;
-  const ctx = { config, db, log: silentLogger(), metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
+  const problems = new Map<string, number>();
+  const log = createLogger({ level: 'warn', destination: { write: () => true } as unknown as NodeJS.WritableStream, tap: (line) => push1(problems, problemOf(line)) });
+  engine.takeProblems = () => {
+    const p = new Map(problems);
+    problems.clear();
+    return p;
+  };
+  const ctx = { config, db, log, metrics, bus: new EventBus(), secrets: new MemorySecretStore(), dataDir: dir };
   const service = createCallServiceWith(ctx, { scheduler, setupTimeoutMs: 20_000, sampleMediaLateness: true });
   await service.start();
   engine.service = service;
@@ -187,6 +209,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   collectGarbage();
   await sleep(300);
   const rssBefore = process.memoryUsage().rss;
+  engine.takeProblems();
   // Calls come up in waves (CALLS_BENCH_RAMP per wave, default 100): a PBX does not offer 1,000 calls in the same instant.
   const wave = Number(process.env.CALLS_BENCH_RAMP ?? 100);
   const up = () => service.controller.active.filter((s) => s.conversation).length;
@@ -201,6 +224,11 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   }
   await sleep(1000);
   const callsUp = up();
+  if (callsUp < n) {
+    const problems = [...engine.takeProblems()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`calls bench: ${n - callsUp} of ${n} calls did not come up; the engine logged:`);
+    for (const [msg, count] of problems) console.log(`  ${String(count).padStart(5)} × ${msg}`);
+  }
   for (const s of service.controller.active) {
     if (!s.conversation) continue;
     s.conversation.inboundDelays.length = 0;
