@@ -231,7 +231,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   }
   for (const s of service.controller.active) {
     if (!s.conversation) continue;
-    s.conversation.inboundDelays.length = 0;
+    s.conversation.inboundDelays.clear();
     s.conversation.tracker.outboundDelays.length = 0;
   }
   const wsLegs = () => {
@@ -260,8 +260,9 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   // CALLS_BENCH_PROF=<dir>: CPU profiles of the engine and the fake over the measured window only.
   const profDir = process.env.CALLS_BENCH_PROF;
   const stopProfile = profDir ? await startProfile() : undefined;
-  // CALLS_BENCH_ALLOC=1: where the engine's garbage comes from (sampled allocations over the window).
-  const stopAlloc = process.env.CALLS_BENCH_ALLOC ? await startAllocationSampling() : undefined;
+  // CALLS_BENCH_ALLOC=1: where the engine's garbage comes from (sampled allocations over the window);
+  // CALLS_BENCH_ALLOC=survivors: only what outlived minor GCs (promoted to the old generation).
+  const stopAlloc = process.env.CALLS_BENCH_ALLOC ? await startAllocationSampling(4096, process.env.CALLS_BENCH_ALLOC === 'survivors') : undefined;
   if (profDir) await fake.ask({ type: 'profile' }, 'profiled');
   const workersTransport = service.transports().get('audiosocket') as Partial<WorkerAudioSocketTransport> | undefined;
   if (profDir) await workersTransport?.profileWorkers?.();
@@ -294,7 +295,7 @@ async function measureRow(kind: TransportKind, n: number, seconds: number, engin
   const wakeupsPerSec = (engine.scheduler.wakeups - wakeupsBefore + workerWakeups) / ((Date.now() - t0) / 1000);
   const fillsPerCallPerSec = ((await engine.fillFrames()) - fillsBefore) / n / ((Date.now() - t0) / 1000);
   loop.disable();
-  const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays ?? []);
+  const inbound = service.controller.active.flatMap((s) => s.conversation?.inboundDelays.values() ?? []);
   const outbound = service.controller.active.flatMap((s) => s.conversation?.tracker.outboundDelays ?? []);
   const sent = kind === 'websocket' ? wsLegs().flatMap((l) => l.firstSentDelayMs) : outbound;
   await sleep(300); // the last flushes' frames reach the callers

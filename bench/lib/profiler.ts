@@ -30,13 +30,15 @@ export async function startProfile(intervalUs = 500): Promise<(file: string) => 
  * Sampled allocations of this thread over a window (HeapProfiler sampling):
  * `const stop = await startAllocationSampling(); …; const top = await stop()`
  * gives bytes allocated per function (self), largest first, objects collected
- * since included — where the garbage comes from.
+ * since included — where the garbage comes from. `survivors`: leaves out what
+ * a minor GC collected, so what is left is what lived long enough to be
+ * promoted to the old generation (what the major GCs then have to clean).
  */
-export async function startAllocationSampling(intervalBytes = 4096): Promise<() => Promise<{ fn: string; bytes: number }[]>> {
+export async function startAllocationSampling(intervalBytes = 4096, survivors = false): Promise<() => Promise<{ fn: string; bytes: number }[]>> {
   const s = new Session();
   s.connect();
   await post(s, 'HeapProfiler.enable');
-  await post(s, 'HeapProfiler.startSampling', { samplingInterval: intervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await post(s, 'HeapProfiler.startSampling', { samplingInterval: intervalBytes, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivors });
   return async () => {
     const { profile } = await post<{ profile: { head: SamplingNode } }>(s, 'HeapProfiler.stopSampling');
     s.disconnect();

@@ -13,14 +13,15 @@ import { createAudioConverter, type AudioConverter } from '../media/convert.js';
 import type { MediaLeg } from '../media/transport.js';
 import { createEnergyClassifier, createVoiceClassifier, type VoiceClassifier } from '../media/vad/vad.js';
 import { VoiceActivity } from '../media/voice/voice-activity.js';
+import { SampleRing } from '../observability/sample-ring.js';
 import type { ProviderCapabilities } from '../providers/provider.js';
 
-/** Most recent engine-added delays kept (arrival → handed to the provider), for the bench. */
-const DELAY_SAMPLES = 2000;
+/** Most recent engine-added delays kept (arrival → handed to the provider), for the bench: ~20 s of speech. */
+const DELAY_SAMPLES = 1024;
 
 export class CallerAudio {
   /** arrival → handed to the provider (ms), real frames only, for the bench. */
-  readonly inboundDelays: number[] = [];
+  readonly inboundDelays = new SampleRing(DELAY_SAMPLES);
   private send: ((chunk: Buffer) => void) | undefined;
   private readonly silentPcm: Buffer;
   private closed = false;
@@ -68,7 +69,6 @@ export class CallerAudio {
     if (input.length && this.send) this.send(input);
     if (synthesized) return;
     this.inboundDelays.push(performance.now() - at);
-    if (this.inboundDelays.length > DELAY_SAMPLES) this.inboundDelays.splice(0, DELAY_SAMPLES / 2);
   }
 
   close(): void {

@@ -36,6 +36,7 @@ import { DtmfDedupe } from './call-vars.js';
 import { CallerAudio } from './caller-audio.js';
 import { fileOut, streamedOut, type AgentAudioOut } from './agent-audio-out.js';
 import { CallActions, type AfterAction } from './call-actions.js';
+import type { SampleRing } from '../observability/sample-ring.js';
 
 export type { AfterAction } from './call-actions.js';
 
@@ -173,7 +174,7 @@ export class Conversation {
   }
 
   /** arrival → handed to the provider (ms), for the bench. */
-  get inboundDelays(): number[] {
+  get inboundDelays(): SampleRing {
     return this.caller.inboundDelays;
   }
 
