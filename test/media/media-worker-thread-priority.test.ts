@@ -41,6 +41,7 @@ describe('media worker thread priority', () => {
     expect(stats.map((s) => s.priority)).toEqual(['realtime', 'realtime']);
     expect(realtimeThreads().filter((tid) => !before.includes(tid))).toHaveLength(2);
     expect(lines.join('')).toContain('"realtime"');
+    expect(t.health().warning).toBeUndefined();
     await t.stop();
     // The threads end just after the workers said they stopped.
     await vi.waitFor(() => expect(realtimeThreads()).toEqual(before), { timeout: 5000, interval: 20 });
@@ -62,6 +63,10 @@ describe('media worker thread priority', () => {
     expect(why).toHaveLength(2);
     expect(why[0]).toContain('chrt: ENOENT');
     expect(t.ports).toHaveLength(2);
+    // Health says so too (the doctor's checklist shows it as a warning with the fix).
+    const health = t.health();
+    expect(health.listening).toBe(true);
+    expect(health.warning).toMatch(/asked for realtime but run at nice (-5|0) \(chrt: ENOENT\)/);
     await t.stop();
   });
 });

@@ -26,6 +26,15 @@ describe('Doctor: /health as a checklist', () => {
     for (const i of items.filter((x) => x.status === 'fail')) expect(i.fix).toBeTruthy();
   });
 
+  it('a transport that listens below the configured media worker priority is a warning with the way to get it', () => {
+    const base = healthReport();
+    const audiosocket = { ...base.transports.audiosocket!, warning: 'media workers asked for realtime but run at nice 0 (chrt: ENOENT)' };
+    const item = healthChecklist(healthReport({ transports: { ...base.transports, audiosocket } })).find((i) => i.id === 'transport:audiosocket');
+    expect(item).toMatchObject({ status: 'warn' });
+    expect(item!.detail).toContain('asked for realtime but run at nice 0');
+    expect(item!.fix).toMatch(/CAP_SYS_NICE/);
+  });
+
   it('renders the checklist and updates on health.changed', async () => {
     const client = new FakeClient().handle('health.get', () => healthReport());
     renderWithStores(<DoctorPage />, client);

@@ -14,6 +14,8 @@ export interface TransportHealth {
   bind: string;
   advertise: string;
   reason?: string;
+  /** Listening, but something is short of what was configured (e.g. the media workers' priority). */
+  warning?: string;
 }
 
 /** The last reconcile with the PBX (run on every ARI connect): what it found left behind and removed. */

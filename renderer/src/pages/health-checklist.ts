@@ -9,6 +9,32 @@ export interface ChecklistItem {
   fix?: string;
 }
 
+type TransportHealth = HealthReport['transports'][string];
+
+function transportItem(name: string, t: TransportHealth): ChecklistItem {
+  const id = `transport:${name}`;
+  const title = `${name} listening`;
+  const where = `bind ${t.bind}, Asterisk connects to ${t.advertise}`;
+  if (!t.listening)
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: `${t.reason ?? 'not listening'} (bind ${t.bind}, advertise ${t.advertise})`,
+      fix: `Free the port or change it in the config; make sure the advertise host ${t.advertise} is this machine’s address as Asterisk sees it and the firewall allows it.`,
+    };
+  if (!t.warning) return { id, title, status: 'pass', detail: where };
+  return {
+    id,
+    title,
+    status: 'warn',
+    detail: `${where}; ${t.warning}`,
+    fix:
+      'Give the engine CAP_SYS_NICE (AmbientCapabilities=CAP_SYS_NICE in its systemd unit) or run it as root; realtime also needs `chrt` (util-linux) on its PATH. ' +
+      'Or ask for less: media_worker_nice closer to 0, media_worker_realtime: false.',
+  };
+}
+
 export function healthChecklist(h: HealthReport): ChecklistItem[] {
   const items: ChecklistItem[] = [];
   items.push(
@@ -37,19 +63,7 @@ export function healthChecklist(h: HealthReport): ChecklistItem[] {
   );
   const transports = Object.entries(h.transports);
   if (transports.length === 0) items.push({ id: 'transport', title: 'Media transport', status: 'warn', detail: 'No transport reported yet.' });
-  for (const [name, t] of transports) {
-    items.push(
-      t.listening
-        ? { id: `transport:${name}`, title: `${name} listening`, status: 'pass', detail: `bind ${t.bind}, Asterisk connects to ${t.advertise}` }
-        : {
-            id: `transport:${name}`,
-            title: `${name} listening`,
-            status: 'fail',
-            detail: `${t.reason ?? 'not listening'} (bind ${t.bind}, advertise ${t.advertise})`,
-            fix: `Free the port or change it in the config; make sure the advertise host ${t.advertise} is this machine’s address as Asterisk sees it and the firewall allows it.`,
-          },
-    );
-  }
+  for (const [name, t] of transports) items.push(transportItem(name, t));
   const providers = Object.entries(h.providers);
   if (providers.length === 0) items.push({ id: 'providers', title: 'Providers', status: 'warn', detail: 'No provider reported yet.' });
   for (const [name, p] of providers) {

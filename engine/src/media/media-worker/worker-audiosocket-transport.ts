@@ -30,6 +30,13 @@ export interface WorkerAudioSocketTransportOptions extends AudioSocketTransportO
   realtime?: boolean;
 }
 
+/** What health says when a worker runs below the configured priority, and how to get it. */
+function priorityWarning(w: WorkerHandle, opts: WorkerAudioSocketTransportOptions): string {
+  const asked = opts.realtime ? 'realtime' : `nice ${opts.nice ?? 0}`;
+  const got = w.realtime ? 'realtime' : `nice ${w.nice}`;
+  return `media workers asked for ${asked} but run at ${got} (${w.priorityError}): pacing may fall behind when the cores are busy`;
+}
+
 export interface WorkerAudioSocketTransport extends AudioSocketTransport {
   /** Every worker's bound port (after start()). */
   readonly ports: readonly number[];
@@ -151,6 +158,8 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
       if (reason) h.reason = reason;
       else if (!running) h.reason = 'not started';
       else if (!listening) h.reason = 'a media worker is restarting';
+      const short = handles.find((w) => w.alive && w.priorityError);
+      if (listening && short) h.warning = priorityWarning(short, opts);
       return h;
     },
 

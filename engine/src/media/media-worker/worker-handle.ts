@@ -51,6 +51,8 @@ export class WorkerHandle {
   /** The worker thread's scheduling priority, once it listens. */
   nice = 0;
   realtime = false;
+  /** Why the thread runs below the priority asked for (undefined when it got it). */
+  priorityError: string | undefined;
   /** With sampleLateness: each inbound frame's hop from the worker's read to this thread (ms), for stats. */
   private hops: number[] | undefined;
 
@@ -94,6 +96,7 @@ export class WorkerHandle {
           this.listening = true;
           this.nice = m.nice;
           this.realtime = m.realtime;
+          this.priorityError = m.priorityError;
           if (m.priorityError) this.o.log.info({ worker: this.index, asked: { nice: this.o.data.nice, realtime: this.o.data.realtime }, got: { nice: m.nice, realtime: m.realtime }, why: m.priorityError }, 'AudioSocket media worker runs below the priority asked for (a raise needs root or CAP_SYS_NICE)');
           resolve(m.port);
         } else if (m.type === 'listen-failed') fail(new Error(m.reason));
