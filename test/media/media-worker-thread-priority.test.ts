@@ -16,8 +16,14 @@ function realtimeThreads(): number[] {
 }
 
 const linux = process.platform === 'linux';
-/** Root (CI and this machine run as root); an unprivileged run checks the fallback only. */
-const privileged = linux && process.getuid?.() === 0;
+/** CAP_SYS_NICE (bit 23) in this process's effective set: what raising a thread's priority takes. Without it only the fallback is checked. */
+const CAP_SYS_NICE = 23n;
+function canRaisePriority(): boolean {
+  if (!linux) return false;
+  const hex = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
+  return hex !== undefined && ((BigInt(`0x${hex}`) >> CAP_SYS_NICE) & 1n) === 1n;
+}
+const privileged = canRaisePriority();
 
 function start(lines: string[], realtime: boolean): WorkerAudioSocketTransport {
   const log = createLogger({ level: 'info', destination: { write: () => true } as unknown as NodeJS.WritableStream, tap: (l) => lines.push(l) });
