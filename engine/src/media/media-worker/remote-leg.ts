@@ -69,9 +69,11 @@ export class RemoteLeg implements MediaLeg {
    * A raw arrival, on this thread's clock now (not the worker's stamp): the inbound clock decides its fills on this
    * clock, so a frame that waited in the port counts as late as one that waited in a socket does in-thread; with the
    * stamp, frames of a delayed batch looked further ahead of the clock and were dropped as a burst's excess.
+   * `payload` is a view on the whole batch (every leg's frames of one turn): the leg hands on its own copy, so a
+   * consumer that keeps caller audio (an STT turn, a pre-roll) keeps 320 bytes, not the batch around them.
    */
   arrived(payload: Buffer): void {
-    if (!this.isClosed) this.inbound.arrive(payload, this.o.scheduler.now());
+    if (!this.isClosed) this.inbound.arrive(Buffer.from(payload), this.o.scheduler.now());
   }
 
   dtmf(digit: string): void {
