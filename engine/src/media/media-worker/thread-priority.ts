@@ -28,6 +28,11 @@ export interface ThreadPriority {
   error?: string;
 }
 
+/** "realtime" or "nice N": how logs, health and the bench name a priority. */
+export function describePriority(p: { nice?: number; realtime?: boolean }): string {
+  return p.realtime ? 'realtime' : `nice ${p.nice ?? 0}`;
+}
+
 /** The scheduling policy field of /proc/<…>/stat (0 = SCHED_OTHER, 1 = FIFO, 2 = RR). */
 export function policyFromStat(stat: string): number {
   // Field 2 (comm) is in parentheses and may hold spaces; fields after it start at field 3. Policy is field 41.
@@ -53,7 +58,7 @@ function askRealtime(tid: number): string | undefined {
   const r = spawnSync('chrt', ['-r', '--reset-on-fork', '-p', String(REALTIME_PRIORITY), String(tid)], { encoding: 'utf8', timeout: 2000 });
   if (r.error) return `chrt: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`;
   if (r.status !== 0) return `chrt: ${(r.stderr || `exit ${r.status}`).trim().split('\n')[0]}`;
-  return isRealtime() ? undefined : 'chrt ran but the thread is not realtime';
+  return undefined;
 }
 
 /** Asks for `nice` and, if `realtime`, SCHED_RR for the calling thread; returns what it got. */
@@ -67,5 +72,7 @@ export function applyThreadPriority(nice: number, realtime: boolean): ThreadPrio
     error = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   }
   if (realtime) error = askRealtime(tid) ?? error;
-  return { nice: getPriority(tid), realtime: isRealtime(), ...(error ? { error } : {}) };
+  const got = isRealtime();
+  if (realtime && !got) error ??= 'chrt ran but the thread is not realtime';
+  return { nice: getPriority(tid), realtime: got, ...(error ? { error } : {}) };
 }

@@ -17,6 +17,7 @@ import { FrameScheduler } from '../pacer.js';
 import { PendingLegs } from '../pending-legs.js';
 import type { PendingLeg } from '../transport.js';
 import type { WorkerStats } from './protocol.js';
+import { describePriority } from './thread-priority.js';
 import { WorkerHandle } from './worker-handle.js';
 
 export interface WorkerAudioSocketTransportOptions extends AudioSocketTransportOptions {
@@ -32,9 +33,7 @@ export interface WorkerAudioSocketTransportOptions extends AudioSocketTransportO
 
 /** What health says when a worker runs below the configured priority, and how to get it. */
 function priorityWarning(w: WorkerHandle, opts: WorkerAudioSocketTransportOptions): string {
-  const asked = opts.realtime ? 'realtime' : `nice ${opts.nice ?? 0}`;
-  const got = w.realtime ? 'realtime' : `nice ${w.nice}`;
-  return `media workers asked for ${asked} but run at ${got} (${w.priorityError}): pacing may fall behind when the cores are busy`;
+  return `media workers asked for ${describePriority(opts)} but run at ${describePriority(w)} (${w.priorityError}): pacing may fall behind when the cores are busy`;
 }
 
 export interface WorkerAudioSocketTransport extends AudioSocketTransport {
@@ -136,7 +135,7 @@ export function createWorkerAudioSocketTransport(opts: WorkerAudioSocketTranspor
       fills.attach(scheduler);
       running = true;
       reason = undefined;
-      log.info({ bind: bind(), advertise: advertise(), format: opts.format, workers: handles.length, priority: handles.map((h) => (h.realtime ? 'realtime' : `nice ${h.nice}`)) }, 'AudioSocket listening (media workers)');
+      log.info({ bind: bind(), advertise: advertise(), format: opts.format, workers: handles.length, priority: handles.map(describePriority) }, 'AudioSocket listening (media workers)');
     },
 
     async stop() {

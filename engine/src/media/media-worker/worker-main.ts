@@ -16,7 +16,7 @@ import { handleConnection } from '../audiosocket/audiosocket-connection.js';
 import { AS_SLIN, AS_SLIN16 } from '../audiosocket/framing.js';
 import { FrameScheduler } from '../pacer.js';
 import { LegShare } from './leg-share.js';
-import { applyThreadPriority } from './thread-priority.js';
+import { applyThreadPriority, describePriority } from './thread-priority.js';
 import { readRecords, RecordWriter, type RecordHandler } from './records.js';
 import type { FromWorker, MediaWorkerData, ToWorker, WorkerStats } from './protocol.js';
 import { WorkerLeg } from './worker-leg.js';
@@ -123,7 +123,7 @@ function stats(): WorkerStats {
     loopP99Ms: loop.percentile(99) / 1e6,
     lateness,
     hopMs: [],
-    priority: priority.realtime ? 'realtime' : `nice ${priority.nice}`,
+    priority: describePriority(priority),
   };
   lateness = [];
   loop.reset();
